@@ -1,0 +1,49 @@
+//! `lrsched check`: validation (errors exit 2 before we get here) and lint warnings.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::CheckArgs;
+use crate::config;
+use crate::error::Error;
+use crate::lint::lint;
+use crate::output::number;
+use crate::output::sink::Sink;
+
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let specs = config::load(&args.schedule.input(&args.files))?;
+    let mut report = String::new();
+    let mut warning_count = 0;
+    for spec in &specs {
+        let warnings = lint(spec);
+        warning_count += warnings.len();
+        let p = spec.params();
+        let phases = spec.schedule.segments().count();
+        let last_lr = spec.schedule.lr(p.iters - 1);
+        let status = if warnings.is_empty() {
+            "ok"
+        } else {
+            "warnings"
+        };
+        report.push_str(&format!(
+            "{status}: {} ({}): {} iterations, {phases} phases, lr {} → {}\n",
+            spec.name,
+            spec.dialect.name(),
+            p.iters,
+            number(spec.schedule.lr(0)),
+            number(last_lr)
+        ));
+        for warning in warnings {
+            report.push_str(&format!("  warning: {}\n", warning.0));
+        }
+    }
+    let mut sink = Sink::open(None)?;
+    sink.write_all(report.as_bytes())
+        .map_err(|e| sink.fail(e))?;
+    sink.finish()?;
+    Ok(if args.strict && warning_count > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

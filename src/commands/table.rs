@@ -1,0 +1,37 @@
+//! `lrsched table`: every iteration as rows.
+
+use std::process::ExitCode;
+
+use crate::cli::TableArgs;
+use crate::config::options;
+use crate::error::Error;
+use crate::output::FormatName;
+use crate::output::rows::write_rows;
+use crate::output::sink::Sink;
+use crate::schedule::Schedule;
+
+pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {
+    let specs = super::load(&args.schedule, &args.files)?;
+    let (headers, columns) = options::columns(&args.columns, &specs)?;
+    let rows = options::rows(
+        args.start.as_deref(),
+        args.end.as_deref(),
+        &args.every,
+        &specs,
+    )?;
+    let format = options::format(args.format, args.output.as_deref(), FormatName::Csv).format();
+    let schedules: Vec<&dyn Schedule> = specs.iter().map(|s| s.schedule.as_ref()).collect();
+
+    let mut sink = Sink::open(args.output.as_deref())?;
+    write_rows(
+        &mut sink,
+        format.as_ref(),
+        &headers,
+        &columns,
+        &schedules,
+        &rows,
+    )
+    .map_err(|e| sink.fail(e))?;
+    sink.finish()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,110 @@
+//! Every way input can be wrong, each rendered as one line that says where and what.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a value came from, for messages: a flag, or a key on a line of a TOML file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Flag(String),
+    File {
+        path: PathBuf,
+        line: usize,
+        key: String,
+    },
+    /// A built-in default (only reachable through derived values such as the default iters).
+    Default(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Flag(flag) => f.write_str(flag),
+            Origin::File { path, line, key } => write!(f, "{}:{line}: {key}", path.display()),
+            Origin::Default(key) => write!(f, "{key} (default)"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ConfigError {
+    /// A value of the wrong type, range or form.
+    Invalid { at: Origin, problem: String },
+    /// A key lrsched does not know.
+    UnknownKey {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        suggestion: Option<&'static str>,
+    },
+    /// The file is not valid TOML.
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        source_line: String,
+    },
+    /// The file could not be read.
+    Read { path: PathBuf, problem: String },
+    /// Two settings that exclude each other.
+    Conflict {
+        first: Box<Origin>,
+        second: Origin,
+        problem: String,
+    },
+}
+
+impl ConfigError {
+    pub fn invalid(at: Origin, problem: impl Into<String>) -> Self {
+        ConfigError::Invalid {
+            at,
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Invalid { at, problem } => write!(f, "{at}: {problem}"),
+            ConfigError::UnknownKey {
+                path,
+                line,
+                key,
+                suggestion,
+            } => {
+                write!(f, "{}:{line}: unknown key '{key}'", path.display())?;
+                match suggestion {
+                    Some(near) => write!(f, "; did you mean '{near}'?"),
+                    None => write!(f, "; valid keys: {}", super::KEYS.join(", ")),
+                }
+            }
+            ConfigError::Syntax {
+                path,
+                line,
+                column,
+                message,
+                source_line,
+            } => write!(
+                f,
+                "{}:{line}:{column}: invalid TOML: {message}\n  {line} | {source_line}",
+                path.display()
+            ),
+            ConfigError::Read { path, problem } => {
+                write!(
+                    f,
+                    "{}: cannot read schedule file: {problem}",
+                    path.display()
+                )
+            }
+            ConfigError::Conflict {
+                first,
+                second,
+                problem,
+            } => write!(f, "{second} conflicts with {first}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,577 @@
+//! Turns TOML files and flags into validated schedules. Every input error is born here.
+//!
+//! Precedence: built-in defaults < TOML file < flags. Values are kept raw (as the text or TOML
+//! value the user wrote, with where it came from) until one place converts and checks them, so
+//! a flag and a TOML key get the same rules and messages.
+
+mod error;
+pub mod options;
+mod toml_input;
+
+pub use error::{ConfigError, Origin};
+pub use toml_input::parse_layer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::schedule::{self, Decay, Dialect, Params, Schedule, WarmupMethod};
+
+/// Every TOML key, in the order the SPEC lists them. Flags are the same with `-` for `_`.
+pub const KEYS: &[&str] = &[
+    "base_lr",
+    "milestones",
+    "gamma",
+    "step_size",
+    "warmup_iters",
+    "warmup_factor",
+    "warmup_method",
+    "iters",
+    "iters_per_epoch",
+    "unit",
+    "dialect",
+    "name",
+];
+
+/// A value as the user wrote it, before conversion.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    /// Text from a flag, e.g. `--milestones 50,100`.
+    Text(String),
+    Integer(String),
+    Float(String),
+    Str(String),
+    Array(Vec<Raw>),
+    /// A TOML value of a type no key takes (boolean, date, table), by its type name.
+    Other(&'static str),
+}
+
+/// One source of settings: a file, or the flags.
+#[derive(Clone, Debug, Default)]
+pub struct Layer {
+    entries: BTreeMap<&'static str, (Raw, Origin)>,
+}
+
+impl Layer {
+    pub fn set(&mut self, key: &'static str, value: Raw, origin: Origin) {
+        self.entries.insert(key, (value, origin));
+    }
+
+    /// Adds a flag's value (`None`: the flag was not given).
+    pub fn set_flag(&mut self, key: &'static str, value: Option<&str>) {
+        if let Some(text) = value {
+            let flag = format!("--{}", key.replace('_', "-"));
+            self.set(key, Raw::Text(text.to_string()), Origin::Flag(flag));
+        }
+    }
+}
+
+/// The unit milestones, step_size, warmup_iters and iters are given in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Iter,
+    Epoch,
+}
+
+/// A validated schedule, ready to evaluate, with what the outputs need to label it.
+pub struct ScheduleSpec {
+    pub name: String,
+    pub dialect: Dialect,
+    pub iters_per_epoch: Option<u64>,
+    pub unit: Unit,
+    pub schedule: Box<dyn Schedule>,
+}
+
+impl ScheduleSpec {
+    pub fn params(&self) -> &Params {
+        self.schedule.params()
+    }
+}
+
+/// What the user asked for: schedule files, and flags that apply to each of them.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub files: Vec<PathBuf>,
+    pub flags: Layer,
+}
+
+/// Loads every schedule the input names: one per file, or one from flags alone.
+/// `dialect = "all"` expands a schedule into one per dialect.
+pub fn load(input: &Input) -> Result<Vec<ScheduleSpec>, ConfigError> {
+    if input.files.is_empty() {
+        return resolve(&Layer::default(), &input.flags, None);
+    }
+    let mut specs = Vec::new();
+    for path in &input.files {
+        let file = toml_input::read_layer(path)?;
+        specs.extend(resolve(&file, &input.flags, Some(path))?);
+    }
+    Ok(specs)
+}
+
+/// Merges a file layer and the flag layer over the defaults and validates the result.
+pub fn resolve(
+    file: &Layer,
+    flags: &Layer,
+    path: Option<&Path>,
+) -> Result<Vec<ScheduleSpec>, ConfigError> {
+    let get = |key: &str| flags.entries.get(key).or_else(|| file.entries.get(key));
+    let defaults = Params::default();
+
+    let base_lr = match get("base_lr") {
+        Some((raw, at)) => positive_f64(raw, at)?,
+        None => defaults.base_lr,
+    };
+    let gamma = match get("gamma") {
+        Some((raw, at)) => positive_f64(raw, at)?,
+        None => defaults.gamma,
+    };
+    let warmup_method = match get("warmup_method") {
+        Some((raw, at)) => {
+            let name = string(raw, at)?;
+            WarmupMethod::from_name(&name).ok_or_else(|| {
+                ConfigError::invalid(
+                    at.clone(),
+                    format!(
+                        "unknown warmup method '{name}'; expected one of: {}",
+                        WarmupMethod::NAMES.join(", ")
+                    ),
+                )
+            })?
+        }
+        None => defaults.warmup_method,
+    };
+    let warmup_factor = match get("warmup_factor") {
+        Some((raw, at)) => {
+            let f = finite_f64(raw, at)?;
+            if f < 0.0 {
+                return Err(ConfigError::invalid(
+                    at.clone(),
+                    format!("must be >= 0, got {f}"),
+                ));
+            }
+            if f == 0.0 && warmup_method == WarmupMethod::Exp {
+                return Err(ConfigError::invalid(
+                    at.clone(),
+                    "must be > 0 with warmup_method = exp (exp warmup computes f ** (1 - t/W))",
+                ));
+            }
+            f
+        }
+        None => defaults.warmup_factor,
+    };
+    let dialects = match get("dialect") {
+        Some((raw, at)) => {
+            let name = string(raw, at)?;
+            if name == "all" {
+                Dialect::ALL.to_vec()
+            } else {
+                vec![Dialect::from_name(&name).ok_or_else(|| {
+                    ConfigError::invalid(
+                        at.clone(),
+                        format!(
+                            "unknown dialect '{name}'; expected one of: {}, all",
+                            Dialect::accepted_names().join(", ")
+                        ),
+                    )
+                })?]
+            }
+        }
+        None => vec![Dialect::Maskrcnn],
+    };
+    let unit = match get("unit") {
+        Some((raw, at)) => match string(raw, at)?.as_str() {
+            "iter" | "iters" | "iteration" | "iterations" => Unit::Iter,
+            "epoch" | "epochs" => Unit::Epoch,
+            other => {
+                return Err(ConfigError::invalid(
+                    at.clone(),
+                    format!("unknown unit '{other}'; expected iter or epoch"),
+                ));
+            }
+        },
+        None => Unit::Iter,
+    };
+    let iters_per_epoch = match get("iters_per_epoch") {
+        Some((raw, at)) => Some(at_least_one(raw, at)?),
+        None => None,
+    };
+    // Converts a count in the configured unit to iterations.
+    let to_iters = |count: u64, at: &Origin| -> Result<u64, ConfigError> {
+        match (unit, iters_per_epoch) {
+            (Unit::Iter, _) => Ok(count),
+            (Unit::Epoch, Some(per_epoch)) => count.checked_mul(per_epoch).ok_or_else(|| {
+                ConfigError::invalid(
+                    at.clone(),
+                    format!("{count} epochs × {per_epoch} iters_per_epoch is past the u64 range"),
+                )
+            }),
+            (Unit::Epoch, None) => Err(ConfigError::invalid(
+                get("unit").map_or(at.clone(), |(_, unit_at)| unit_at.clone()),
+                "unit = epoch needs iters_per_epoch (--iters-per-epoch N)",
+            )),
+        }
+    };
+
+    let warmup_iters = match get("warmup_iters") {
+        Some((raw, at)) => to_iters(whole(raw, at)?, at)?,
+        None => to_iters(defaults.warmup_iters, &Origin::Default("warmup_iters"))?,
+    };
+    let decay = match (get("milestones"), get("step_size")) {
+        (Some((_, milestones_at)), Some((_, step_at))) => {
+            return Err(ConfigError::Conflict {
+                first: Box::new(milestones_at.clone()),
+                second: step_at.clone(),
+                problem: "give milestones or step_size, not both".into(),
+            });
+        }
+        (_, Some((raw, at))) => {
+            let step = whole(raw, at)?;
+            if step == 0 {
+                return Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0"));
+            }
+            Decay::StepSize(to_iters(step, at)?)
+        }
+        (Some((raw, at)), None) => {
+            let list = whole_list(raw, at)?;
+            let converted: Result<Vec<u64>, _> = list.iter().map(|&m| to_iters(m, at)).collect();
+            Decay::Milestones(converted?)
+        }
+        (None, None) => {
+            let default_at = Origin::Default("milestones");
+            let Decay::Milestones(list) = &defaults.decay else {
+                unreachable!("the default decay is a milestone list")
+            };
+            let converted: Result<Vec<u64>, _> =
+                list.iter().map(|&m| to_iters(m, &default_at)).collect();
+            Decay::Milestones(converted?)
+        }
+    };
+    let iters = match get("iters") {
+        Some((raw, at)) => {
+            let iters = to_iters(whole(raw, at)?, at)?;
+            if iters == 0 {
+                return Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0"));
+            }
+            iters
+        }
+        None => default_iters(&decay, warmup_iters)?,
+    };
+
+    let name = match get("name") {
+        Some((raw, at)) => string(raw, at)?,
+        None => path.and_then(|p| p.file_stem()).map_or_else(
+            || "schedule".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        ),
+    };
+    let params = Params {
+        base_lr,
+        decay,
+        gamma,
+        warmup_iters,
+        warmup_factor,
+        warmup_method,
+        iters,
+    };
+    let several = dialects.len() > 1;
+    dialects
+        .into_iter()
+        .map(|dialect| {
+            let schedule = schedule::build(dialect, params.clone()).map_err(|rejection| {
+                let at =
+                    get(rejection.key).map_or(Origin::Default(rejection.key), |(_, at)| at.clone());
+                ConfigError::invalid(at, format!("{}: {}", dialect.name(), rejection.message))
+            })?;
+            Ok(ScheduleSpec {
+                name: if several {
+                    dialect.name().to_string()
+                } else {
+                    name.clone()
+                },
+                dialect,
+                iters_per_epoch,
+                unit,
+                schedule,
+            })
+        })
+        .collect()
+}
+
+/// SPEC: ceil(1.5 × last milestone); with step_size W + 3 × step_size; else max(2W, 100).
+fn default_iters(decay: &Decay, warmup_iters: u64) -> Result<u64, ConfigError> {
+    let overflow = || {
+        ConfigError::invalid(
+            Origin::Default("iters"),
+            "the default iters is past the u64 range; set --iters",
+        )
+    };
+    let iters = match decay {
+        Decay::Milestones(list) if !list.is_empty() => {
+            let last = *list.iter().max().expect("non-empty");
+            last.checked_add(last.div_ceil(2)).ok_or_else(overflow)?
+        }
+        Decay::StepSize(step) => step
+            .checked_mul(3)
+            .and_then(|three| three.checked_add(warmup_iters))
+            .ok_or_else(overflow)?,
+        Decay::Milestones(_) => warmup_iters.saturating_mul(2).max(100),
+    };
+    if iters == 0 {
+        return Err(ConfigError::invalid(
+            Origin::Default("iters"),
+            "the default iters (1.5 × last milestone) is 0; set --iters",
+        ));
+    }
+    Ok(iters)
+}
+
+fn type_error(raw: &Raw, at: &Origin, expected: &str) -> ConfigError {
+    let found = match raw {
+        Raw::Text(_) => "text",
+        Raw::Integer(_) => "an integer",
+        Raw::Float(_) => "a float",
+        Raw::Str(_) => "a string",
+        Raw::Array(_) => "an array",
+        Raw::Other(kind) => kind,
+    };
+    ConfigError::invalid(at.clone(), format!("expected {expected}, found {found}"))
+}
+
+/// Parses a float, refusing NaN, infinities and values past the f64 range.
+fn finite_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
+    let text = match raw {
+        Raw::Text(t) | Raw::Integer(t) | Raw::Float(t) => t.trim(),
+        _ => return Err(type_error(raw, at, "a number")),
+    };
+    let value: f64 = text
+        .parse()
+        .map_err(|_| ConfigError::invalid(at.clone(), format!("'{text}' is not a number")))?;
+    if value.is_nan() {
+        return Err(ConfigError::invalid(
+            at.clone(),
+            "must be a finite number, got NaN",
+        ));
+    }
+    if value.is_infinite() {
+        let lower = text.to_ascii_lowercase();
+        let problem = if lower.contains("inf") {
+            format!("must be a finite number, got {text}")
+        } else {
+            format!("'{text}' is past the f64 range (about ±1.8e308)")
+        };
+        return Err(ConfigError::invalid(at.clone(), problem));
+    }
+    Ok(value)
+}
+
+fn positive_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
+    let value = finite_f64(raw, at)?;
+    if value <= 0.0 {
+        return Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be > 0, got {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+/// Parses a whole number of iterations (or epochs) in `0 ..= u64::MAX`.
+fn whole(raw: &Raw, at: &Origin) -> Result<u64, ConfigError> {
+    match raw {
+        Raw::Text(t) | Raw::Integer(t) => {
+            parse_whole(t.trim()).map_err(|p| ConfigError::invalid(at.clone(), p))
+        }
+        Raw::Float(t) => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be a whole number, got {t}"),
+        )),
+        _ => Err(type_error(raw, at, "a whole number")),
+    }
+}
+
+fn at_least_one(raw: &Raw, at: &Origin) -> Result<u64, ConfigError> {
+    let value = whole(raw, at)?;
+    if value == 0 {
+        return Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0"));
+    }
+    Ok(value)
+}
+
+/// The one rule for whole numbers, shared with `lrsched at`'s iteration arguments.
+pub fn parse_whole(text: &str) -> Result<u64, String> {
+    use std::num::IntErrorKind;
+    text.parse::<u64>().map_err(|e| match e.kind() {
+        IntErrorKind::Empty => "expected a whole number, got nothing".to_string(),
+        IntErrorKind::PosOverflow => {
+            format!("{text} is past the u64 range (at most {})", u64::MAX)
+        }
+        _ if text.starts_with('-') && text[1..].parse::<u64>().is_ok() => {
+            format!("must be >= 0, got {text}")
+        }
+        _ => format!("'{text}' is not a whole number"),
+    })
+}
+
+fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
+    let in_list =
+        |problem: String| ConfigError::invalid(at.clone(), format!("{problem} in the list"));
+    match raw {
+        Raw::Text(t) if t.trim().is_empty() => Ok(Vec::new()),
+        Raw::Text(t) => t
+            .split(',')
+            .map(|item| parse_whole(item.trim()).map_err(in_list))
+            .collect(),
+        Raw::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Raw::Integer(t) => parse_whole(t).map_err(in_list),
+                Raw::Float(t) => Err(in_list(format!("must be whole numbers, got {t}"))),
+                other => Err(type_error(other, at, "an array of whole numbers")),
+            })
+            .collect(),
+        _ => Err(type_error(
+            raw,
+            at,
+            "an array of whole numbers, e.g. [60000, 80000]",
+        )),
+    }
+}
+
+fn string(raw: &Raw, at: &Origin) -> Result<String, ConfigError> {
+    match raw {
+        Raw::Text(t) | Raw::Str(t) => Ok(t.clone()),
+        _ => Err(type_error(raw, at, "a string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(pairs: &[(&'static str, &str)]) -> Layer {
+        let mut layer = Layer::default();
+        for &(key, value) in pairs {
+            layer.set_flag(key, Some(value));
+        }
+        layer
+    }
+
+    fn one(file: &str, flag_pairs: &[(&'static str, &str)]) -> Result<ScheduleSpec, ConfigError> {
+        let path = Path::new("s.toml");
+        let file = parse_layer(path, file)?;
+        resolve(&file, &flags(flag_pairs), Some(path)).map(|mut v| v.remove(0))
+    }
+
+    fn error(file: &str, flag_pairs: &[(&'static str, &str)]) -> String {
+        match one(file, flag_pairs) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_reference_example() {
+        let spec = one("", &[]).unwrap();
+        assert_eq!(spec.params(), &Params::default());
+        assert_eq!(spec.name, "s");
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let spec = one("gamma = 0.5\nbase_lr = 0.2\n", &[("gamma", "0.25")]).unwrap();
+        assert_eq!(spec.params().gamma, 0.25);
+        assert_eq!(spec.params().base_lr, 0.2);
+    }
+
+    #[test]
+    fn default_iters_rules() {
+        assert_eq!(
+            one("milestones = [60000, 80000]", &[])
+                .unwrap()
+                .params()
+                .iters,
+            120000
+        );
+        assert_eq!(one("milestones = [3]", &[]).unwrap().params().iters, 5);
+        assert_eq!(one("step_size = 30", &[]).unwrap().params().iters, 100);
+        assert_eq!(one("milestones = []", &[]).unwrap().params().iters, 100);
+        assert_eq!(
+            one("milestones = []\nwarmup_iters = 80", &[])
+                .unwrap()
+                .params()
+                .iters,
+            160
+        );
+    }
+
+    #[test]
+    fn epochs_convert_to_iterations() {
+        let spec = one(
+            "unit = \"epoch\"\niters_per_epoch = 100\nmilestones = [30, 60]\nwarmup_iters = 5\niters = 90",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![3000, 6000]));
+        assert_eq!(spec.params().warmup_iters, 500);
+        assert_eq!(spec.params().iters, 9000);
+    }
+
+    #[test]
+    fn messages_name_the_source() {
+        assert_eq!(
+            error("gamma = -1", &[]),
+            "s.toml:1: gamma: must be > 0, got -1"
+        );
+        assert_eq!(
+            error("", &[("gamma", "nan")]),
+            "--gamma: must be a finite number, got NaN"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "1e999")]),
+            "--base-lr: '1e999' is past the f64 range (about ±1.8e308)"
+        );
+        assert_eq!(
+            error("", &[("iters", "-3")]),
+            "--iters: must be >= 0, got -3"
+        );
+        assert_eq!(
+            error("", &[("milestones", "5,x")]),
+            "--milestones: 'x' is not a whole number in the list"
+        );
+        assert_eq!(
+            error("\n\nmilestones = [60, 30]", &[]),
+            "s.toml:3: milestones: maskrcnn: must be sorted ascending (repeats allowed), got [60, 30] \
+             (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")"
+        );
+        assert_eq!(
+            error("milestones = [1]", &[("step_size", "3")]),
+            "--step-size conflicts with s.toml:1: milestones: give milestones or step_size, not both"
+        );
+        assert_eq!(
+            error("unit = \"epoch\"", &[]),
+            "s.toml:1: unit: unit = epoch needs iters_per_epoch (--iters-per-epoch N)"
+        );
+        assert_eq!(
+            error("iters = 10.5", &[]),
+            "s.toml:1: iters: must be a whole number, got 10.5"
+        );
+        assert_eq!(
+            error("name = 3", &[]),
+            "s.toml:1: name: expected a string, found an integer"
+        );
+        assert_eq!(
+            error("", &[("warmup_method", "exp"), ("warmup_factor", "0")]),
+            "--warmup-factor: must be > 0 with warmup_method = exp (exp warmup computes f ** (1 - t/W))"
+        );
+        assert_eq!(
+            error("iters = 18446744073709551616", &[]),
+            "s.toml:1: iters: 18446744073709551616 is past the u64 range (at most 18446744073709551615)"
+        );
+    }
+
+    #[test]
+    fn empty_milestones_flag_means_no_decay() {
+        let spec = one("milestones = [5]", &[("milestones", "")]).unwrap();
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![]));
+    }
+}

@@ -1,0 +1,243 @@
+//! Command options that are not schedule parameters (columns, ranges, sizes), checked with the
+//! same kind of one-line errors as the schedule itself.
+
+use std::path::Path;
+
+use super::{ConfigError, Origin, ScheduleSpec, parse_whole};
+use crate::output::FormatName;
+use crate::output::rows::{Column, Rows};
+
+/// A column name as `--columns` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnName {
+    Iteration,
+    Epoch,
+    Lr,
+    Phase,
+    Factor,
+}
+
+pub const COLUMN_NAMES: &[&str] = &["iteration", "epoch", "lr", "phase", "factor"];
+
+fn flag_error(flag: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::invalid(Origin::Flag(flag.to_string()), problem)
+}
+
+/// Parses `--columns` into concrete columns and their headers. With several schedules, each
+/// per-schedule column (`lr`, `phase`, `factor`) becomes one column per schedule, suffixed with
+/// the schedule's name.
+pub fn columns(
+    list: &str,
+    specs: &[ScheduleSpec],
+) -> Result<(Vec<String>, Vec<Column>), ConfigError> {
+    let mut headers = Vec::new();
+    let mut columns = Vec::new();
+    for item in list.split(',').map(str::trim) {
+        let name = match item {
+            "iteration" | "iter" => ColumnName::Iteration,
+            "epoch" => ColumnName::Epoch,
+            "lr" => ColumnName::Lr,
+            "phase" => ColumnName::Phase,
+            "factor" => ColumnName::Factor,
+            other => {
+                return Err(flag_error(
+                    "--columns",
+                    format!(
+                        "unknown column '{other}'; expected any of: {}",
+                        COLUMN_NAMES.join(", ")
+                    ),
+                ));
+            }
+        };
+        match name {
+            ColumnName::Iteration => {
+                headers.push("iteration".to_string());
+                columns.push(Column::Iteration);
+            }
+            ColumnName::Epoch => {
+                let iters_per_epoch =
+                    specs
+                        .iter()
+                        .find_map(|s| s.iters_per_epoch)
+                        .ok_or_else(|| {
+                            flag_error(
+                                "--columns",
+                                "the epoch column needs iters_per_epoch (--iters-per-epoch N)",
+                            )
+                        })?;
+                headers.push("epoch".to_string());
+                columns.push(Column::Epoch { iters_per_epoch });
+            }
+            ColumnName::Lr | ColumnName::Phase | ColumnName::Factor => {
+                for (index, spec) in specs.iter().enumerate() {
+                    let (label, column) = match name {
+                        ColumnName::Lr => ("lr", Column::Lr(index)),
+                        ColumnName::Phase => ("phase", Column::Phase(index)),
+                        _ => ("factor", Column::Factor(index)),
+                    };
+                    headers.push(if specs.len() == 1 {
+                        label.to_string()
+                    } else {
+                        format!("{label}_{}", spec.name)
+                    });
+                    columns.push(column);
+                }
+            }
+        }
+    }
+    Ok((headers, columns))
+}
+
+/// The rows `table` writes: `--start`, `--end` (default: the longest schedule) and `--every`.
+pub fn rows(
+    start: Option<&str>,
+    end: Option<&str>,
+    every: &str,
+    specs: &[ScheduleSpec],
+) -> Result<Rows, ConfigError> {
+    let iters = specs.iter().map(|s| s.params().iters).max().unwrap_or(0);
+    let whole = |flag: &str, text: &str| parse_whole(text.trim()).map_err(|p| flag_error(flag, p));
+    let start = start.map(|t| whole("--start", t)).transpose()?.unwrap_or(0);
+    let end = end.map(|t| whole("--end", t)).transpose()?.unwrap_or(iters);
+    let every = whole("--every", every)?;
+    if every == 0 {
+        return Err(flag_error("--every", "must be >= 1, got 0"));
+    }
+    if end > iters {
+        return Err(flag_error(
+            "--end",
+            format!("{end} is past the schedule's {iters} iterations; raise --iters to see more"),
+        ));
+    }
+    if start > end {
+        return Err(flag_error(
+            "--start",
+            format!("{start} is after --end {end}"),
+        ));
+    }
+    Ok(Rows {
+        range: start..end,
+        every,
+    })
+}
+
+/// `--format`, else the `-o` file's extension, else `default`.
+pub fn format(
+    explicit: Option<FormatName>,
+    output: Option<&Path>,
+    default: FormatName,
+) -> FormatName {
+    explicit
+        .or_else(|| output.and_then(FormatName::from_extension))
+        .unwrap_or(default)
+}
+
+/// An iteration given to `lrsched at`, named by where it came from (`ITER` or `<stdin>:LINE`).
+pub fn iteration(text: &str, at: &str) -> Result<u64, ConfigError> {
+    parse_whole(text.trim()).map_err(|problem| {
+        ConfigError::invalid(
+            Origin::Flag(at.to_string()),
+            format!("{problem} (an iteration is a whole number >= 0)"),
+        )
+    })
+}
+
+/// `--size WxH`: width and height in pixels, each 100..=10000.
+pub fn size(text: &str) -> Result<(u32, u32), ConfigError> {
+    let invalid = |problem: String| flag_error("--size", problem);
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| invalid(format!("expected WIDTHxHEIGHT like 1200x700, got '{text}'")))?;
+    let pixels = |part: &str| -> Result<u32, ConfigError> {
+        let value: u32 = part
+            .trim()
+            .parse()
+            .map_err(|_| invalid(format!("expected WIDTHxHEIGHT like 1200x700, got '{text}'")))?;
+        if !(100..=10_000).contains(&value) {
+            return Err(invalid(format!("{value} pixels is outside 100..=10000")));
+        }
+        Ok(value)
+    };
+    Ok((pixels(w)?, pixels(h)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Input, load};
+
+    fn reference() -> Vec<ScheduleSpec> {
+        load(&Input::default()).unwrap()
+    }
+
+    #[test]
+    fn column_lists() {
+        let (headers, columns) = columns("iteration,lr,phase", &reference()).unwrap();
+        assert_eq!(headers, vec!["iteration", "lr", "phase"]);
+        assert_eq!(
+            columns,
+            vec![Column::Iteration, Column::Lr(0), Column::Phase(0)]
+        );
+        assert_eq!(
+            super::columns("iteration,rate", &reference())
+                .unwrap_err()
+                .to_string(),
+            "--columns: unknown column 'rate'; expected any of: iteration, epoch, lr, phase, factor"
+        );
+        assert_eq!(
+            super::columns("epoch", &reference())
+                .unwrap_err()
+                .to_string(),
+            "--columns: the epoch column needs iters_per_epoch (--iters-per-epoch N)"
+        );
+    }
+
+    #[test]
+    fn row_ranges() {
+        let specs = reference();
+        assert_eq!(
+            rows(None, None, "1", &specs).unwrap(),
+            Rows {
+                range: 0..150,
+                every: 1
+            }
+        );
+        assert_eq!(
+            rows(Some("5"), Some("10"), "2", &specs).unwrap(),
+            Rows {
+                range: 5..10,
+                every: 2
+            }
+        );
+        assert_eq!(
+            rows(None, None, "0", &specs).unwrap_err().to_string(),
+            "--every: must be >= 1, got 0"
+        );
+        assert_eq!(
+            rows(None, Some("151"), "1", &specs)
+                .unwrap_err()
+                .to_string(),
+            "--end: 151 is past the schedule's 150 iterations; raise --iters to see more"
+        );
+        assert_eq!(
+            rows(Some("20"), Some("10"), "1", &specs)
+                .unwrap_err()
+                .to_string(),
+            "--start: 20 is after --end 10"
+        );
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size("1200x700").unwrap(), (1200, 700));
+        assert_eq!(size("800X600").unwrap(), (800, 600));
+        assert_eq!(
+            size("12x700").unwrap_err().to_string(),
+            "--size: 12 pixels is outside 100..=10000"
+        );
+        assert_eq!(
+            size("big").unwrap_err().to_string(),
+            "--size: expected WIDTHxHEIGHT like 1200x700, got 'big'"
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Reads a schedule TOML file into a layer of raw values, each tagged with its file and line.
+
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use super::error::{ConfigError, Origin};
+use super::{KEYS, Layer, Raw};
+
+pub fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
+    let read_error = |problem: String| ConfigError::Read {
+        path: path.to_path_buf(),
+        problem,
+    };
+    if path.is_dir() {
+        return Err(read_error("is a directory, not a file".into()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_error(describe_io(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        )
+        .0;
+        read_error(format!(
+            "line {line}: not valid UTF-8 (TOML files are UTF-8 text)"
+        ))
+    })?;
+    parse_layer(path, &text)
+}
+
+/// Parses TOML text; `path` is only used in messages.
+pub fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+    let table = DeTable::parse(text).map_err(|e| {
+        let offset = e.span().map_or(0, |span| span.start);
+        let (line, column) = line_col(text, offset);
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+            source_line: text.lines().nth(line - 1).unwrap_or("").to_string(),
+        }
+    })?;
+    let mut layer = Layer::default();
+    for (key, value) in table.get_ref() {
+        let line = line_col(text, key.span().start).0;
+        let name: &str = key.get_ref();
+        let Some(&known) = KEYS.iter().find(|&&k| k == name) else {
+            return Err(ConfigError::UnknownKey {
+                path: path.to_path_buf(),
+                line,
+                key: name.to_string(),
+                suggestion: closest_key(name),
+            });
+        };
+        let origin = Origin::File {
+            path: path.to_path_buf(),
+            line,
+            key: known.to_string(),
+        };
+        layer.set(known, raw_from_toml(value.get_ref()), origin);
+    }
+    Ok(layer)
+}
+
+fn raw_from_toml(value: &DeValue<'_>) -> Raw {
+    match value {
+        DeValue::Integer(int) if int.radix() == 10 => Raw::Integer(int.as_str().to_string()),
+        DeValue::Integer(int) => match i128::from_str_radix(int.as_str(), int.radix()) {
+            Ok(n) => Raw::Integer(n.to_string()),
+            Err(_) => Raw::Integer(int.as_str().to_string()),
+        },
+        DeValue::Float(float) => Raw::Float(float.as_str().to_string()),
+        DeValue::String(s) => Raw::Str(s.to_string()),
+        DeValue::Array(items) => {
+            Raw::Array(items.iter().map(|v| raw_from_toml(v.get_ref())).collect())
+        }
+        other => Raw::Other(other.type_str()),
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The valid key nearest to a misspelt one, if any is near enough to be a likely typo.
+fn closest_key(name: &str) -> Option<&'static str> {
+    let normalized = name.replace('-', "_").to_lowercase();
+    KEYS.iter()
+        .map(|&key| (edit_distance(&normalized, key), key))
+        .filter(|&(distance, key)| distance <= (key.len() / 3).max(2))
+        .min()
+        .map(|(_, key)| key)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_keys() {
+        assert_eq!(closest_key("milestone"), Some("milestones"));
+        assert_eq!(closest_key("base-lr"), Some("base_lr"));
+        assert_eq!(closest_key("warmup_iter"), Some("warmup_iters"));
+        assert_eq!(closest_key("lr"), None);
+        assert_eq!(closest_key("optimizer"), None);
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        assert_eq!(line_col("a = 1\nb = 2\n", 6), (2, 1));
+        assert_eq!(line_col("a = 1\nb = 2\n", 10), (2, 5));
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = parse_layer(Path::new("x.toml"), "gamma = 0.1\nmilestone = [1]\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.toml:2: unknown key 'milestone'; did you mean 'milestones'?"
+        );
+    }
+
+    #[test]
+    fn syntax_error_shows_the_line() {
+        let err = parse_layer(Path::new("x.toml"), "gamma = 0.1\nbase_lr = = 2\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("x.toml:2:"), "{text}");
+        assert!(text.ends_with("2 | base_lr = = 2"), "{text}");
+    }
+}

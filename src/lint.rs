@@ -1,0 +1,144 @@
+//! Likely mistakes in a valid schedule: things a framework accepts but a user rarely means.
+
+use crate::config::{ScheduleSpec, Unit};
+use crate::schedule::Decay;
+
+/// One finding, phrased for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
+    let p = spec.params();
+    let mut warnings = Vec::new();
+    let mut warn = |text: String| warnings.push(Warning(text));
+
+    match &p.decay {
+        Decay::Milestones(milestones) => {
+            let unreached: Vec<u64> = milestones
+                .iter()
+                .copied()
+                .filter(|&m| m >= p.iters)
+                .collect();
+            if !unreached.is_empty() {
+                warn(format!(
+                    "milestones {unreached:?} are at or past iters {}: never reached",
+                    p.iters
+                ));
+            }
+            if let Some(&first) = milestones.iter().min()
+                && p.warmup_iters > first
+            {
+                warn(format!(
+                    "warmup_iters {} runs past the first milestone {first}: warmup and decay both apply there",
+                    p.warmup_iters
+                ));
+            }
+            if let (Unit::Iter, Some(per_epoch), Some(&last)) =
+                (spec.unit, spec.iters_per_epoch, milestones.iter().max())
+            {
+                let epochs = p.iters.div_ceil(per_epoch);
+                if last < per_epoch {
+                    warn(format!(
+                        "milestones {milestones:?} all fall inside the first epoch ({per_epoch} iterations): \
+                         if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                    ));
+                } else if last < epochs {
+                    warn(format!(
+                        "milestones {milestones:?} are all below the number of epochs ({epochs}): \
+                         if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                    ));
+                }
+            }
+        }
+        Decay::StepSize(step) => {
+            let first = p.warmup_iters.saturating_add(*step);
+            if first >= p.iters {
+                warn(format!(
+                    "step_size {step}: the first decay, at {first}, is at or past iters {}: never reached",
+                    p.iters
+                ));
+            }
+        }
+    }
+    if p.gamma > 1.0 {
+        warn(format!(
+            "gamma {} > 1: the lr grows at every milestone",
+            p.gamma
+        ));
+    }
+    if p.warmup_factor > 1.0 {
+        warn(format!(
+            "warmup_factor {} > 1: warmup starts above base_lr and ramps down",
+            p.warmup_factor
+        ));
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Layer, parse_layer, resolve};
+    use std::path::Path;
+
+    fn lints(toml: &str) -> Vec<String> {
+        let layer = parse_layer(Path::new("t.toml"), toml).unwrap();
+        let spec = resolve(&layer, &Layer::default(), None).unwrap().remove(0);
+        lint(&spec).into_iter().map(|w| w.0).collect()
+    }
+
+    #[test]
+    fn reference_example_is_clean() {
+        assert!(lints("").is_empty());
+    }
+
+    #[test]
+    fn each_warning() {
+        assert_eq!(
+            lints("iters = 80"),
+            vec!["milestones [100] are at or past iters 80: never reached"]
+        );
+        assert_eq!(
+            lints("warmup_iters = 60"),
+            vec![
+                "warmup_iters 60 runs past the first milestone 50: warmup and decay both apply there"
+            ]
+        );
+        assert_eq!(
+            lints("gamma = 2.0"),
+            vec!["gamma 2 > 1: the lr grows at every milestone"]
+        );
+        assert_eq!(
+            lints("warmup_factor = 3"),
+            vec!["warmup_factor 3 > 1: warmup starts above base_lr and ramps down"]
+        );
+        assert_eq!(
+            lints("iters_per_epoch = 391"),
+            vec![
+                "milestones [50, 100] all fall inside the first epoch (391 iterations): \
+                  if they are epochs, set unit = \"epoch\" (--unit epoch)"
+            ]
+        );
+        assert_eq!(
+            lints("iters_per_epoch = 20\nmilestones = [30, 60]\niters = 1800"),
+            vec![
+                "milestones [30, 60] are all below the number of epochs (90): \
+                  if they are epochs, set unit = \"epoch\" (--unit epoch)"
+            ]
+        );
+        assert_eq!(
+            lints("step_size = 100\niters = 50"),
+            vec!["step_size 100: the first decay, at 110, is at or past iters 50: never reached"]
+        );
+    }
+
+    #[test]
+    fn epoch_unit_milestones_are_not_flagged() {
+        assert!(
+            lints(
+                "unit = \"epoch\"\niters_per_epoch = 391\nmilestones = [30, 60]\nwarmup_iters = 1"
+            )
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Learning-rate schedules as pure functions of the iteration.
+//!
+//! Nothing here does I/O: parameters go in, `lr(t)` and the piecewise structure of the curve
+//! (its segments) come out. Every consumer — tables, `at`, plots, `explain` — goes through the
+//! [`Schedule`] trait, so a framework dialect is only another implementation of it.
+
+mod maskrcnn;
+
+pub use maskrcnn::WarmupMultiStep;
+
+use std::fmt;
+
+/// How the warmup factor moves from `warmup_factor` at t = 0 to 1 at t = W.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WarmupMethod {
+    Linear,
+    Constant,
+    Exp,
+}
+
+impl WarmupMethod {
+    pub const NAMES: [&'static str; 3] = ["linear", "constant", "exp"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WarmupMethod::Linear => "linear",
+            WarmupMethod::Constant => "constant",
+            WarmupMethod::Exp => "exp",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "linear" => Some(WarmupMethod::Linear),
+            "constant" => Some(WarmupMethod::Constant),
+            "exp" => Some(WarmupMethod::Exp),
+            _ => None,
+        }
+    }
+}
+
+/// When the learning rate is multiplied by `gamma`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decay {
+    /// At each listed iteration (a repeated milestone decays twice).
+    Milestones(Vec<u64>),
+    /// Every `step_size` iterations, counted from the end of warmup.
+    StepSize(u64),
+}
+
+/// Validated schedule parameters, all in iterations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub base_lr: f64,
+    pub decay: Decay,
+    pub gamma: f64,
+    pub warmup_iters: u64,
+    pub warmup_factor: f64,
+    pub warmup_method: WarmupMethod,
+    /// Iterations evaluated: t = 0 … iters − 1.
+    pub iters: u64,
+}
+
+impl Default for Params {
+    /// The worked example of the reference `WarmupMultiFactorScheduler` description.
+    fn default() -> Self {
+        Params {
+            base_lr: 0.01,
+            decay: Decay::Milestones(vec![50, 100]),
+            gamma: 0.1,
+            warmup_iters: 10,
+            warmup_factor: 0.1,
+            warmup_method: WarmupMethod::Linear,
+            iters: 150,
+        }
+    }
+}
+
+/// What the schedule is doing over a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Phase {
+    pub warmup: bool,
+    /// Decays applied so far (k in the formula).
+    pub decays: u64,
+}
+
+impl fmt::Display for Phase {
+    /// `warmup`, `base` (after warmup, before any decay) or `decayK`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.warmup, self.decays) {
+            (true, 0) => f.write_str("warmup"),
+            (true, k) => write!(f, "warmup+decay{k}"),
+            (false, 0) => f.write_str("base"),
+            (false, k) => write!(f, "decay{k}"),
+        }
+    }
+}
+
+/// A maximal run of iterations `[start, end)` in one phase.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Segment {
+    pub start: u64,
+    pub end: u64,
+    pub phase: Phase,
+    /// `Some(lr)` when lr is the same at every iteration of the segment.
+    pub constant_lr: Option<f64>,
+}
+
+/// A learning-rate schedule: a pure function of the iteration.
+pub trait Schedule {
+    fn params(&self) -> &Params;
+
+    /// The learning rate at iteration `t` (the number of scheduler steps already taken).
+    fn lr(&self, t: u64) -> f64;
+
+    /// The segments covering `[0, iters)` in order. Within a segment the phase does not change,
+    /// and lr either is constant (`constant_lr`) or changes every iteration (a warmup ramp).
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_>;
+
+    /// lr for every iteration of `[start, end)`, in order. Schedules whose framework updates
+    /// recursively override this to step instead of re-deriving each value.
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        Box::new((start..end).map(move |t| self.lr(t)))
+    }
+}
+
+/// Whose arithmetic to reproduce (SPEC section 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// maskrcnn-benchmark `WarmupMultiStepLR`, also called `warmup-multistep`: the default.
+    Maskrcnn,
+}
+
+impl Dialect {
+    /// Every dialect, in the order `--dialect all` lists them.
+    pub const ALL: &'static [Dialect] = &[Dialect::Maskrcnn];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Maskrcnn => "maskrcnn",
+        }
+    }
+
+    /// Accepts each dialect's name and its aliases.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "maskrcnn" | "warmup-multistep" => Some(Dialect::Maskrcnn),
+            _ => None,
+        }
+    }
+
+    /// Names accepted on input, for error messages and completions.
+    pub fn accepted_names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        names.push("warmup-multistep");
+        names
+    }
+}
+
+/// Parameters a framework refuses, in that framework's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// The parameter at fault (a TOML key), so the caller can say where it came from.
+    pub key: &'static str,
+    pub message: String,
+}
+
+/// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
+pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+    match dialect {
+        Dialect::Maskrcnn => {
+            if let Decay::Milestones(milestones) = &params.decay
+                && milestones.windows(2).any(|pair| pair[0] > pair[1])
+            {
+                return Err(Rejection {
+                    key: "milestones",
+                    message: format!(
+                        "must be sorted ascending (repeats allowed), got {milestones:?} \
+                         (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")"
+                    ),
+                });
+            }
+            Ok(Box::new(WarmupMultiStep::new(params)))
+        }
+    }
+}
