@@ -1,0 +1,374 @@
+//! End-to-end tests of each command through the real binary: outputs, formats, precedence
+//! of flags over files, and the example schedules. Bad input has its own file (errors.rs);
+//! bit-exact golden curves have theirs.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn lrsched() -> Command {
+    Command::cargo_bin("lrsched").expect("binary builds")
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = lrsched().args(args).output().expect("runs");
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{args:?} wrote to stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Parses `iteration,lr` CSV rows.
+fn csv_rows(text: &str) -> Vec<(u64, f64)> {
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("iteration,lr"));
+    lines
+        .map(|line| {
+            let (t, lr) = line.split_once(',').expect("two cells");
+            (t.parse().expect("iteration"), lr.parse().expect("lr"))
+        })
+        .collect()
+}
+
+#[test]
+fn table_default_is_the_reference_example() {
+    let rows = csv_rows(&stdout_of(&["table"]));
+    assert_eq!(rows.len(), 150);
+    let expect = [
+        (0, 0.001),
+        (9, 0.0091),
+        (10, 0.01),
+        (49, 0.01),
+        (50, 0.001),
+        (99, 0.001),
+        (100, 0.00010000000000000002),
+        (149, 0.00010000000000000002),
+    ];
+    for (t, lr) in expect {
+        assert_eq!(rows[t as usize], (t, lr), "row {t}");
+    }
+}
+
+#[test]
+fn table_formats() {
+    let args = [
+        "table",
+        "--start",
+        "9",
+        "--end",
+        "11",
+        "--columns",
+        "iteration,lr,phase,factor",
+    ];
+    let with = |format: &str| stdout_of(&[&args[..], &["--format", format]].concat());
+    assert_eq!(
+        with("csv"),
+        "iteration,lr,phase,factor\n9,0.0091,warmup,0.91\n10,0.01,base,1.0\n"
+    );
+    assert_eq!(
+        with("tsv"),
+        "iteration\tlr\tphase\tfactor\n9\t0.0091\twarmup\t0.91\n10\t0.01\tbase\t1.0\n"
+    );
+    assert_eq!(
+        with("jsonl"),
+        "{\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91}\n\
+         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n"
+    );
+    assert_eq!(
+        with("json"),
+        "[\n{\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91},\n\
+         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n]\n"
+    );
+}
+
+#[test]
+fn table_every_start_end_and_epoch_column() {
+    assert_eq!(
+        stdout_of(&["table", "--every", "40", "--start", "5"]),
+        "iteration,lr\n5,0.0055000000000000005\n45,0.01\n85,0.001\n125,0.00010000000000000002\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "table",
+            "--iters-per-epoch",
+            "4",
+            "--columns",
+            "epoch,lr",
+            "--end",
+            "3"
+        ]),
+        "epoch,lr\n0.0,0.001\n0.25,0.0019\n0.5,0.0028000000000000004\n"
+    );
+}
+
+#[test]
+fn table_to_file_takes_the_format_from_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.jsonl");
+    lrsched()
+        .args(["table", "--end", "2", "-o"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "{\"iteration\":0,\"lr\":0.001}\n{\"iteration\":1,\"lr\":0.0019}\n"
+    );
+}
+
+#[test]
+fn table_of_several_schedules_has_one_lr_column_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let fast = dir.path().join("fast.toml");
+    fs::write(&fast, "milestones = [2]\niters = 4\nwarmup_iters = 0\n").unwrap();
+    assert_eq!(
+        stdout_of(&[
+            "table",
+            "schedules/reference.toml",
+            fast.to_str().unwrap(),
+            "--end",
+            "5"
+        ]),
+        "iteration,lr_reference,lr_fast\n0,0.001,0.01\n1,0.0019,0.01\n2,0.0028000000000000004,0.001\n\
+         3,0.0037,0.001\n4,0.0046,\n"
+    );
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("lrsched"))
+        .args(["table", "--iters", "100000000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        lines.push(line);
+    }
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(lines, ["iteration,lr\n", "0,0.001\n", "1,0.0019\n"]);
+    assert!(output.status.success(), "status {:?}", output.status);
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn at_arguments_and_stdin() {
+    assert_eq!(
+        stdout_of(&["at", "59999", "60000", "-c", "schedules/detectron2-1x.toml"]),
+        "0.02\n0.002\n"
+    );
+    lrsched()
+        .args(["at", "-", "--format", "csv"])
+        .write_stdin("0\n\n100\n 50 \n")
+        .assert()
+        .success()
+        .stdout("iteration,lr\n0,0.001\n100,0.00010000000000000002\n50,0.001\n");
+    assert_eq!(
+        stdout_of(&["at", "9", "--format", "jsonl"]),
+        "{\"iteration\":9,\"lr\":0.0091}\n"
+    );
+}
+
+#[test]
+fn flags_override_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    fs::write(
+        &file,
+        "base_lr = 1.0\ngamma = 0.5\nmilestones = [10]\nwarmup_iters = 0\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    // From the file alone: 1.0 until 10, then 0.5.
+    assert_eq!(stdout_of(&["at", "0", "10", "-c", file]), "1.0\n0.5\n");
+    // A flag replaces one key and keeps the others.
+    assert_eq!(
+        stdout_of(&["at", "0", "10", "-c", file, "--gamma", "0.25"]),
+        "1.0\n0.25\n"
+    );
+    assert_eq!(
+        stdout_of(&["at", "10", "-c", file, "--milestones="]),
+        "1.0\n"
+    );
+}
+
+#[test]
+fn explain_lists_the_phases() {
+    assert_eq!(
+        stdout_of(&["explain"]),
+        "phase   first  last                lr_first                 lr_last  what\n\
+         warmup      0     9                   0.001                  0.0091  linear warmup: factor 0.1 → 1 reached at iteration 10\n\
+         base       10    49                    0.01                    0.01  base_lr\n\
+         decay1     50    99                   0.001                   0.001  decayed once: base_lr × 0.1^1\n\
+         decay2    100   149  0.00010000000000000002  0.00010000000000000002  decayed 2 times: base_lr × 0.1^2\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "explain",
+            "--format",
+            "csv",
+            "--milestones=",
+            "--warmup-iters",
+            "0",
+            "--iters",
+            "5"
+        ]),
+        "phase,first,last,lr_first,lr_last,what\nbase,0,4,0.01,0.01,base_lr\n"
+    );
+}
+
+#[test]
+fn check_exit_codes() {
+    lrsched().args(["check"]).assert().code(0).stdout(
+        "ok: schedule (maskrcnn): 150 iterations, 4 phases, lr 0.001 → 0.00010000000000000002\n",
+    );
+    let epochs_trap = ["check", "--iters-per-epoch", "391"];
+    lrsched()
+        .args(epochs_trap)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "warning: milestones [50, 100] all fall inside the first epoch",
+        ));
+    lrsched().args(epochs_trap).arg("--strict").assert().code(1);
+    lrsched()
+        .args(["check", "--gamma", "0"])
+        .assert()
+        .code(2)
+        .stderr("error: --gamma: must be > 0, got 0\n");
+}
+
+#[test]
+fn other_commands_print_lint_warnings_to_stderr() {
+    lrsched()
+        .args(["at", "0", "--gamma", "2"])
+        .assert()
+        .success()
+        .stdout("0.001\n")
+        .stderr("warning: schedule: gamma 2 > 1: the lr grows at every milestone\n");
+}
+
+#[test]
+fn init_writes_a_template_that_loads_back() {
+    let template = stdout_of(&["init"]);
+    assert!(template.contains("milestones = [50, 100]"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    lrsched().args(["init", "-o"]).arg(&path).assert().success();
+    assert_eq!(fs::read_to_string(&path).unwrap(), template);
+    // Loads back to the defaults: the same table as no input at all.
+    assert_eq!(
+        stdout_of(&["table", path.to_str().unwrap()]),
+        stdout_of(&["table"])
+    );
+    // Never clobbers a file unless asked.
+    lrsched()
+        .args(["init", "-o"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists; add --force"));
+    lrsched()
+        .args(["init", "--force", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+}
+
+#[test]
+fn every_help_shows_examples() {
+    for command in [
+        &[][..],
+        &["table"],
+        &["at"],
+        &["plot"],
+        &["explain"],
+        &["check"],
+        &["init"],
+    ] {
+        let mut args: Vec<&str> = command.to_vec();
+        args.push("--help");
+        let help = stdout_of(&args);
+        assert!(
+            help.contains("Examples:\n  lrsched "),
+            "{args:?} has no examples:\n{help}"
+        );
+    }
+}
+
+/// Every shipped example schedule loads cleanly and has the values its comments promise.
+#[test]
+fn example_schedules() {
+    let check = |file: &str, iterations: &str, expect: &str| {
+        let path = Path::new("schedules").join(file);
+        lrsched()
+            .args(["check", "--strict"])
+            .arg(&path)
+            .assert()
+            .code(0);
+        let args: Vec<&str> = iterations.split(' ').collect();
+        let out = stdout_of(&[&["at", "-c", path.to_str().unwrap()][..], &args].concat());
+        assert_eq!(
+            out.split_whitespace().collect::<Vec<_>>().join(" "),
+            expect,
+            "{file}"
+        );
+    };
+    check(
+        "reference.toml",
+        "0 10 50 100",
+        "0.001 0.01 0.001 0.00010000000000000002",
+    );
+    check(
+        "detectron2-1x.toml",
+        "0 1000 59999 60000 80000 89999",
+        "0.00002 0.02 0.02 0.002 0.00020000000000000004 0.00020000000000000004",
+    );
+    check(
+        "detectron2-3x.toml",
+        "1000 209999 210000 250000",
+        "0.02 0.02 0.002 0.00020000000000000004",
+    );
+    check(
+        "maskrcnn-benchmark-default.toml",
+        "0 500 29999 30000",
+        "0.0003333333333333333 0.001 0.001 0.0001",
+    );
+    // Epoch units: 30 epochs × 5005 iterations = 150150.
+    check(
+        "resnet-imagenet.toml",
+        "25025 150149 150150 300300",
+        "0.1 0.1 0.010000000000000002 0.0010000000000000002",
+    );
+    check(
+        "constant-warmup.toml",
+        "0 399 400 32000",
+        "0.010000000000000002 0.010000000000000002 0.1 0.010000000000000002",
+    );
+    let listed: Vec<String> = fs::read_dir("schedules")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        listed.len(),
+        6,
+        "a new schedule file needs a check here: {listed:?}"
+    );
+}
