@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, ColorChoice, Parser, Subcommand, ValueHint};
 
 use crate::config::{Input, Layer};
 use crate::output::FormatName;
@@ -20,55 +20,84 @@ A schedule comes from flags, from TOML files (-c FILE or positional), or both; f
 With no input at all it is the reference example: base_lr 0.01, milestones [50, 100], gamma 0.1, \
 linear warmup from 0.1x over 10 iterations.",
     after_help = "Examples:\n  \
-lrsched table schedules/detectron2-1x.toml | awk -F, '$2 != prev {print; prev = $2}'\n  \
+lrsched table --end 12 --every 3                # the reference example, as CSV\n  \
 lrsched at 59999 60000 -c schedules/detectron2-1x.toml\n  \
-lrsched explain --milestones 30,60,90 --iters-per-epoch 5005 --unit epoch\n  \
+lrsched explain schedules/resnet-imagenet.toml\n  \
 lrsched check schedules/*.toml --strict\n  \
+lrsched plot schedules/detectron2-1x.toml schedules/detectron2-3x.toml -o d2.png\n  \
 lrsched init -o my-schedule.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour errors, warnings and help: auto colours a terminal unless NO_COLOR is set
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_enum,
+        default_value_t = ColorChoice::Auto
+    )]
+    pub color: ColorChoice,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Every iteration's learning rate as rows (CSV, TSV, JSON, JSON Lines)
     #[command(after_help = "Examples:\n  \
-lrsched table                                   # the reference example, as CSV\n  \
-lrsched table schedules/detectron2-1x.toml --every 1000 --columns iteration,lr,phase\n  \
-lrsched table -c d2.toml --start 59990 --end 60010 --format jsonl\n  \
-lrsched table a.toml b.toml -o compare.csv      # one lr column per schedule")]
+lrsched table --end 12 --every 3                # the reference example, as CSV\n  \
+lrsched table schedules/detectron2-1x.toml --every 10000 --columns iteration,lr,phase\n  \
+lrsched table schedules/detectron2-1x.toml --start 59998 --end 60002 --format jsonl\n  \
+lrsched table schedules/detectron2-1x.toml schedules/detectron2-3x.toml --every 5000 -o d2.csv")]
     Table(TableArgs),
     /// The learning rate at given iterations, one per line
     #[command(after_help = "Examples:\n  \
 lrsched at 59999 60000 -c schedules/detectron2-1x.toml\n  \
-seq 0 1000 90000 | lrsched at - -c schedules/detectron2-1x.toml --format csv")]
+lrsched at 0 5 10 --format csv                  # the reference example, with the iteration\n  \
+seq 0 10000 90000 | lrsched at - -c schedules/detectron2-1x.toml --format csv")]
     At(AtArgs),
     /// Draw the schedule as PNG or SVG, or in the terminal
     #[command(after_help = "Examples:\n  \
-lrsched plot                                    # writes lrsched.png\n  \
-lrsched plot schedules/detectron2-1x.toml schedules/detectron2-3x.toml -o cmp.svg --log-y\n  \
-lrsched plot -c resnet.toml --x epoch --terminal")]
+lrsched plot                                    # the reference example, to lrsched.png\n  \
+lrsched plot schedules/detectron2-1x.toml schedules/detectron2-3x.toml -o d2.svg --log-y\n  \
+lrsched plot schedules/resnet-imagenet.toml --x epoch --terminal")]
     Plot(PlotArgs),
     /// One row per phase: where it starts and ends and what the lr does
     #[command(after_help = "Examples:\n  \
-lrsched explain\n  \
+lrsched explain                                 # the reference example\n  \
+lrsched explain schedules/resnet-imagenet.toml\n  \
 lrsched explain schedules/detectron2-1x.toml --format json")]
     Explain(ExplainArgs),
     /// Validate schedules and warn about likely mistakes
     #[command(
-        after_help = "Exit status: 0 valid (warnings allowed unless --strict), \
-1 warnings with --strict, 2 errors.\n\nExamples:\n  \
+        after_help = "Warnings: a milestone never reached, a warmup longer than the first \
+milestone, gamma or warmup_factor above 1, milestones that look like epochs.\n\n\
+Exit status: 0 valid (warnings allowed unless --strict), 1 warnings with --strict, 2 errors.\n\n\
+Examples:\n  \
 lrsched check schedules/*.toml\n  \
-lrsched check --milestones 50,100 --iters-per-epoch 391 --strict"
+lrsched check schedules/reference.toml --iters-per-epoch 391 --strict"
     )]
     Check(CheckArgs),
     /// Write a commented schedule TOML with every key at its default
     #[command(after_help = "Examples:\n  \
 lrsched init > my-schedule.toml\n  \
-lrsched init -o my-schedule.toml && lrsched check my-schedule.toml")]
+lrsched init -o my-schedule.toml && lrsched check my-schedule.toml\n  \
+lrsched init --milestones 60000,80000 --iters 90000 --warmup-iters 1000 -o d2.toml")]
     Init(InitArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    #[command(after_help = "Examples:\n  \
+lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
+lrsched completions zsh > ~/.zfunc/_lrsched     # with fpath+=(~/.zfunc) before compinit\n  \
+lrsched completions fish > ~/.config/fish/completions/lrsched.fish\n  \
+lrsched completions powershell >> $PROFILE\n  \
+echo 'eval (lrsched completions elvish | slurp)' >> ~/.config/elvish/rc.elv")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of lrsched or of one of its commands
+    #[command(after_help = "Examples:\n  \
+lrsched man | man -l -                          # read it now\n  \
+lrsched man > ~/.local/share/man/man1/lrsched.1\n  \
+lrsched man table > ~/.local/share/man/man1/lrsched-table.1")]
+    Man(ManArgs),
 }
 
 /// The schedule: TOML files and flags (flags override files).
@@ -76,7 +105,7 @@ lrsched init -o my-schedule.toml && lrsched check my-schedule.toml")]
 #[command(next_help_heading = "Schedule")]
 pub struct ScheduleArgs {
     /// Schedule TOML file (repeatable: one schedule per file)
-    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    #[arg(short = 'c', long = "config", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub config: Vec<PathBuf>,
     /// Learning rate after warmup, before any decay [default: 0.01]
     #[arg(long, value_name = "LR", allow_hyphen_values = true)]
@@ -142,15 +171,13 @@ impl ScheduleArgs {
 #[derive(Args, Debug)]
 pub struct TableArgs {
     /// Schedule TOML files (same as -c)
-    #[arg(value_name = "SCHEDULE.toml")]
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub schedule: ScheduleArgs,
-    /// Output format [default: from the -o extension, else csv]
-    #[arg(long, value_enum)]
+    /// Output format: csv, tsv, json, jsonl or plain [default: from the -o extension, else csv]
+    #[arg(long, value_enum, hide_possible_values = true)]
     pub format: Option<FormatName>,
     /// Write to FILE instead of stdout (atomically)
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
     /// Comma-separated columns: iteration, epoch, lr, phase, factor
     #[arg(long, value_name = "LIST", default_value = "iteration,lr")]
@@ -169,6 +196,9 @@ pub struct TableArgs {
     /// Stop before this iteration [default: iters]
     #[arg(long, value_name = "ITER", allow_hyphen_values = true)]
     pub end: Option<String>,
+    // Last, so that the options above stay under "Options" and these under "Schedule".
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 #[derive(Args, Debug)]
@@ -176,50 +206,58 @@ pub struct AtArgs {
     /// Iterations to evaluate; `-` reads them from stdin, one per line
     #[arg(value_name = "ITER", required = true, allow_negative_numbers = true)]
     pub iterations: Vec<String>,
+    /// Output format: plain (the lr only), csv, tsv, json or jsonl [default: plain]
+    #[arg(long, value_enum, hide_possible_values = true)]
+    pub format: Option<FormatName>,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
-    /// Output format: plain prints the lr only [default: plain]
-    #[arg(long, value_enum)]
-    pub format: Option<FormatName>,
 }
 
 #[derive(Args, Debug)]
 pub struct PlotArgs {
     /// Schedule TOML files, overlaid on one chart (same as -c)
-    #[arg(value_name = "SCHEDULE.toml")]
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub schedule: ScheduleArgs,
-    /// Image to write: .png or .svg; `-` writes PNG to stdout
-    #[arg(short, long, value_name = "FILE", default_value = "lrsched.png")]
-    pub output: PathBuf,
-    /// Logarithmic y axis
+    /// Image to write, PNG or SVG by its extension; `-` writes PNG to stdout
+    /// [default: lrsched.png]
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        conflicts_with = "terminal"
+    )]
+    pub output: Option<PathBuf>,
+    /// Logarithmic lr axis (labels 1e-3, 1e-4, ...)
     #[arg(long)]
     pub log_y: bool,
     /// x axis unit: iter or epoch (epoch needs iters_per_epoch)
     #[arg(long = "x", value_name = "UNIT", default_value = "iter")]
     pub x_axis: String,
     /// Chart title [default: the schedule's name and key parameters]
-    #[arg(long)]
+    #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
-    /// Image size in pixels, WIDTHxHEIGHT
-    #[arg(long, value_name = "WxH", default_value = "1200x700")]
-    pub size: String,
-    /// Draw in the terminal instead of writing an image
+    /// Image size in pixels, WIDTHxHEIGHT [default: 1200x700]
+    #[arg(long, value_name = "WxH", conflicts_with = "terminal")]
+    pub size: Option<String>,
+    /// Draw the curve in the terminal with braille characters (80 columns when stdout is not a
+    /// terminal)
     #[arg(short, long)]
     pub terminal: bool,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// Schedule TOML files (same as -c)
-    #[arg(value_name = "SCHEDULE.toml")]
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub schedule: ScheduleArgs,
     /// Output format: text is an aligned table [default: text]
     #[arg(long, value_enum)]
     pub format: Option<ExplainFormat>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 /// `explain` prints for people by default, or as data.
@@ -235,21 +273,76 @@ pub enum ExplainFormat {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Schedule TOML files (same as -c)
-    #[arg(value_name = "SCHEDULE.toml")]
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub schedule: ScheduleArgs,
     /// Exit 1 when there are warnings
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
+    // Values to write instead of the defaults; a -c FILE is read and written out complete.
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
     /// Write to FILE instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
     /// Overwrite FILE if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print [default: lrsched itself, which lists the commands]
+    #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
+    pub command: Option<String>,
+}
+
+/// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
+/// equal to the subcommands.
+pub const MAN_PAGES: [&str; 8] = [
+    "table",
+    "at",
+    "plot",
+    "explain",
+    "check",
+    "init",
+    "completions",
+    "man",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_help_has_a_summary_and_at_least_two_examples() {
+        for command in Cli::command().get_subcommands() {
+            let name = command.get_name();
+            let summary = command.get_about().expect("summary").to_string();
+            assert!(!summary.contains('\n'), "{name}: {summary}");
+            let after_help = command.get_after_help().expect("examples").to_string();
+            let examples = after_help.split("\n\n").last().expect("a paragraph");
+            let mut lines = examples.lines();
+            assert_eq!(lines.next(), Some("Examples:"), "{name}");
+            assert!(lines.count() >= 2, "{name}: fewer than two examples");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Likely mistakes in a valid schedule: things a framework accepts but a user rarely means.
 
 use crate::config::{ScheduleSpec, Unit};
-use crate::schedule::Decay;
+use crate::schedule::{Decay, departures};
 
 /// One finding, phrased for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +72,18 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
             p.warmup_factor
         ));
     }
+    // Where the framework's curve departs from the intended one in a way users rarely mean.
+    let dialect = spec.dialect.name();
+    let prefix = if spec.name == dialect {
+        String::new()
+    } else {
+        format!("{dialect}: ")
+    };
+    for departure in departures(spec.dialect, spec.schedule.as_ref()) {
+        if departure.surprising {
+            warn(format!("{prefix}{}", departure.note));
+        }
+    }
     warnings
 }
 
@@ -130,6 +142,34 @@ mod tests {
             lints("step_size = 100\niters = 50"),
             vec!["step_size 100: the first decay, at 110, is at or past iters 50: never reached"]
         );
+    }
+
+    #[test]
+    fn dialect_departures_users_rarely_mean() {
+        assert_eq!(
+            lints("dialect = \"torch-sequential\""),
+            vec![
+                "torch-sequential: decays at 60 and 110 instead of 50 and 100: SequentialLR \
+                 restarts MultiStepLR's count at the switch (W = 10)"
+            ]
+        );
+        assert_eq!(
+            lints("dialect = \"torch-chained\""),
+            vec![
+                "torch-chained: after warmup the lr is 0.010000000000000004, not 0.01 = base_lr × \
+                 gamma^0 (3 of 3 constant phases are off): the schedulers multiply the lr in \
+                 place, so rounding accumulates"
+            ]
+        );
+        assert!(
+            lints("dialect = \"detectron2\"\niters = 90")
+                .iter()
+                .any(|w| w.starts_with(
+                    "detectron2: milestones [100] are past iters 90: build_lr_scheduler silently drops them"
+                ))
+        );
+        // Conventions rather than surprises: MXNet's one-step-late decays.
+        assert!(lints("dialect = \"mxnet\"").is_empty());
     }
 
     #[test]

@@ -1,29 +1,36 @@
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::{ColorChoice, Parser};
 
 use lrsched::cli::{Cli, Command};
-use lrsched::commands;
+use lrsched::{commands, diagnostics};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Read before clap parses, so that its help and its usage errors follow --color too.
+    diagnostics::use_color(diagnostics::color_from_args(&args).unwrap_or(ColorChoice::Auto));
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    diagnostics::use_color(cli.color);
     let result = match &cli.command {
         Command::Table(args) => commands::table::run(args),
         Command::At(args) => commands::at::run(args),
-        Command::Plot(_) => todo!("plot"),
+        Command::Plot(args) => commands::plot::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     };
     match result {
         Ok(code) => code,
         Err(e) if e.is_closed_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            diagnostics::error(e);
             ExitCode::from(2)
         }
     }
@@ -43,14 +50,21 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
         _ => {
-            let rendered = e.render().to_string();
-            let message: Vec<&str> = rendered
+            let rendered = e.render();
+            let plain = rendered.to_string();
+            let styled = rendered.ansi().to_string();
+            // Styles add no line breaks, so the plain lines say which styled lines to keep.
+            let message: Vec<&str> = plain
                 .lines()
-                .take_while(|line| !line.starts_with("Usage:"))
-                .filter(|line| !line.trim().is_empty())
+                .zip(styled.lines())
+                .take_while(|(plain, _)| !plain.starts_with("Usage:"))
+                .filter(|(plain, _)| !plain.trim().is_empty())
+                // Printed once below, also for errors whose rendering already ends with it.
+                .filter(|(plain, _)| !plain.starts_with("For more information"))
+                .map(|(_, styled)| styled)
                 .collect();
-            eprintln!("{}", message.join("\n"));
-            eprintln!("For more information, try '--help'.");
+            diagnostics::styled(message.join("\n"));
+            diagnostics::styled("For more information, try '--help'.");
             ExitCode::from(2)
         }
     }

@@ -1,6 +1,11 @@
 //! `lrsched at`: the lr at given iterations (or at iterations read from stdin).
+//!
+//! Built for pipelines that feed it millions of iterations: stdin is read in large blocks into
+//! one reused line buffer, a plain decimal line is parsed without going through `str`, rows are
+//! assembled in one buffer written out in chunks, and an lr equal to the previous row's is not
+//! formatted again (consecutive iterations mostly sit in one constant phase).
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
 
 use crate::cli::AtArgs;
@@ -8,6 +13,12 @@ use crate::config::{ConfigError, Origin, ScheduleSpec, options};
 use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::{FormatName, Layout};
+
+/// Rows are collected into chunks of about this size before they are written out.
+const CHUNK_BYTES: usize = 1 << 16;
+
+/// The most digits a line may have to be parsed on the fast path: 19 nines fit in a u64.
+const FAST_DIGITS: usize = 19;
 
 pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     let specs = super::load(&args.schedule, &[])?;
@@ -28,42 +39,84 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     let layout = format_name.format().layout(&headers);
 
     let mut sink = Sink::open(None)?;
-    let mut writer = RowWriter {
-        layout: &layout,
-        specs: &specs,
-        with_iteration,
-        first: true,
-        number: ryu::Buffer::new(),
-        integer: itoa::Buffer::new(),
-    };
-    sink.write_all(layout.header.as_bytes())
-        .map_err(|e| sink.fail(e))?;
-    for argument in &args.iterations {
-        if argument == "-" {
-            for (index, line) in io::stdin().lock().lines().enumerate() {
-                let at = format!("<stdin>:{}", index + 1);
-                let line = line.map_err(|e| {
-                    let problem = match e.kind() {
-                        io::ErrorKind::InvalidData => "not valid UTF-8".to_string(),
-                        _ => e.to_string(),
-                    };
-                    ConfigError::invalid(Origin::Flag(at.clone()), problem)
-                })?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let t = options::iteration(&line, &at)?;
-                writer.row(&mut sink, t).map_err(|e| sink.fail(e))?;
-            }
-        } else {
-            let t = options::iteration(argument, &format!("ITER '{argument}'"))?;
-            writer.row(&mut sink, t).map_err(|e| sink.fail(e))?;
-        }
+    let mut writer = RowWriter::new(&layout, &specs, with_iteration);
+    if let Err(e) = write_rows(&args.iterations, &mut writer, &mut sink) {
+        // The rows before a bad iteration still go out, as they would have unbuffered.
+        let _ = writer.flush(&mut sink);
+        return Err(e);
     }
-    sink.write_all(layout.footer.as_bytes())
-        .map_err(|e| sink.fail(e))?;
+    writer.buffer.extend_from_slice(layout.footer.as_bytes());
+    writer.flush(&mut sink).map_err(|e| sink.fail(e))?;
     sink.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_rows(iterations: &[String], writer: &mut RowWriter, sink: &mut Sink) -> Result<(), Error> {
+    for argument in iterations {
+        if argument == "-" {
+            let stdin = BufReader::with_capacity(CHUNK_BYTES, io::stdin().lock());
+            each_iteration(stdin, |t| {
+                writer.row(t, sink).map_err(|e| sink.fail(e).into())
+            })?;
+        } else {
+            let t = options::iteration(argument, &format!("ITER '{argument}'"))?;
+            writer.row(t, sink).map_err(|e| sink.fail(e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Calls `row` with every iteration of `input`, one per line; blank lines are skipped.
+fn each_iteration(
+    mut input: impl BufRead,
+    mut row: impl FnMut(u64) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut line = Vec::with_capacity(64);
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let read = input.read_until(b'\n', &mut line);
+        number += 1;
+        let at = || format!("<stdin>:{number}");
+        match read {
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(ConfigError::invalid(Origin::Flag(at()), e.to_string()).into()),
+        }
+        let t = match parse_decimal(&line) {
+            Some(t) => t,
+            None => {
+                let text = std::str::from_utf8(&line).map_err(|_| {
+                    ConfigError::invalid(Origin::Flag(at()), "not valid UTF-8".to_string())
+                })?;
+                if text.trim().is_empty() {
+                    continue;
+                }
+                options::iteration(text, &at())?
+            }
+        };
+        row(t)?;
+    }
+}
+
+/// A line that is nothing but 1 to 19 ASCII digits (and its line break): its value. Anything
+/// else (spaces, signs, long numbers, errors) is left to the general rule.
+fn parse_decimal(line: &[u8]) -> Option<u64> {
+    let digits = line.strip_suffix(b"\n").unwrap_or(line);
+    let digits = digits.strip_suffix(b"\r").unwrap_or(digits);
+    if digits.is_empty() || digits.len() > FAST_DIGITS {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |value, &byte| {
+        byte.is_ascii_digit()
+            .then(|| value * 10 + u64::from(byte - b'0'))
+    })
+}
+
+/// One schedule's column: its lr text is kept while the lr stays the same bits.
+struct LrCell {
+    bits: Option<u64>,
+    text: Vec<u8>,
 }
 
 struct RowWriter<'a> {
@@ -71,32 +124,144 @@ struct RowWriter<'a> {
     specs: &'a [ScheduleSpec],
     with_iteration: bool,
     first: bool,
+    buffer: Vec<u8>,
+    cells: Vec<LrCell>,
     number: ryu::Buffer,
     integer: itoa::Buffer,
 }
 
-impl RowWriter<'_> {
-    fn row(&mut self, out: &mut dyn Write, t: u64) -> io::Result<()> {
+impl<'a> RowWriter<'a> {
+    fn new(layout: &'a Layout, specs: &'a [ScheduleSpec], with_iteration: bool) -> Self {
+        let mut buffer = Vec::with_capacity(2 * CHUNK_BYTES);
+        buffer.extend_from_slice(layout.header.as_bytes());
+        RowWriter {
+            layout,
+            specs,
+            with_iteration,
+            first: true,
+            buffer,
+            cells: specs
+                .iter()
+                .map(|_| LrCell {
+                    bits: None,
+                    text: Vec::new(),
+                })
+                .collect(),
+            number: ryu::Buffer::new(),
+            integer: itoa::Buffer::new(),
+        }
+    }
+
+    fn row(&mut self, t: u64, out: &mut dyn Write) -> io::Result<()> {
         let layout = self.layout;
         let open = if self.first {
             &layout.first_row_open
         } else {
             &layout.row_open
         };
-        out.write_all(open.as_bytes())?;
         self.first = false;
-        let mut cells = Vec::with_capacity(self.specs.len() + 1);
+        self.buffer.extend_from_slice(open.as_bytes());
+        let mut column = 0;
         if self.with_iteration {
-            cells.push(self.integer.format(t).to_string());
+            self.buffer
+                .extend_from_slice(layout.cell_open[column].as_bytes());
+            self.buffer
+                .extend_from_slice(self.integer.format(t).as_bytes());
+            self.buffer
+                .extend_from_slice(layout.cell_close[column].as_bytes());
+            column += 1;
         }
-        for spec in self.specs {
-            cells.push(self.number.format(spec.schedule.lr(t)).to_string());
+        for (spec, cell) in self.specs.iter().zip(&mut self.cells) {
+            let lr = spec.schedule.lr(t);
+            if cell.bits != Some(lr.to_bits()) {
+                cell.bits = Some(lr.to_bits());
+                cell.text.clear();
+                cell.text
+                    .extend_from_slice(self.number.format(lr).as_bytes());
+            }
+            self.buffer
+                .extend_from_slice(layout.cell_open[column].as_bytes());
+            self.buffer.extend_from_slice(&cell.text);
+            self.buffer
+                .extend_from_slice(layout.cell_close[column].as_bytes());
+            column += 1;
         }
-        for (index, cell) in cells.iter().enumerate() {
-            out.write_all(layout.cell_open[index].as_bytes())?;
-            out.write_all(cell.as_bytes())?;
-            out.write_all(layout.cell_close[index].as_bytes())?;
+        self.buffer.extend_from_slice(layout.row_close.as_bytes());
+        if self.buffer.len() >= CHUNK_BYTES {
+            out.write_all(&self.buffer)?;
+            self.buffer.clear();
         }
-        out.write_all(layout.row_close.as_bytes())
+        Ok(())
+    }
+
+    /// Writes out the rows still in the buffer.
+    fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.buffer)?;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iterations(input: &[u8]) -> Result<Vec<u64>, String> {
+        let mut seen = Vec::new();
+        each_iteration(input, |t| {
+            seen.push(t);
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn reads_lines_fast_and_slow() {
+        assert_eq!(
+            iterations(b"0\n\n 7 \n12\r\n+3\n007\n18446744073709551615"),
+            Ok(vec![0, 7, 12, 3, 7, u64::MAX])
+        );
+        assert_eq!(iterations(b""), Ok(vec![]));
+    }
+
+    #[test]
+    fn bad_lines_are_named_by_number() {
+        let error = iterations(b"1\n\nten\n").unwrap_err();
+        assert!(error.starts_with("<stdin>:3: "), "{error}");
+        assert!(error.contains("'ten' is not a whole number"), "{error}");
+        let error = iterations(b"1\n\xff\n").unwrap_err();
+        assert!(error.starts_with("<stdin>:2: "), "{error}");
+        assert!(error.contains("not valid UTF-8"), "{error}");
+        let error = iterations(b"18446744073709551616\n").unwrap_err();
+        assert!(error.contains("past the u64 range"), "{error}");
+    }
+
+    #[test]
+    fn plain_decimal_lines() {
+        assert_eq!(parse_decimal(b"0\n"), Some(0));
+        assert_eq!(parse_decimal(b"270000"), Some(270_000));
+        assert_eq!(parse_decimal(b"42\r\n"), Some(42));
+        assert_eq!(
+            parse_decimal(b"9999999999999999999\n"),
+            Some(9_999_999_999_999_999_999)
+        );
+    }
+
+    #[test]
+    fn anything_else_takes_the_general_rule() {
+        for line in [
+            &b"\n"[..],
+            b"",
+            b" 5\n",
+            b"5 \n",
+            b"-1\n",
+            b"+1\n",
+            b"1e3\n",
+            b"18446744073709551615\n",
+            b"\xff\n",
+        ] {
+            assert_eq!(parse_decimal(line), None, "{line:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::config::ScheduleSpec;
 use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::{Cell, FormatName, number, terminal, write_table};
-use crate::schedule::{Segment, WarmupMethod};
+use crate::schedule::{Segment, WarmupMethod, departures};
 
 const HEADERS: [&str; 6] = ["phase", "first", "last", "lr_first", "lr_last", "what"];
 const NUMERIC: [bool; 6] = [false, true, true, true, true, false];
@@ -47,7 +47,9 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
                         .collect()
                 })
                 .collect();
-            sink.write_all(terminal::aligned(&headers, &text_rows, &numeric).as_bytes())
+            let mut text = terminal::aligned(&headers, &text_rows, &numeric);
+            text.push_str(&departure_notes(&specs));
+            sink.write_all(text.as_bytes())
         }
         data => {
             let name = match data {
@@ -62,6 +64,28 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     written.map_err(|e| sink.fail(e))?;
     sink.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where each schedule's dialect departs from maskrcnn's arithmetic, in words, after the table.
+fn departure_notes(specs: &[ScheduleSpec]) -> String {
+    let mut text = String::new();
+    for spec in specs {
+        let notes = departures(spec.dialect, spec.schedule.as_ref());
+        if notes.is_empty() {
+            continue;
+        }
+        let dialect = spec.dialect.name();
+        let whose = if spec.name == dialect {
+            dialect.to_string()
+        } else {
+            format!("{} ({dialect})", spec.name)
+        };
+        text.push_str(&format!("\n{whose} departs from maskrcnn:\n"));
+        for note in notes {
+            text.push_str(&format!("  - {}\n", note.note));
+        }
+    }
+    text
 }
 
 fn phase_row(spec: &ScheduleSpec, segment: &Segment) -> Vec<Cell> {
@@ -91,17 +115,25 @@ fn describe(spec: &ScheduleSpec, segment: &Segment) -> String {
         format!("decayed {count}{times}: base_lr × {}^{k}", number(p.gamma))
     };
     if segment.phase.warmup {
-        let ramp = match p.warmup_method {
-            WarmupMethod::Constant => format!(
-                "constant warmup: base_lr × {} until iteration {}",
+        // Where this dialect's warmup really ends (mmengine's one iteration early).
+        let warmup_end = spec
+            .schedule
+            .segments()
+            .find(|s| !s.phase.warmup)
+            .map_or(p.iters, |s| s.start);
+        let ramp = match (segment.constant_lr, p.warmup_method) {
+            (Some(_), _) => format!(
+                "constant warmup: base_lr × {} until iteration {warmup_end}",
                 number(p.warmup_factor),
-                p.warmup_iters
             ),
-            method => format!(
-                "{} warmup: factor {} → 1 reached at iteration {}",
-                method.name(),
+            (None, method) => format!(
+                "{} warmup: factor {} → 1 reached at iteration {warmup_end}",
+                // A framework without constant warmup (timm) ramps linearly.
+                match method {
+                    WarmupMethod::Constant => "linear",
+                    method => method.name(),
+                },
                 number(p.warmup_factor),
-                p.warmup_iters
             ),
         };
         if segment.phase.decays == 0 {

@@ -2,14 +2,18 @@
 
 pub mod at;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod init;
+pub mod man;
+pub mod plot;
 pub mod table;
 
 use std::path::PathBuf;
 
 use crate::cli::ScheduleArgs;
 use crate::config::{self, ScheduleSpec};
+use crate::diagnostics;
 use crate::error::Error;
 use crate::lint::lint;
 
@@ -18,7 +22,7 @@ pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<ScheduleSpec>,
     let specs = config::load(&args.input(files))?;
     for spec in &specs {
         for warning in lint(spec) {
-            eprintln!("warning: {}: {}", spec.name, warning.0);
+            diagnostics::warning(format_args!("{}: {}", spec.name, warning.0));
         }
     }
     Ok(specs)

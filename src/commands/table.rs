@@ -19,7 +19,7 @@ pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {
         &args.every,
         &specs,
     )?;
-    let format = options::format(args.format, args.output.as_deref(), FormatName::Csv).format();
+    let format = options::format(args.format, args.output.as_deref(), FormatName::Csv)?.format();
     let schedules: Vec<&dyn Schedule> = specs.iter().map(|s| s.schedule.as_ref()).collect();
 
     let mut sink = Sink::open(args.output.as_deref())?;

@@ -108,6 +108,73 @@ pub fn load(input: &Input) -> Result<Vec<ScheduleSpec>, ConfigError> {
     Ok(specs)
 }
 
+/// What a schedule file holding this input would say: every key the file or the flags set,
+/// as a canonical TOML value (`lrsched init` writes these). Validated as [`load`] does, so only
+/// a schedule every command accepts is written; floats keep their exact value (shortest
+/// round-trip text) and counts stay in the user's unit.
+pub fn settings(input: &Input) -> Result<BTreeMap<&'static str, String>, ConfigError> {
+    let file = match input.files.as_slice() {
+        [] => Layer::default(),
+        [path] => toml_input::read_layer(path)?,
+        [_, second, ..] => {
+            return Err(ConfigError::invalid(
+                Origin::Flag("--config".into()),
+                format!(
+                    "one schedule at a time: {} is a second schedule file",
+                    second.display()
+                ),
+            ));
+        }
+    };
+    resolve(
+        &file,
+        &input.flags,
+        input.files.first().map(PathBuf::as_path),
+    )?;
+    let mut settings = BTreeMap::new();
+    for &key in KEYS {
+        let Some((raw, at)) = input
+            .flags
+            .entries
+            .get(key)
+            .or_else(|| file.entries.get(key))
+        else {
+            continue;
+        };
+        let text = match key {
+            "base_lr" | "gamma" | "warmup_factor" => shortest(finite_f64(raw, at)?),
+            "milestones" => {
+                let list: Vec<String> = whole_list(raw, at)?.iter().map(u64::to_string).collect();
+                format!("[{}]", list.join(", "))
+            }
+            "step_size" | "warmup_iters" | "iters" | "iters_per_epoch" => {
+                whole(raw, at)?.to_string()
+            }
+            _ => toml_string(&string(raw, at)?),
+        };
+        settings.insert(key, text);
+    }
+    Ok(settings)
+}
+
+/// A TOML basic string: quoted, with quotes, backslashes and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// Merges a file layer and the flag layer over the defaults and validates the result.
 pub fn resolve(
     file: &Layer,
@@ -273,16 +340,15 @@ pub fn resolve(
         warmup_method,
         iters,
     };
+    check_lr_range(&params, |key| {
+        get(key).map_or(Origin::Default(key), |(_, at)| at.clone())
+    })?;
     let several = dialects.len() > 1;
-    dialects
-        .into_iter()
-        .map(|dialect| {
-            let schedule = schedule::build(dialect, params.clone()).map_err(|rejection| {
-                let at =
-                    get(rejection.key).map_or(Origin::Default(rejection.key), |(_, at)| at.clone());
-                ConfigError::invalid(at, format!("{}: {}", dialect.name(), rejection.message))
-            })?;
-            Ok(ScheduleSpec {
+    let mut specs = Vec::new();
+    let mut refusals = Vec::new();
+    for dialect in dialects {
+        match schedule::build(dialect, params.clone()) {
+            Ok(schedule) => specs.push(ScheduleSpec {
                 name: if several {
                     dialect.name().to_string()
                 } else {
@@ -292,49 +358,150 @@ pub fn resolve(
                 iters_per_epoch,
                 unit,
                 schedule,
-            })
-        })
-        .collect()
+            }),
+            Err(rejection) => {
+                let at =
+                    get(rejection.key).map_or(Origin::Default(rejection.key), |(_, at)| at.clone());
+                refusals.push(ConfigError::invalid(
+                    at,
+                    format!("{}: {}", dialect.name(), rejection.message),
+                ));
+            }
+        }
+    }
+    // `--dialect all` shows the frameworks that accept the schedule and says why the others
+    // are missing; it fails only when no framework accepts it.
+    if specs.is_empty() {
+        return Err(refusals.remove(0));
+    }
+    for refusal in refusals {
+        eprintln!("warning: --dialect all: skipped, as the framework refuses it: {refusal}");
+    }
+    Ok(specs)
 }
 
 /// SPEC: ceil(1.5 × last milestone); with step_size W + 3 × step_size; else max(2W, 100).
 fn default_iters(decay: &Decay, warmup_iters: u64) -> Result<u64, ConfigError> {
-    let overflow = || {
+    let refuse = |problem: String| {
         ConfigError::invalid(
             Origin::Default("iters"),
-            "the default iters is past the u64 range; set --iters",
+            format!("{problem}; set iters (--iters N)"),
         )
     };
+    let past_u64 = |rule: String| refuse(format!("{rule} is past the u64 range"));
     let iters = match decay {
         Decay::Milestones(list) if !list.is_empty() => {
             let last = *list.iter().max().expect("non-empty");
-            last.checked_add(last.div_ceil(2)).ok_or_else(overflow)?
+            let iters = last
+                .checked_add(last.div_ceil(2))
+                .ok_or_else(|| past_u64(format!("1.5 × the last milestone {last}")))?;
+            if iters == 0 {
+                return Err(refuse("1.5 × the last milestone 0 is 0 iterations".into()));
+            }
+            iters
         }
         Decay::StepSize(step) => step
             .checked_mul(3)
             .and_then(|three| three.checked_add(warmup_iters))
-            .ok_or_else(overflow)?,
-        Decay::Milestones(_) => warmup_iters.saturating_mul(2).max(100),
+            .ok_or_else(|| {
+                past_u64(format!(
+                    "warmup_iters {warmup_iters} + 3 × step_size {step}"
+                ))
+            })?,
+        Decay::Milestones(_) => warmup_iters
+            .checked_mul(2)
+            .ok_or_else(|| past_u64(format!("2 × warmup_iters {warmup_iters}")))?
+            .max(100),
     };
-    if iters == 0 {
-        return Err(ConfigError::invalid(
-            Origin::Default("iters"),
-            "the default iters (1.5 × last milestone) is 0; set --iters",
-        ));
-    }
     Ok(iters)
 }
 
-fn type_error(raw: &Raw, at: &Origin, expected: &str) -> ConfigError {
-    let found = match raw {
+/// The largest lr a schedule may reach: f64's limit with room for the rounding of dialects
+/// that multiply by gamma step by step.
+const LR_LIMIT: f64 = f64::MAX / 16.0;
+
+/// lr must be a finite f64 at every iteration. It is at most
+/// base_lr × max(1, warmup_factor) × gamma^k, k the decays reached before `iters`, where the
+/// last factor only counts for gamma > 1 (otherwise decays only lower the lr).
+fn check_lr_range(
+    params: &Params,
+    origin: impl Fn(&'static str) -> Origin,
+) -> Result<(), ConfigError> {
+    let last = params.iters - 1;
+    let decays = match &params.decay {
+        // Not yet known to be sorted: the dialects check that.
+        Decay::Milestones(list) => list.iter().filter(|&&m| m <= last).count() as u64,
+        Decay::StepSize(step) => last
+            .checked_sub(params.warmup_iters)
+            .map_or(0, |since_warmup| since_warmup / step),
+    };
+    let warmup_peak = if params.warmup_iters > 0 {
+        params.warmup_factor.max(1.0)
+    } else {
+        1.0
+    };
+    let growth = if params.gamma > 1.0 {
+        params.gamma.powf(decays as f64)
+    } else {
+        1.0
+    };
+    let peak = params.base_lr * warmup_peak * growth;
+    if peak <= LR_LIMIT {
+        return Ok(());
+    }
+    let limit = if peak.is_finite() {
+        "too close to the f64 limit (an lr must stay below about 1.1e307)"
+    } else {
+        "past the f64 range (an lr must stay below about 1.1e307)"
+    };
+    let (key, problem) = if growth > 1.0 && params.base_lr * warmup_peak <= LR_LIMIT {
+        (
+            "gamma",
+            format!(
+                "{decays} decays by {} before iteration {} take the lr to {}, {limit}",
+                shortest(params.gamma),
+                params.iters,
+                shortest(peak)
+            ),
+        )
+    } else if params.base_lr <= LR_LIMIT {
+        (
+            "warmup_factor",
+            format!(
+                "base_lr × warmup_factor is {}, {limit}",
+                shortest(params.base_lr * params.warmup_factor)
+            ),
+        )
+    } else {
+        (
+            "base_lr",
+            format!("{} is {limit}", shortest(params.base_lr)),
+        )
+    };
+    Err(ConfigError::invalid(origin(key), problem))
+}
+
+/// A number as every output writes it: the shortest text that reads back the same.
+fn shortest(value: f64) -> String {
+    ryu::Buffer::new().format(value).to_string()
+}
+
+fn type_name(raw: &Raw) -> &'static str {
+    match raw {
         Raw::Text(_) => "text",
         Raw::Integer(_) => "an integer",
         Raw::Float(_) => "a float",
         Raw::Str(_) => "a string",
         Raw::Array(_) => "an array",
         Raw::Other(kind) => kind,
-    };
-    ConfigError::invalid(at.clone(), format!("expected {expected}, found {found}"))
+    }
+}
+
+fn type_error(raw: &Raw, at: &Origin, expected: &str) -> ConfigError {
+    ConfigError::invalid(
+        at.clone(),
+        format!("expected {expected}, found {}", type_name(raw)),
+    )
 }
 
 /// Parses a float, refusing NaN, infinities and values past the f64 range.
@@ -350,6 +517,14 @@ fn finite_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
         return Err(ConfigError::invalid(
             at.clone(),
             "must be a finite number, got NaN",
+        ));
+    }
+    // `1e-400` parses to 0 without complaint; say so rather than "must be > 0, got 0".
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    if value == 0.0 && mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        return Err(ConfigError::invalid(
+            at.clone(),
+            format!("'{text}' is below the f64 range (about 4.9e-324) and would read as 0"),
         ));
     }
     if value.is_infinite() {
@@ -400,16 +575,26 @@ fn at_least_one(raw: &Raw, at: &Origin) -> Result<u64, ConfigError> {
 /// The one rule for whole numbers, shared with `lrsched at`'s iteration arguments.
 pub fn parse_whole(text: &str) -> Result<u64, String> {
     use std::num::IntErrorKind;
-    text.parse::<u64>().map_err(|e| match e.kind() {
-        IntErrorKind::Empty => "expected a whole number, got nothing".to_string(),
-        IntErrorKind::PosOverflow => {
-            format!("{text} is past the u64 range (at most {})", u64::MAX)
-        }
-        _ if text.starts_with('-') && text[1..].parse::<u64>().is_ok() => {
-            format!("must be >= 0, got {text}")
-        }
-        _ => format!("'{text}' is not a whole number"),
-    })
+    let error = match text.parse::<u64>() {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    match error.kind() {
+        IntErrorKind::Empty => Err("expected a whole number, got nothing".to_string()),
+        IntErrorKind::PosOverflow => Err(format!(
+            "{text} is past the u64 range (at most {})",
+            u64::MAX
+        )),
+        _ => match text.strip_prefix('-').map(str::parse::<u64>) {
+            // `-0` is 0, as TOML reads it.
+            Some(Ok(0)) => Ok(0),
+            Some(Ok(_)) => Err(format!("must be >= 0, got {text}")),
+            Some(Err(e)) if *e.kind() == IntErrorKind::PosOverflow => {
+                Err(format!("must be >= 0, got {text}"))
+            }
+            _ => Err(format!("'{text}' is not a whole number")),
+        },
+    }
 }
 
 fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
@@ -419,14 +604,23 @@ fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
         Raw::Text(t) if t.trim().is_empty() => Ok(Vec::new()),
         Raw::Text(t) => t
             .split(',')
-            .map(|item| parse_whole(item.trim()).map_err(in_list))
+            .map(|item| match item.trim() {
+                "" => Err(ConfigError::invalid(
+                    at.clone(),
+                    format!("an empty item in '{t}' (an empty value alone means no milestones)"),
+                )),
+                item => parse_whole(item).map_err(in_list),
+            })
             .collect(),
         Raw::Array(items) => items
             .iter()
             .map(|item| match item {
                 Raw::Integer(t) => parse_whole(t).map_err(in_list),
                 Raw::Float(t) => Err(in_list(format!("must be whole numbers, got {t}"))),
-                other => Err(type_error(other, at, "an array of whole numbers")),
+                other => Err(in_list(format!(
+                    "expected whole numbers, found {}",
+                    type_name(other)
+                ))),
             })
             .collect(),
         _ => Err(type_error(
@@ -567,6 +761,136 @@ mod tests {
             error("iters = 18446744073709551616", &[]),
             "s.toml:1: iters: 18446744073709551616 is past the u64 range (at most 18446744073709551615)"
         );
+    }
+
+    #[test]
+    fn dialect_all_skips_the_frameworks_that_refuse() {
+        let names = |file: &str| -> Vec<String> {
+            let path = Path::new("s.toml");
+            let layer = parse_layer(path, file).unwrap();
+            resolve(&layer, &flags(&[("dialect", "all")]), Some(path))
+                .unwrap()
+                .into_iter()
+                .map(|spec| spec.name)
+                .collect()
+        };
+        assert_eq!(
+            names(""),
+            vec![
+                "maskrcnn",
+                "torch-chained",
+                "torch-sequential",
+                "detectron2",
+                "mxnet",
+                "timm",
+                "mmengine"
+            ]
+        );
+        // detectron2 and MXNet refuse a repeated milestone.
+        assert_eq!(
+            names("milestones = [20, 20, 40]"),
+            vec![
+                "maskrcnn",
+                "torch-chained",
+                "torch-sequential",
+                "timm",
+                "mmengine"
+            ]
+        );
+        assert_eq!(
+            error("milestones = [20, 20]", &[("dialect", "mxnet")]),
+            "s.toml:1: milestones: mxnet: must be strictly increasing, got [20, 20] \
+             (MultiFactorScheduler: \"Schedule step must be an increasing integer list\")"
+        );
+    }
+
+    #[test]
+    fn lr_must_stay_in_the_f64_range() {
+        assert_eq!(
+            error(
+                "",
+                &[("gamma", "1e300"), ("milestones", "1,2,3"), ("iters", "5")]
+            ),
+            "--gamma: 3 decays by 1e300 before iteration 5 take the lr to inf, past the f64 range \
+             (an lr must stay below about 1.1e307)"
+        );
+        // Decays past iters never happen, so they cannot overflow.
+        assert!(
+            one(
+                "",
+                &[("gamma", "1e300"), ("milestones", "1,2,3"), ("iters", "2")]
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            error("base_lr = 1e308", &[]),
+            "s.toml:1: base_lr: 1e308 is too close to the f64 limit (an lr must stay below about 1.1e307)"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "1e10"), ("warmup_factor", "1e300")]),
+            "--warmup-factor: base_lr × warmup_factor is inf, past the f64 range \
+             (an lr must stay below about 1.1e307)"
+        );
+        // Decays only lower the lr when gamma < 1: no limit on their number.
+        assert!(
+            one(
+                "",
+                &[("gamma", "1e-300"), ("step_size", "1"), ("iters", "1000")]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn edge_numbers() {
+        assert_eq!(
+            error("", &[("base_lr", "1e-400")]),
+            "--base-lr: '1e-400' is below the f64 range (about 4.9e-324) and would read as 0"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "0e-400")]),
+            "--base-lr: must be > 0, got 0"
+        );
+        assert_eq!(
+            one("iters = -0\nmilestones = []", &[])
+                .err()
+                .unwrap()
+                .to_string(),
+            "s.toml:1: iters: must be >= 1, got 0"
+        );
+        assert_eq!(
+            one("warmup_iters = -0", &[]).unwrap().params().warmup_iters,
+            0
+        );
+        assert_eq!(
+            error("", &[("iters", "-99999999999999999999")]),
+            "--iters: must be >= 0, got -99999999999999999999"
+        );
+        assert_eq!(
+            error("milestones = [1, \"2\"]", &[]),
+            "s.toml:1: milestones: expected whole numbers, found a string in the list"
+        );
+        assert_eq!(
+            error("gamma = true", &[]),
+            "s.toml:1: gamma: expected a number, found a boolean"
+        );
+    }
+
+    #[test]
+    fn settings_are_canonical_toml() {
+        let input = Input {
+            files: Vec::new(),
+            flags: flags(&[
+                ("base_lr", "1E-3"),
+                ("milestones", " 7, 9 "),
+                ("unit", "iters"),
+            ]),
+        };
+        let settings = settings(&input).unwrap();
+        assert_eq!(settings["base_lr"], "0.001");
+        assert_eq!(settings["milestones"], "[7, 9]");
+        assert_eq!(settings["unit"], "\"iters\"");
+        assert_eq!(toml_string("a\"b\\c\n\u{7f}"), "\"a\\\"b\\\\c\\n\\u007F\"");
     }
 
     #[test]

@@ -32,8 +32,23 @@ pub fn columns(
 ) -> Result<(Vec<String>, Vec<Column>), ConfigError> {
     let mut headers = Vec::new();
     let mut columns = Vec::new();
+    if list.trim().is_empty() {
+        return Err(flag_error(
+            "--columns",
+            format!(
+                "expected a comma-separated list of columns, got nothing; any of: {}",
+                COLUMN_NAMES.join(", ")
+            ),
+        ));
+    }
     for item in list.split(',').map(str::trim) {
         let name = match item {
+            "" => {
+                return Err(flag_error(
+                    "--columns",
+                    format!("an empty column name in '{list}'"),
+                ));
+            }
             "iteration" | "iter" => ColumnName::Iteration,
             "epoch" => ColumnName::Epoch,
             "lr" => ColumnName::Lr,
@@ -121,15 +136,30 @@ pub fn rows(
     })
 }
 
-/// `--format`, else the `-o` file's extension, else `default`.
+/// `--format`, else the `-o` file's extension, else `default` (no `-o`, or a name without an
+/// extension such as `/dev/stdout`). An extension that names no format is an error rather than
+/// a guess: `-o out.xls` writing CSV would surprise.
 pub fn format(
     explicit: Option<FormatName>,
     output: Option<&Path>,
     default: FormatName,
-) -> FormatName {
-    explicit
-        .or_else(|| output.and_then(FormatName::from_extension))
-        .unwrap_or(default)
+) -> Result<FormatName, ConfigError> {
+    if let Some(name) = explicit {
+        return Ok(name);
+    }
+    let Some(extension) = output.and_then(Path::extension) else {
+        return Ok(default);
+    };
+    output.and_then(FormatName::from_extension).ok_or_else(|| {
+        flag_error(
+            "--output",
+            format!(
+                "cannot tell the format from the extension '.{}'; use .csv, .tsv, .json, \
+                     .jsonl or .txt, or give --format",
+                extension.to_string_lossy()
+            ),
+        )
+    })
 }
 
 /// An iteration given to `lrsched at`, named by where it came from (`ITER` or `<stdin>:LINE`).
@@ -185,6 +215,17 @@ mod tests {
             "--columns: unknown column 'rate'; expected any of: iteration, epoch, lr, phase, factor"
         );
         assert_eq!(
+            super::columns("", &reference()).unwrap_err().to_string(),
+            "--columns: expected a comma-separated list of columns, got nothing; any of: \
+             iteration, epoch, lr, phase, factor"
+        );
+        assert_eq!(
+            super::columns("iteration,,lr", &reference())
+                .unwrap_err()
+                .to_string(),
+            "--columns: an empty column name in 'iteration,,lr'"
+        );
+        assert_eq!(
             super::columns("epoch", &reference())
                 .unwrap_err()
                 .to_string(),
@@ -224,6 +265,31 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "--start: 20 is after --end 10"
+        );
+    }
+
+    #[test]
+    fn format_from_extension() {
+        let csv = FormatName::Csv;
+        assert_eq!(format(None, None, csv).unwrap(), csv);
+        assert_eq!(
+            format(None, Some(Path::new("a.JSONL")), csv).unwrap(),
+            FormatName::Jsonl
+        );
+        assert_eq!(
+            format(None, Some(Path::new("/dev/stdout")), csv).unwrap(),
+            csv
+        );
+        assert_eq!(
+            format(Some(FormatName::Tsv), Some(Path::new("a.xls")), csv).unwrap(),
+            FormatName::Tsv
+        );
+        assert_eq!(
+            format(None, Some(Path::new("a.xls")), csv)
+                .unwrap_err()
+                .to_string(),
+            "--output: cannot tell the format from the extension '.xls'; use .csv, .tsv, .json, \
+             .jsonl or .txt, or give --format"
         );
     }
 

@@ -47,6 +47,17 @@ pub fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
         let line = line_col(text, key.span().start).0;
         let name: &str = key.get_ref();
         let Some(&known) = KEYS.iter().find(|&&k| k == name) else {
+            if let DeValue::Table(_) = value.get_ref() {
+                return Err(ConfigError::invalid(
+                    Origin::File {
+                        path: path.to_path_buf(),
+                        line,
+                        key: format!("[{name}]"),
+                    },
+                    "schedule files have no tables: write the keys at the top level \
+                     (base_lr = 0.01, milestones = [50, 100], ...)",
+                ));
+            }
             return Err(ConfigError::UnknownKey {
                 path: path.to_path_buf(),
                 line,
@@ -76,7 +87,9 @@ fn raw_from_toml(value: &DeValue<'_>) -> Raw {
         DeValue::Array(items) => {
             Raw::Array(items.iter().map(|v| raw_from_toml(v.get_ref())).collect())
         }
-        other => Raw::Other(other.type_str()),
+        DeValue::Boolean(_) => Raw::Other("a boolean"),
+        DeValue::Datetime(_) => Raw::Other("a date-time"),
+        DeValue::Table(_) => Raw::Other("a table"),
     }
 }
 
@@ -153,6 +166,16 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "x.toml:2: unknown key 'milestone'; did you mean 'milestones'?"
+        );
+    }
+
+    #[test]
+    fn tables_are_not_schedule_keys() {
+        let err = parse_layer(Path::new("x.toml"), "\n[schedule]\ngamma = 0.1\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.toml:2: [schedule]: schedule files have no tables: write the keys at the top level \
+             (base_lr = 0.01, milestones = [50, 100], ...)"
         );
     }
 

@@ -5,6 +5,7 @@
 
 mod csv;
 mod json;
+pub mod plot;
 pub mod rows;
 pub mod sink;
 pub mod terminal;

@@ -4,9 +4,26 @@
 //! (its segments) come out. Every consumer — tables, `at`, plots, `explain` — goes through the
 //! [`Schedule`] trait, so a framework dialect is only another implementation of it.
 
+mod departures;
+mod detectron2;
 mod maskrcnn;
+mod milestones;
+mod mmengine;
+mod mxnet;
+mod piecewise;
+mod stepper;
+mod timm;
+mod torch_chained;
+mod torch_sequential;
 
+pub use departures::{Departure, departures};
+pub use detectron2::Detectron2;
 pub use maskrcnn::WarmupMultiStep;
+pub use mmengine::Mmengine;
+pub use mxnet::Mxnet;
+pub use timm::Timm;
+pub use torch_chained::TorchChained;
+pub use torch_sequential::TorchSequential;
 
 use std::fmt;
 
@@ -129,23 +146,49 @@ pub trait Schedule {
 pub enum Dialect {
     /// maskrcnn-benchmark `WarmupMultiStepLR`, also called `warmup-multistep`: the default.
     Maskrcnn,
+    /// PyTorch `ChainedScheduler([LinearLR | ConstantLR, MultiStepLR])`.
+    TorchChained,
+    /// PyTorch `SequentialLR([LinearLR | ConstantLR, MultiStepLR], milestones=[W])`.
+    TorchSequential,
+    /// detectron2 `build_lr_scheduler` (fvcore `WarmupParamScheduler` + `LRMultiplier`).
+    Detectron2,
+    /// MXNet `MultiFactorScheduler` with warmup.
+    Mxnet,
+    /// timm `MultiStepLRScheduler`, `t_in_epochs=False`.
+    Timm,
+    /// mmengine `LinearLR | ConstantLR` + `MultiStepLR`, `by_epoch=False`.
+    Mmengine,
 }
 
 impl Dialect {
     /// Every dialect, in the order `--dialect all` lists them.
-    pub const ALL: &'static [Dialect] = &[Dialect::Maskrcnn];
+    pub const ALL: &'static [Dialect] = &[
+        Dialect::Maskrcnn,
+        Dialect::TorchChained,
+        Dialect::TorchSequential,
+        Dialect::Detectron2,
+        Dialect::Mxnet,
+        Dialect::Timm,
+        Dialect::Mmengine,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Maskrcnn => "maskrcnn",
+            Dialect::TorchChained => "torch-chained",
+            Dialect::TorchSequential => "torch-sequential",
+            Dialect::Detectron2 => "detectron2",
+            Dialect::Mxnet => "mxnet",
+            Dialect::Timm => "timm",
+            Dialect::Mmengine => "mmengine",
         }
     }
 
     /// Accepts each dialect's name and its aliases.
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
-            "maskrcnn" | "warmup-multistep" => Some(Dialect::Maskrcnn),
-            _ => None,
+            "warmup-multistep" => Some(Dialect::Maskrcnn),
+            _ => Dialect::ALL.iter().copied().find(|d| d.name() == name),
         }
     }
 
@@ -154,6 +197,37 @@ impl Dialect {
         let mut names: Vec<&'static str> = Dialect::ALL.iter().map(|d| d.name()).collect();
         names.push("warmup-multistep");
         names
+    }
+
+    /// The framework, by name.
+    pub fn framework(self) -> &'static str {
+        match self {
+            Dialect::Maskrcnn => "maskrcnn-benchmark",
+            Dialect::TorchChained | Dialect::TorchSequential => "PyTorch",
+            Dialect::Detectron2 => "detectron2",
+            Dialect::Mxnet => "MXNet",
+            Dialect::Timm => "timm",
+            Dialect::Mmengine => "mmengine",
+        }
+    }
+
+    /// The framework and the scheduler construction the dialect reproduces, in a few words.
+    pub fn construction(self) -> &'static str {
+        match self {
+            Dialect::Maskrcnn => "maskrcnn-benchmark WarmupMultiStepLR",
+            Dialect::TorchChained => {
+                "PyTorch ChainedScheduler([LinearLR or ConstantLR, MultiStepLR])"
+            }
+            Dialect::TorchSequential => {
+                "PyTorch SequentialLR([LinearLR or ConstantLR, MultiStepLR], milestones=[W])"
+            }
+            Dialect::Detectron2 => {
+                "detectron2 build_lr_scheduler: LRMultiplier(WarmupParamScheduler(MultiStepParamScheduler))"
+            }
+            Dialect::Mxnet => "MXNet MultiFactorScheduler with warmup",
+            Dialect::Timm => "timm MultiStepLRScheduler(t_in_epochs=False)",
+            Dialect::Mmengine => "mmengine LinearLR or ConstantLR + MultiStepLR (by_epoch=False)",
+        }
     }
 }
 
@@ -167,7 +241,7 @@ pub struct Rejection {
 
 /// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
 pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-    match dialect {
+    Ok(match dialect {
         Dialect::Maskrcnn => {
             if let Decay::Milestones(milestones) = &params.decay
                 && milestones.windows(2).any(|pair| pair[0] > pair[1])
@@ -180,7 +254,13 @@ pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Reje
                     ),
                 });
             }
-            Ok(Box::new(WarmupMultiStep::new(params)))
+            Box::new(WarmupMultiStep::new(params))
         }
-    }
+        Dialect::TorchChained => Box::new(TorchChained::new(params)?),
+        Dialect::TorchSequential => Box::new(TorchSequential::new(params)?),
+        Dialect::Detectron2 => Box::new(Detectron2::new(params)?),
+        Dialect::Mxnet => Box::new(Mxnet::new(params)?),
+        Dialect::Timm => Box::new(Timm::new(params)),
+        Dialect::Mmengine => Box::new(Mmengine::new(params)?),
+    })
 }

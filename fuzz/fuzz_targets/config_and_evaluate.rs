@@ -1,0 +1,122 @@
+//! Fuzzes the whole input path and the evaluators: TOML text and flag values as a user could
+//! give them, through `config::parse_layer` and `config::resolve`, then every schedule that
+//! comes out is evaluated and walked.
+//!
+//! Input (bytes; not UTF-8 ends the run, as `read_layer` refuses such a file first): the TOML
+//! text, then after each NUL byte one `name=value` option, where `name` is a schedule key
+//! (`gamma=0.5`, as the flag `--gamma 0.5`) or one of the `table` options `columns`, `start`,
+//! `end`, `every`, or `at` (an iteration to evaluate). Seeds are in `fuzz/seeds/`.
+//!
+//! What must hold, whatever the input: no panic; an error renders as text; a schedule's lr is
+//! finite and >= 0 on [0, iters); its segments tile [0, iters) in order, a constant segment's
+//! lr is the lr at each of its ends, and a ramp's `values` are its `lr`s.
+
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use lrsched::config::{self, KEYS, Layer, ScheduleSpec, options};
+use lrsched::lint::lint;
+
+/// Segments walked per schedule, and iterations checked at each end of each: enough to cover
+/// warmup, a few decays and their boundaries without making one run slow.
+const SEGMENTS: usize = 64;
+const EDGE: u64 = 4;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut parts = text.split('\0');
+    let toml = parts.next().unwrap_or("");
+    let path = Path::new("fuzz.toml");
+    let file = match config::parse_layer(path, toml) {
+        Ok(layer) => layer,
+        Err(error) => {
+            let _ = error.to_string();
+            return;
+        }
+    };
+    let mut flags = Layer::default();
+    let mut columns = None;
+    let mut rows = (None, None, "1");
+    let mut at = Vec::new();
+    for option in parts {
+        let (name, value) = option.split_once('=').unwrap_or((option, ""));
+        match name {
+            "columns" => columns = Some(value),
+            "start" => rows.0 = Some(value),
+            "end" => rows.1 = Some(value),
+            "every" => rows.2 = value,
+            "at" => at.push(value),
+            _ => {
+                if let Some(&key) = KEYS.iter().find(|&&key| key == name) {
+                    flags.set_flag(key, Some(value));
+                }
+            }
+        }
+    }
+    let specs = match config::resolve(&file, &flags, Some(path)) {
+        Ok(specs) => specs,
+        Err(error) => {
+            let _ = error.to_string();
+            return;
+        }
+    };
+    for spec in &specs {
+        let _ = lint(spec);
+        check(spec);
+        for value in &at {
+            if let Ok(t) = options::iteration(value, "at") {
+                // Past iters lr may grow without bound (gamma > 1); it must still not panic.
+                let _ = spec.schedule.lr(t);
+            }
+        }
+    }
+    if let Some(list) = columns {
+        let _ = options::columns(list, &specs).map_err(|e| e.to_string());
+    }
+    let _ = options::rows(rows.0, rows.1, rows.2, &specs).map_err(|e| e.to_string());
+});
+
+fn check(spec: &ScheduleSpec) {
+    let schedule = spec.schedule.as_ref();
+    let iters = spec.params().iters;
+    let valid = |t: u64| {
+        let lr = schedule.lr(t);
+        assert!(
+            lr.is_finite() && lr >= 0.0,
+            "lr({t}) = {lr} for {:?}",
+            spec.params()
+        );
+        lr
+    };
+    valid(0);
+    valid(iters - 1);
+    let mut expected_start = 0;
+    for segment in schedule.segments().take(SEGMENTS) {
+        assert_eq!(
+            segment.start, expected_start,
+            "segments must tile [0, iters)"
+        );
+        assert!(
+            segment.start < segment.end && segment.end <= iters,
+            "{segment:?}"
+        );
+        expected_start = segment.end;
+        let head_end = segment.end.min(segment.start.saturating_add(EDGE));
+        let tail_start = segment.end.saturating_sub(EDGE).max(head_end);
+        for (from, to) in [(segment.start, head_end), (tail_start, segment.end)] {
+            let values: Vec<f64> = schedule.values(from, to).collect();
+            assert_eq!(values.len() as u64, to - from);
+            for (t, value) in (from..to).zip(values) {
+                let lr = valid(t);
+                assert_eq!(value.to_bits(), lr.to_bits(), "values vs lr at {t}");
+                if let Some(constant) = segment.constant_lr {
+                    assert_eq!(constant.to_bits(), lr.to_bits(), "constant segment at {t}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `lrsched plot`: the schedule as a PNG or SVG chart, or drawn in the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::PlotArgs;
+use crate::config::{ConfigError, Origin, ScheduleSpec, options};
+use crate::error::Error;
+use crate::output::plot::{Figure, PlotOptions, XUnit, chart};
+use crate::output::sink::{Sink, SinkError};
+use crate::output::terminal;
+
+const DEFAULT_OUTPUT: &str = "lrsched.png";
+const DEFAULT_SIZE: &str = "1200x700";
+/// Width of a terminal plot when stdout is not a terminal (a pipe, a file, a test).
+const DEFAULT_COLUMNS: u16 = 80;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ImageKind {
+    Png,
+    Svg,
+}
+
+impl ImageKind {
+    fn name(self) -> &'static str {
+        match self {
+            ImageKind::Png => "PNG",
+            ImageKind::Svg => "SVG",
+        }
+    }
+}
+
+pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
+    let specs = super::load(&args.schedule, &args.files)?;
+    let x_unit = x_unit(&args.x_axis)?;
+    let options = PlotOptions {
+        x_unit,
+        log_y: args.log_y,
+        title: args.title.clone(),
+    };
+    if args.terminal {
+        return draw_in_terminal(&specs, &options);
+    }
+
+    let (width, height) = options::size(args.size.as_deref().unwrap_or(DEFAULT_SIZE))?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT));
+    let to_stdout = output.as_os_str() == "-";
+    let kind = if to_stdout {
+        ImageKind::Png
+    } else {
+        image_kind(&output)?
+    };
+    if to_stdout && std::io::stdout().is_terminal() {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--output".into()),
+            "refusing to write a PNG image to a terminal; pipe it, or use --terminal to draw here",
+        )
+        .into());
+    }
+    let figure = figure(&specs, &options, width)?;
+
+    let mut sink = Sink::open(Some(&output))?;
+    let rendered = match kind {
+        ImageKind::Png => chart::png(&figure, (width, height)),
+        ImageKind::Svg => chart::svg(&figure, (width, height)).map(String::into_bytes),
+    };
+    let bytes = rendered.map_err(|problem| SinkError {
+        path: output.clone(),
+        problem: format!("cannot draw the chart: {problem}"),
+    })?;
+    sink.write_all(&bytes).map_err(|e| sink.fail(e))?;
+    sink.finish()?;
+    if !to_stdout {
+        eprintln!(
+            "wrote {} ({width}x{height} {})",
+            output.display(),
+            kind.name()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn draw_in_terminal(specs: &[ScheduleSpec], options: &PlotOptions) -> Result<ExitCode, Error> {
+    let stdout = std::io::stdout();
+    let columns = if stdout.is_terminal() {
+        terminal_size::terminal_size_of(&stdout).map_or(DEFAULT_COLUMNS, |(width, _)| width.0)
+    } else {
+        DEFAULT_COLUMNS
+    };
+    // Overlaid curves are told apart by colour when colour is wanted (--color, NO_COLOR, a tty).
+    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let layout = terminal::PlotLayout::new(usize::from(columns));
+    let figure = figure(specs, options, layout.resolution())?;
+    let text = terminal::plot(&figure, &layout, color);
+    let mut sink = Sink::open(None)?;
+    sink.write_all(text.as_bytes()).map_err(|e| sink.fail(e))?;
+    sink.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The figure, or which schedule cannot be drawn against epochs.
+fn figure(specs: &[ScheduleSpec], options: &PlotOptions, resolution: u32) -> Result<Figure, Error> {
+    Figure::new(specs, options, resolution).map_err(|missing| {
+        let which = if specs.len() > 1 {
+            format!(" (schedule '{}')", missing.schedule)
+        } else {
+            String::new()
+        };
+        ConfigError::invalid(
+            Origin::Flag("--x".into()),
+            format!(
+                "the epoch axis needs iters_per_epoch{which}; set it with --iters-per-epoch N \
+                 or the iters_per_epoch key"
+            ),
+        )
+        .into()
+    })
+}
+
+/// `--x iter|epoch`.
+fn x_unit(text: &str) -> Result<XUnit, ConfigError> {
+    match text.trim() {
+        "iter" | "iteration" | "iterations" => Ok(XUnit::Iteration),
+        "epoch" | "epochs" => Ok(XUnit::Epoch),
+        other => Err(ConfigError::invalid(
+            Origin::Flag("--x".into()),
+            format!("unknown axis unit '{other}'; expected iter or epoch"),
+        )),
+    }
+}
+
+/// PNG or SVG, from the output file's extension.
+fn image_kind(path: &Path) -> Result<ImageKind, ConfigError> {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("png") => Ok(ImageKind::Png),
+        Some("svg") => Ok(ImageKind::Svg),
+        other => {
+            let found = match other {
+                Some(extension) => format!("'.{extension}' is not an image type lrsched writes"),
+                None => format!("'{}' has no extension", path.display()),
+            };
+            Err(ConfigError::invalid(
+                Origin::Flag("--output".into()),
+                format!("{found}; use a .png or .svg file name, or - for PNG on stdout"),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_kind_from_extension() {
+        assert_eq!(image_kind(Path::new("a.png")).unwrap(), ImageKind::Png);
+        assert_eq!(image_kind(Path::new("dir/A.SVG")).unwrap(), ImageKind::Svg);
+        assert_eq!(
+            image_kind(Path::new("a.jpg")).unwrap_err().to_string(),
+            "--output: '.jpg' is not an image type lrsched writes; \
+             use a .png or .svg file name, or - for PNG on stdout"
+        );
+        assert_eq!(
+            image_kind(Path::new("plot")).unwrap_err().to_string(),
+            "--output: 'plot' has no extension; use a .png or .svg file name, or - for PNG on stdout"
+        );
+    }
+
+    #[test]
+    fn x_units() {
+        assert_eq!(x_unit("iter").unwrap(), XUnit::Iteration);
+        assert_eq!(x_unit("epoch").unwrap(), XUnit::Epoch);
+        assert_eq!(
+            x_unit("step").unwrap_err().to_string(),
+            "--x: unknown axis unit 'step'; expected iter or epoch"
+        );
+    }
+}

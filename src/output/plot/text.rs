@@ -1,0 +1,217 @@
+//! The embedded font, and text on bitmaps drawn with it.
+//!
+//! plotters lays text out with the font registered here (so labels are measured the same in
+//! PNG and SVG), but its own bitmap glyph drawing (0.3.7, `ab_glyph` feature) drops each
+//! glyph's side bearing and rounds every glyph's position, which spaces letters unevenly
+//! ("iter ati on"). [`CrispText`] wraps a bitmap backend and draws text itself, placing every
+//! glyph at its exact sub-pixel position.
+
+use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontRef, ScaleFont, point};
+use plotters::prelude::DrawingBackend;
+use plotters::style::FontStyle;
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
+
+/// DejaVu Sans (licence in `assets/fonts/`).
+const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// The family name the font is registered under. Generic, so that an SVG viewer substitutes
+/// its own sans-serif font for the `<text>` elements.
+pub const FAMILY: &str = "sans-serif";
+
+/// plotters' text box height for a font size (its `estimate_layout`), kept so that text sits
+/// where plotters' layout expects it.
+const SIZE_PER_BOX_HEIGHT: f64 = 1.24;
+
+fn font() -> Option<&'static FontRef<'static>> {
+    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
+        .as_ref()
+}
+
+/// Makes the embedded font plotters' `sans-serif`, once.
+pub fn register() -> Result<(), String> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok()
+    });
+    if registered && font().is_some() {
+        Ok(())
+    } else {
+        Err("the embedded font cannot be read".into())
+    }
+}
+
+/// A backend whose text is drawn glyph by glyph at exact positions; everything else goes to
+/// the wrapped backend untouched.
+pub struct CrispText<B> {
+    pub inner: B,
+}
+
+impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
+    type ErrorType = B::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.inner.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vertices: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(vertices, style)
+    }
+
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.blit_bitmap(pos, size, src)
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.estimate_text_size(text, style)
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let color = style.color();
+        if color.alpha == 0.0 {
+            return Ok(());
+        }
+        let Some(font) = font() else {
+            return self.inner.draw_text(text, style, pos);
+        };
+        let scaled = font.as_scaled(style.size() as f32);
+
+        // The same advances and kerning plotters measured the text with.
+        let mut caret = 0f32;
+        let mut previous = None;
+        let mut glyphs = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            let id = scaled.glyph_id(c);
+            if let Some(before) = previous {
+                caret += scaled.kern(before, id);
+            }
+            glyphs.push((id, caret));
+            caret += scaled.h_advance(id);
+            previous = Some(id);
+        }
+        let width = caret as i32;
+        let height = (style.size() / SIZE_PER_BOX_HEIGHT) as i32;
+        let dx = match style.anchor().h_pos {
+            HPos::Left => 0,
+            HPos::Right => -width,
+            HPos::Center => -width / 2,
+        };
+        let dy = match style.anchor().v_pos {
+            VPos::Top => 0,
+            VPos::Center => -height / 2,
+            VPos::Bottom => -height,
+        };
+        // The font's ascent-to-descent band centred in the box.
+        let baseline = height as f32 / 2.0 + (scaled.ascent() + scaled.descent()) / 2.0;
+        let transform = style.transform();
+        let (image_width, image_height) = self.get_size();
+        let mut coverage = Vec::new();
+        for (id, x) in glyphs {
+            let glyph = id.with_scale_and_position(scaled.scale(), point(x, baseline));
+            let Some(outline) = font.outline_glyph(glyph) else {
+                continue; // a space
+            };
+            let bounds = outline.px_bounds();
+            coverage.clear();
+            outline.draw(|gx, gy, amount| {
+                if amount > 0.0 {
+                    coverage.push((
+                        bounds.min.x as i32 + gx as i32,
+                        bounds.min.y as i32 + gy as i32,
+                        amount.min(1.0),
+                    ));
+                }
+            });
+            for &(gx, gy, amount) in &coverage {
+                let (tx, ty) = transform.transform(gx + dx, gy + dy);
+                let (x, y) = (pos.0 + tx, pos.1 + ty);
+                if x >= 0 && y >= 0 && (x as u32) < image_width && (y as u32) < image_height {
+                    self.inner.draw_pixel(
+                        (x, y),
+                        BackendColor {
+                            alpha: color.alpha * f64::from(amount),
+                            rgb: color.rgb,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

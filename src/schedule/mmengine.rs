@@ -1,0 +1,257 @@
+//! mmengine `[LinearLR | ConstantLR(by_epoch=False, begin=0, end=W), MultiStepLR(by_epoch=False)]`,
+//! both stepped once per iteration, in that order.
+//!
+//! mmengine's schedulers update in place like PyTorch's, but a scheduler only steps while
+//! `begin <= step < end` and sets `total_iters = end - begin - 1`: the warmup runs W - 1 steps
+//! and reaches its full factor at W - 1 (LinearLR's slope is 1/(W - 1)). `end = W = 0` is refused
+//! ("end should be larger than begin"), and MultiStepLR's default `end = INF = int(1e9)` means a
+//! milestone at or past 1e9 never fires.
+
+use super::milestones::Milestones;
+use super::piecewise::{self, Shape};
+use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::torch_chained::apply_milestone;
+use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+
+/// mmengine's `INF = int(1e9)`, MultiStepLR's default `end`.
+pub(crate) const MMENGINE_INF: u64 = 1_000_000_000;
+
+pub struct Mmengine {
+    rule: Rule,
+    checkpoints: Checkpoints,
+}
+
+struct Rule {
+    params: Params,
+    milestones: Milestones,
+}
+
+impl Mmengine {
+    pub fn new(params: Params) -> Result<Self, Rejection> {
+        check(&params)?;
+        let rule = Rule {
+            milestones: Milestones::of(&params).below(MMENGINE_INF),
+            params,
+        };
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        Ok(Mmengine { rule, checkpoints })
+    }
+}
+
+/// mmengine's checks, in the order its constructors run them, and the division by zero a zero
+/// factor meets while stepping.
+fn check(params: &Params) -> Result<(), Rejection> {
+    let f = params.warmup_factor;
+    let w = params.warmup_iters;
+    let reject = |key, message: String| Err(Rejection { key, message });
+    match params.warmup_method {
+        WarmupMethod::Exp => {
+            return reject(
+                "warmup_method",
+                "mmengine has no exponential warmup scheduler; this construction uses LinearLR \
+                 (linear) or ConstantLR (constant)"
+                    .into(),
+            );
+        }
+        WarmupMethod::Linear if f > 1.0 => {
+            return reject(
+                "warmup_factor",
+                format!(
+                    "must be in [0, 1], got {f} (mmengine LinearLR: \"Starting multiplicative \
+                     factor should between 0 and 1.\")"
+                ),
+            );
+        }
+        WarmupMethod::Constant if f > 1.0 => {
+            return reject(
+                "warmup_factor",
+                format!(
+                    "must be in [0, 1], got {f} (mmengine ConstantLR: \"Constant multiplicative \
+                     factor should between 0 and 1.\")"
+                ),
+            );
+        }
+        _ => {}
+    }
+    if w == 0 {
+        return reject(
+            "warmup_iters",
+            "must be >= 1: the warmup scheduler is built with begin=0, end=warmup_iters \
+             (mmengine: \"end should be larger than begin, but got begin=0, end=0\")"
+                .into(),
+        );
+    }
+    // Both warmup schedulers divide by a product with the factor once they step past 0.
+    let divides_at = match params.warmup_method {
+        WarmupMethod::Linear => 1,
+        _ => w - 1,
+    };
+    if f == 0.0 && w >= 2 && divides_at < params.iters {
+        return reject(
+            "warmup_factor",
+            format!(
+                "0 makes mmengine's {} divide by zero at iteration {divides_at} \
+                 (\"ZeroDivisionError: float division by zero\")",
+                match params.warmup_method {
+                    WarmupMethod::Linear => "LinearLR (start_factor × total_iters)",
+                    _ => "ConstantLR (1.0 / factor)",
+                }
+            ),
+        );
+    }
+    Ok(())
+}
+
+impl Rule {
+    /// mmengine's `total_iters = end - begin - 1`.
+    fn total_iters(&self) -> u64 {
+        self.params.warmup_iters - 1
+    }
+}
+
+impl Recurrence for Rule {
+    fn initial(&self) -> f64 {
+        let p = &self.params;
+        apply_milestone(
+            p.base_lr * p.warmup_factor,
+            p.gamma,
+            self.milestones.multiplicity(0),
+        )
+    }
+
+    fn ramp_end(&self) -> u64 {
+        match self.params.warmup_method {
+            WarmupMethod::Linear => self.total_iters(),
+            _ => 0,
+        }
+    }
+
+    fn step(&self, t: u64, lr: f64) -> f64 {
+        let p = &self.params;
+        let f = p.warmup_factor;
+        let total = self.total_iters();
+        let warmed = match p.warmup_method {
+            WarmupMethod::Linear if t <= total => {
+                let span = 1.0 - f;
+                lr * (1.0 + span / (total as f64 * f + (t - 1) as f64 * span))
+            }
+            WarmupMethod::Constant if t == total => lr * (1.0 / f),
+            _ => lr,
+        };
+        apply_milestone(warmed, p.gamma, self.milestones.multiplicity(t))
+    }
+
+    fn next_change(&self, t: u64) -> Option<u64> {
+        let total = self.total_iters();
+        let warmup_end =
+            (self.params.warmup_method == WarmupMethod::Constant && t < total).then_some(total);
+        match (warmup_end, self.milestones.next_after(t)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Shape for Rule {
+    fn iters(&self) -> u64 {
+        self.params.iters
+    }
+    fn warmup_end(&self) -> u64 {
+        self.total_iters()
+    }
+    fn warmup_ramps(&self) -> bool {
+        self.params.warmup_method == WarmupMethod::Linear
+    }
+    fn decays(&self, t: u64) -> u64 {
+        self.milestones.count_le(t)
+    }
+    fn next_decay(&self, t: u64) -> Option<u64> {
+        self.milestones.next_after(t)
+    }
+}
+
+impl Schedule for Mmengine {
+    fn params(&self) -> &Params {
+        &self.rule.params
+    }
+
+    fn lr(&self, t: u64) -> f64 {
+        self.checkpoints.lr(&self.rule, t)
+    }
+
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let mut walker = Walker::new(&self.rule, &self.checkpoints);
+        piecewise::segments(&self.rule, move |t| walker.lr(t))
+    }
+
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        stepper::values(&self.rule, self.lr(start), start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Decay;
+
+    #[test]
+    fn warmup_ends_one_iteration_early() {
+        let s = Mmengine::new(Params::default()).unwrap();
+        assert_eq!(s.lr(0), 0.001);
+        assert_eq!(s.lr(1), 0.002);
+        assert_eq!(s.lr(9), 0.010000000000000002);
+        assert_eq!(s.lr(50), 0.0010000000000000002);
+        let starts: Vec<u64> = s.segments().map(|g| g.start).collect();
+        assert_eq!(starts, vec![0, 9, 50, 100]);
+    }
+
+    #[test]
+    fn one_iteration_of_warmup_never_ends() {
+        // total_iters = 0: only the construction step, which applies the start factor.
+        let s = Mmengine::new(Params {
+            warmup_iters: 1,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(49), 0.001);
+    }
+
+    #[test]
+    fn milestones_past_inf_never_fire() {
+        let s = Mmengine::new(Params {
+            decay: Decay::Milestones(vec![MMENGINE_INF]),
+            iters: MMENGINE_INF + 10,
+            warmup_factor: 1.0,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(MMENGINE_INF + 5), 0.01);
+    }
+
+    #[test]
+    fn rejections_quote_mmengine() {
+        let reject = |params: Params| Mmengine::new(params).err().unwrap().message;
+        assert!(
+            reject(Params {
+                warmup_iters: 0,
+                ..Params::default()
+            })
+            .contains("end should be larger than begin, but got begin=0, end=0")
+        );
+        assert!(
+            reject(Params {
+                warmup_factor: 0.0,
+                ..Params::default()
+            })
+            .contains("ZeroDivisionError")
+        );
+        assert!(
+            reject(Params {
+                warmup_factor: 2.0,
+                warmup_method: WarmupMethod::Constant,
+                ..Params::default()
+            })
+            .contains("Constant multiplicative factor should between 0 and 1.")
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! MXNet `MultiFactorScheduler(step=M, factor=gamma, base_lr, warmup_steps=W,
+//! warmup_begin_lr=base_lr * warmup_factor, warmup_mode)`, called as `sched(i)` for i = 0, 1, ….
+//!
+//! Warmup is a closed form, `begin + (final - begin) * i / W` (or `begin` when constant). After
+//! it the scheduler is stateful: each call runs
+//! `while num_update > step[cur_step_ind]: base_lr *= factor`, so a milestone m takes effect at
+//! m + 1, milestones inside the warmup are caught up all at once at W, and the decayed lr is a
+//! product computed in place (0.0001 after two decays of 0.01, not 0.00010000000000000002).
+
+use super::milestones::Milestones;
+use super::piecewise::{self, Shape};
+use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+
+pub struct Mxnet {
+    rule: Rule,
+    checkpoints: Checkpoints,
+}
+
+struct Rule {
+    params: Params,
+    milestones: Milestones,
+    /// `warmup_begin_lr`.
+    begin: f64,
+}
+
+impl Mxnet {
+    pub fn new(params: Params) -> Result<Self, Rejection> {
+        let milestones = Milestones::of(&params);
+        check(&params, &milestones)?;
+        let rule = Rule {
+            begin: params.base_lr * params.warmup_factor,
+            milestones,
+            params,
+        };
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        Ok(Mxnet { rule, checkpoints })
+    }
+}
+
+/// MXNet's checks, in the order `LRScheduler.__init__` and `MultiFactorScheduler.__init__` run them.
+fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
+    let reject = |key, message: String| Err(Rejection { key, message });
+    if params.base_lr * params.warmup_factor > params.base_lr {
+        return reject(
+            "warmup_factor",
+            format!(
+                "must be <= 1, got {}: warmup_begin_lr = base_lr × warmup_factor would exceed \
+                 base_lr (MXNet: \"Base lr has to be higher than warmup_begin_lr\")",
+                params.warmup_factor
+            ),
+        );
+    }
+    if params.warmup_method == WarmupMethod::Exp {
+        return reject(
+            "warmup_method",
+            "MXNet supports linear and constant warmup only (\"Supports only linear and \
+             constant modes of warmup\")"
+                .into(),
+        );
+    }
+    let key = match milestones {
+        Milestones::List { .. } => "milestones",
+        Milestones::Every { .. } => "step_size",
+    };
+    if milestones.is_empty() {
+        return reject(
+            key,
+            "MultiFactorScheduler needs at least one milestone below iters \
+             (\"assert isinstance(step, list) and len(step) >= 1\" fails)"
+                .into(),
+        );
+    }
+    if let Some(given) = milestones.given() {
+        for (i, &m) in given.iter().enumerate() {
+            if i != 0 && m <= given[i - 1] {
+                return reject(
+                    key,
+                    format!(
+                        "must be strictly increasing, got {given:?} (MultiFactorScheduler: \
+                         \"Schedule step must be an increasing integer list\")"
+                    ),
+                );
+            }
+            if m < 1 {
+                return reject(
+                    key,
+                    format!(
+                        "must be >= 1, got {m} (MultiFactorScheduler: \"Schedule step must be \
+                         greater or equal than 1 round\")"
+                    ),
+                );
+            }
+        }
+    }
+    if params.gamma > 1.0 {
+        return reject(
+            "gamma",
+            format!(
+                "must be <= 1, got {} (MultiFactorScheduler: \"Factor must be no more than 1 \
+                 to make lr reduce\")",
+                params.gamma
+            ),
+        );
+    }
+    Ok(())
+}
+
+impl Rule {
+    /// `get_warmup_lr(i)` for i < W.
+    fn warmup(&self, t: u64) -> f64 {
+        let p = &self.params;
+        match p.warmup_method {
+            WarmupMethod::Linear => {
+                self.begin + (p.base_lr - self.begin) * t as f64 / p.warmup_iters as f64
+            }
+            _ => self.begin,
+        }
+    }
+
+    /// The first call after warmup: every milestone below W is applied, one multiplication each.
+    fn caught_up(&self) -> f64 {
+        let p = &self.params;
+        (0..self.milestones.count_lt(p.warmup_iters)).fold(p.base_lr, |lr, _| lr * p.gamma)
+    }
+}
+
+impl Recurrence for Rule {
+    fn initial(&self) -> f64 {
+        if self.params.warmup_iters == 0 {
+            self.params.base_lr
+        } else {
+            self.warmup(0)
+        }
+    }
+
+    fn ramp_end(&self) -> u64 {
+        match self.params.warmup_method {
+            WarmupMethod::Linear => self.params.warmup_iters.saturating_sub(1),
+            _ => 0,
+        }
+    }
+
+    fn step(&self, t: u64, lr: f64) -> f64 {
+        let w = self.params.warmup_iters;
+        if t < w {
+            self.warmup(t)
+        } else if t == w {
+            self.caught_up()
+        } else if self.milestones.multiplicity(t - 1) > 0 {
+            lr * self.params.gamma
+        } else {
+            lr
+        }
+    }
+
+    fn next_change(&self, t: u64) -> Option<u64> {
+        let w = self.params.warmup_iters;
+        if t < w {
+            Some(w)
+        } else {
+            self.milestones
+                .next_at_or_after(t)
+                .and_then(|m| m.checked_add(1))
+        }
+    }
+}
+
+impl Shape for Rule {
+    fn iters(&self) -> u64 {
+        self.params.iters
+    }
+    fn warmup_end(&self) -> u64 {
+        self.params.warmup_iters
+    }
+    fn warmup_ramps(&self) -> bool {
+        self.params.warmup_method == WarmupMethod::Linear
+    }
+    fn decays(&self, t: u64) -> u64 {
+        if t < self.params.warmup_iters {
+            0
+        } else {
+            self.milestones.count_lt(t)
+        }
+    }
+    fn next_decay(&self, t: u64) -> Option<u64> {
+        let w = self.params.warmup_iters;
+        if t < w && self.milestones.count_lt(w) > 0 {
+            return Some(w);
+        }
+        self.milestones
+            .next_at_or_after(t.max(w))
+            .and_then(|m| m.checked_add(1))
+    }
+}
+
+impl Schedule for Mxnet {
+    fn params(&self) -> &Params {
+        &self.rule.params
+    }
+
+    fn lr(&self, t: u64) -> f64 {
+        if t < self.rule.params.warmup_iters {
+            self.rule.warmup(t)
+        } else {
+            self.checkpoints.lr(&self.rule, t)
+        }
+    }
+
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let mut walker = Walker::new(&self.rule, &self.checkpoints);
+        piecewise::segments(&self.rule, move |t| walker.lr(t))
+    }
+
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        stepper::values(&self.rule, self.lr(start), start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Decay;
+
+    #[test]
+    fn decays_one_call_late_and_in_place() {
+        let s = Mxnet::new(Params::default()).unwrap();
+        assert_eq!(s.lr(1), 0.0019000000000000002);
+        assert_eq!(s.lr(10), 0.01);
+        assert_eq!(s.lr(50), 0.01);
+        assert_eq!(s.lr(51), 0.001);
+        assert_eq!(s.lr(101), 0.0001);
+        let starts: Vec<(u64, u64)> = s.segments().map(|g| (g.start, g.phase.decays)).collect();
+        assert_eq!(starts, vec![(0, 0), (10, 0), (51, 1), (101, 2)]);
+    }
+
+    #[test]
+    fn milestones_inside_warmup_wait_for_its_end() {
+        let s = Mxnet::new(Params {
+            warmup_iters: 60,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(59), 0.01 * 0.1 + (0.01 - 0.01 * 0.1) * 59.0 / 60.0);
+        assert_eq!(s.lr(60), 0.01 * 0.1);
+        let starts: Vec<u64> = s.segments().map(|g| g.start).collect();
+        assert_eq!(starts, vec![0, 60, 101]);
+    }
+
+    #[test]
+    fn rejections_quote_mxnet() {
+        let reject = |params: Params| Mxnet::new(params).err().unwrap().message;
+        let repeated = reject(Params {
+            decay: Decay::Milestones(vec![20, 20, 40]),
+            ..Params::default()
+        });
+        assert!(repeated.contains("Schedule step must be an increasing integer list"));
+        assert!(
+            reject(Params {
+                decay: Decay::Milestones(vec![0, 5]),
+                ..Params::default()
+            })
+            .contains("Schedule step must be greater or equal than 1 round")
+        );
+        assert!(
+            reject(Params {
+                decay: Decay::Milestones(vec![]),
+                ..Params::default()
+            })
+            .contains("len(step) >= 1")
+        );
+        assert!(
+            reject(Params {
+                gamma: 2.0,
+                ..Params::default()
+            })
+            .contains("Factor must be no more than 1")
+        );
+        assert!(
+            reject(Params {
+                warmup_factor: 2.0,
+                ..Params::default()
+            })
+            .contains("Base lr has to be higher than warmup_begin_lr")
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! Cutting a dialect's curve into segments: a warmup, then runs of constant lr between the
+//! iterations at which the framework's decay count changes.
+
+use super::{Phase, Segment};
+
+/// Where a dialect's curve changes, as the framework counts.
+pub(crate) trait Shape {
+    fn iters(&self) -> u64;
+    /// The first iteration after the warmup phase.
+    fn warmup_end(&self) -> u64;
+    /// Whether lr changes at every warmup iteration (false: it holds one value).
+    fn warmup_ramps(&self) -> bool;
+    /// Decays the framework has applied at iteration `t`.
+    fn decays(&self, t: u64) -> u64;
+    /// The first iteration after `t` at which `decays` differs from `decays(t)`.
+    fn next_decay(&self, t: u64) -> Option<u64>;
+}
+
+/// The segments of `[0, iters)`; `lr_at` gives the lr of each constant one, asked in increasing
+/// order of iteration.
+pub(crate) fn segments<'a>(
+    shape: &'a impl Shape,
+    mut lr_at: impl FnMut(u64) -> f64 + 'a,
+) -> Box<dyn Iterator<Item = Segment> + 'a> {
+    let iters = shape.iters();
+    let warmup_end = shape.warmup_end();
+    let mut start = 0;
+    Box::new(std::iter::from_fn(move || {
+        if start >= iters {
+            return None;
+        }
+        let warmup = start < warmup_end;
+        let mut end = shape.next_decay(start).unwrap_or(iters).min(iters);
+        if warmup {
+            end = end.min(warmup_end);
+        }
+        let ramps = warmup && shape.warmup_ramps();
+        let segment = Segment {
+            start,
+            end,
+            phase: Phase {
+                warmup,
+                decays: shape.decays(start),
+            },
+            constant_lr: (!ramps).then(|| lr_at(start)),
+        };
+        start = end;
+        Some(segment)
+    }))
+}

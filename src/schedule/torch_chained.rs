@@ -1,0 +1,267 @@
+//! PyTorch `ChainedScheduler([LinearLR | ConstantLR, MultiStepLR])`, stepped once per iteration.
+//!
+//! Both schedulers use their chainable `get_lr`, which multiplies the optimizer's current lr in
+//! place: each step applies LinearLR's factor
+//! `1 + (end - start) / (total_iters * start + (last_epoch - 1) * (end - start))` (while
+//! `last_epoch <= total_iters`), or ConstantLR's `1 / factor` at `total_iters`, then
+//! MultiStepLR's `gamma ** Counter(milestones)[last_epoch]`. At construction LinearLR multiplies
+//! the base lr by `start_factor` and MultiStepLR applies a milestone at 0. Rounding accumulates:
+//! the reference example trains at 0.010000000000000004, not 0.01.
+
+use super::milestones::Milestones;
+use super::piecewise::{self, Shape};
+use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+
+pub struct TorchChained {
+    rule: Rule,
+    checkpoints: Checkpoints,
+}
+
+struct Rule {
+    params: Params,
+    milestones: Milestones,
+}
+
+impl TorchChained {
+    pub fn new(params: Params) -> Result<Self, Rejection> {
+        check_warmup(&params)?;
+        let f = params.warmup_factor;
+        if params.warmup_method == WarmupMethod::Constant
+            && f == 0.0
+            && params.warmup_iters >= 1
+            && params.warmup_iters < params.iters
+        {
+            return Err(Rejection {
+                key: "warmup_factor",
+                message: format!(
+                    "0 makes ConstantLR divide by zero when warmup ends at iteration {} \
+                     (ConstantLR multiplies by 1.0 / factor: \"ZeroDivisionError: float division by zero\")",
+                    params.warmup_iters
+                ),
+            });
+        }
+        let rule = Rule {
+            milestones: Milestones::of(&params),
+            params,
+        };
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        Ok(TorchChained { rule, checkpoints })
+    }
+}
+
+/// What LinearLR and ConstantLR accept as a start factor, shared with torch-sequential.
+pub(crate) fn check_warmup(params: &Params) -> Result<(), Rejection> {
+    let f = params.warmup_factor;
+    match params.warmup_method {
+        WarmupMethod::Exp => Err(Rejection {
+            key: "warmup_method",
+            message: "PyTorch has no exponential warmup scheduler; this construction uses \
+                      LinearLR (linear) or ConstantLR (constant)"
+                .into(),
+        }),
+        WarmupMethod::Linear if f <= 0.0 || f > 1.0 => Err(Rejection {
+            key: "warmup_factor",
+            message: format!(
+                "must be in (0, 1], got {f} (LinearLR: \"Starting multiplicative factor expected \
+                 to be greater than 0 and less or equal to 1.\")"
+            ),
+        }),
+        WarmupMethod::Constant if f > 1.0 => Err(Rejection {
+            key: "warmup_factor",
+            message: format!(
+                "must be in [0, 1], got {f} (ConstantLR: \"Constant multiplicative factor \
+                 expected to be between 0 and 1.\")"
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// LinearLR's chainable factor at `last_epoch` (1 <= last_epoch <= total_iters), in PyTorch's
+/// operation order.
+pub(crate) fn linear_lr_factor(start_factor: f64, total_iters: u64, last_epoch: u64) -> f64 {
+    let span = 1.0 - start_factor;
+    1.0 + span / (total_iters as f64 * start_factor + (last_epoch - 1) as f64 * span)
+}
+
+/// `lr * gamma ** count`, as MultiStepLR's chainable `get_lr` applies a milestone listed
+/// `count` times (nothing when it is not listed).
+pub(crate) fn apply_milestone(lr: f64, gamma: f64, count: u64) -> f64 {
+    if count == 0 {
+        lr
+    } else {
+        lr * gamma.powf(count as f64)
+    }
+}
+
+impl Recurrence for Rule {
+    fn initial(&self) -> f64 {
+        let p = &self.params;
+        apply_milestone(
+            p.base_lr * p.warmup_factor,
+            p.gamma,
+            self.milestones.multiplicity(0),
+        )
+    }
+
+    fn ramp_end(&self) -> u64 {
+        match self.params.warmup_method {
+            WarmupMethod::Linear => self.params.warmup_iters,
+            _ => 0,
+        }
+    }
+
+    fn step(&self, t: u64, lr: f64) -> f64 {
+        let p = &self.params;
+        let warmed = match p.warmup_method {
+            WarmupMethod::Linear if t <= p.warmup_iters => {
+                lr * linear_lr_factor(p.warmup_factor, p.warmup_iters, t)
+            }
+            WarmupMethod::Constant if t == p.warmup_iters => lr * (1.0 / p.warmup_factor),
+            _ => lr,
+        };
+        apply_milestone(warmed, p.gamma, self.milestones.multiplicity(t))
+    }
+
+    fn next_change(&self, t: u64) -> Option<u64> {
+        let warmup_end = (self.params.warmup_method == WarmupMethod::Constant
+            && t < self.params.warmup_iters)
+            .then_some(self.params.warmup_iters);
+        match (warmup_end, self.milestones.next_after(t)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+impl Shape for Rule {
+    fn iters(&self) -> u64 {
+        self.params.iters
+    }
+    fn warmup_end(&self) -> u64 {
+        self.params.warmup_iters
+    }
+    fn warmup_ramps(&self) -> bool {
+        self.params.warmup_method == WarmupMethod::Linear
+    }
+    fn decays(&self, t: u64) -> u64 {
+        self.milestones.count_le(t)
+    }
+    fn next_decay(&self, t: u64) -> Option<u64> {
+        self.milestones.next_after(t)
+    }
+}
+
+impl Schedule for TorchChained {
+    fn params(&self) -> &Params {
+        &self.rule.params
+    }
+
+    fn lr(&self, t: u64) -> f64 {
+        self.checkpoints.lr(&self.rule, t)
+    }
+
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let mut walker = Walker::new(&self.rule, &self.checkpoints);
+        piecewise::segments(&self.rule, move |t| walker.lr(t))
+    }
+
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        stepper::values(&self.rule, self.lr(start), start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Decay;
+
+    #[test]
+    fn reference_example_accumulates_rounding() {
+        let s = TorchChained::new(Params::default()).unwrap();
+        assert_eq!(s.lr(0), 0.001);
+        assert_eq!(s.lr(3), 0.0037000000000000006);
+        assert_eq!(s.lr(10), 0.010000000000000004);
+        assert_eq!(s.lr(50), 0.0010000000000000005);
+        assert_eq!(s.lr(100), 0.00010000000000000005);
+        let starts: Vec<(u64, Option<f64>)> =
+            s.segments().map(|g| (g.start, g.constant_lr)).collect();
+        assert_eq!(
+            starts,
+            vec![
+                (0, None),
+                (10, Some(0.010000000000000004)),
+                (50, Some(0.0010000000000000005)),
+                (100, Some(0.00010000000000000005)),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_warmup_keeps_the_start_factor() {
+        // LinearLR(total_iters=0) multiplies by start_factor at construction and never undoes it.
+        let s = TorchChained::new(Params {
+            warmup_iters: 0,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(0), 0.001);
+        assert_eq!(s.lr(49), 0.001);
+    }
+
+    #[test]
+    fn milestone_zero_applies_at_construction() {
+        let s = TorchChained::new(Params {
+            decay: Decay::Milestones(vec![0, 0]),
+            warmup_iters: 0,
+            warmup_factor: 1.0,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(0), 0.01 * 0.1f64.powf(2.0));
+    }
+
+    #[test]
+    fn rejections_quote_pytorch() {
+        let reject = |params: Params| TorchChained::new(params).err().unwrap().message;
+        assert!(
+            reject(Params {
+                warmup_factor: 0.0,
+                ..Params::default()
+            })
+            .contains("Starting multiplicative factor expected to be greater than 0")
+        );
+        assert!(
+            reject(Params {
+                warmup_factor: 0.0,
+                warmup_method: WarmupMethod::Constant,
+                ..Params::default()
+            })
+            .contains("ZeroDivisionError")
+        );
+        assert!(
+            reject(Params {
+                warmup_method: WarmupMethod::Exp,
+                ..Params::default()
+            })
+            .contains("no exponential warmup")
+        );
+    }
+
+    #[test]
+    fn step_size_expands_below_iters() {
+        let s = TorchChained::new(Params {
+            decay: Decay::StepSize(1),
+            warmup_iters: 0,
+            warmup_factor: 1.0,
+            gamma: 0.5,
+            iters: 1_000_000,
+            ..Params::default()
+        })
+        .unwrap();
+        // Repeated halving of a power of two is exact.
+        assert_eq!(s.lr(3), 0.01 / 8.0);
+        assert_eq!(s.segments().count(), 1_000_000);
+    }
+}

@@ -1,0 +1,180 @@
+//! PyTorch `SequentialLR([LinearLR | ConstantLR, MultiStepLR], milestones=[W])`.
+//!
+//! Before W only the warmup scheduler steps (chainable, in place, as in torch-chained). At W
+//! SequentialLR switches and calls `MultiStepLR._update_lr(0)`: the closed form
+//! `base_lr * gamma ** bisect_right(sorted(milestones), 0)` resets the lr, and MultiStepLR counts
+//! epochs from that switch. Its milestones, passed unchanged, therefore land W iterations late
+//! (60 and 110 in the reference example). With W = 0 MultiStepLR runs from the start, as the
+//! golden files show.
+
+use super::milestones::Milestones;
+use super::piecewise::{self, Shape};
+use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::torch_chained::{apply_milestone, check_warmup, linear_lr_factor};
+use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+
+pub struct TorchSequential {
+    rule: Rule,
+    checkpoints: Checkpoints,
+}
+
+struct Rule {
+    params: Params,
+    milestones: Milestones,
+}
+
+impl TorchSequential {
+    pub fn new(params: Params) -> Result<Self, Rejection> {
+        check_warmup(&params)?;
+        let rule = Rule {
+            milestones: Milestones::of(&params),
+            params,
+        };
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        Ok(TorchSequential { rule, checkpoints })
+    }
+}
+
+impl Rule {
+    /// `_update_lr(0)` at the switch: MultiStepLR's closed form at epoch 0.
+    fn switch_lr(&self) -> f64 {
+        let p = &self.params;
+        p.base_lr * p.gamma.powf(self.milestones.count_le(0) as f64)
+    }
+
+    /// The iteration at which MultiStepLR's epoch `epoch` falls.
+    fn shifted(&self, epoch: u64) -> Option<u64> {
+        self.params.warmup_iters.checked_add(epoch)
+    }
+}
+
+impl Recurrence for Rule {
+    fn initial(&self) -> f64 {
+        let p = &self.params;
+        if p.warmup_iters == 0 {
+            self.switch_lr()
+        } else {
+            p.base_lr * p.warmup_factor
+        }
+    }
+
+    fn ramp_end(&self) -> u64 {
+        match self.params.warmup_method {
+            WarmupMethod::Linear => self.params.warmup_iters.saturating_sub(1),
+            _ => 0,
+        }
+    }
+
+    fn step(&self, t: u64, lr: f64) -> f64 {
+        let p = &self.params;
+        let w = p.warmup_iters;
+        if t < w {
+            match p.warmup_method {
+                WarmupMethod::Linear => lr * linear_lr_factor(p.warmup_factor, w, t),
+                _ => lr,
+            }
+        } else if t == w {
+            self.switch_lr()
+        } else {
+            apply_milestone(lr, p.gamma, self.milestones.multiplicity(t - w))
+        }
+    }
+
+    fn next_change(&self, t: u64) -> Option<u64> {
+        let w = self.params.warmup_iters;
+        if t < w {
+            Some(w)
+        } else {
+            self.milestones
+                .next_after(t - w)
+                .and_then(|epoch| self.shifted(epoch))
+        }
+    }
+}
+
+impl Shape for Rule {
+    fn iters(&self) -> u64 {
+        self.params.iters
+    }
+    fn warmup_end(&self) -> u64 {
+        self.params.warmup_iters
+    }
+    fn warmup_ramps(&self) -> bool {
+        self.params.warmup_method == WarmupMethod::Linear
+    }
+    fn decays(&self, t: u64) -> u64 {
+        t.checked_sub(self.params.warmup_iters)
+            .map_or(0, |epoch| self.milestones.count_le(epoch))
+    }
+    fn next_decay(&self, t: u64) -> Option<u64> {
+        let w = self.params.warmup_iters;
+        if t < w && self.milestones.count_le(0) > 0 {
+            return Some(w);
+        }
+        let epoch = t.saturating_sub(w);
+        self.milestones
+            .next_after(epoch)
+            .and_then(|epoch| self.shifted(epoch))
+    }
+}
+
+impl Schedule for TorchSequential {
+    fn params(&self) -> &Params {
+        &self.rule.params
+    }
+
+    fn lr(&self, t: u64) -> f64 {
+        self.checkpoints.lr(&self.rule, t)
+    }
+
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let mut walker = Walker::new(&self.rule, &self.checkpoints);
+        piecewise::segments(&self.rule, move |t| walker.lr(t))
+    }
+
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        stepper::values(&self.rule, self.lr(start), start, end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::Decay;
+
+    #[test]
+    fn decays_land_w_late() {
+        let s = TorchSequential::new(Params::default()).unwrap();
+        assert_eq!(s.lr(9), 0.009100000000000002);
+        assert_eq!(s.lr(10), 0.01);
+        assert_eq!(s.lr(59), 0.01);
+        assert_eq!(s.lr(60), 0.001);
+        assert_eq!(s.lr(110), 0.0001);
+        let starts: Vec<(u64, u64)> = s.segments().map(|g| (g.start, g.phase.decays)).collect();
+        assert_eq!(starts, vec![(0, 0), (10, 0), (60, 1), (110, 2)]);
+    }
+
+    #[test]
+    fn milestone_zero_counts_at_the_switch() {
+        let s = TorchSequential::new(Params {
+            decay: Decay::Milestones(vec![0, 30]),
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(10), 0.01 * 0.1f64.powf(1.0));
+        let starts: Vec<u64> = s.segments().map(|g| g.start).collect();
+        assert_eq!(starts, vec![0, 10, 40]);
+    }
+
+    #[test]
+    fn constant_warmup_holds_until_the_switch() {
+        let s = TorchSequential::new(Params {
+            warmup_method: WarmupMethod::Constant,
+            warmup_factor: 0.0,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(9), 0.0);
+        assert_eq!(s.lr(10), 0.01);
+    }
+}

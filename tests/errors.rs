@@ -1,0 +1,1066 @@
+//! Every class of bad input, through the real binary: the exact message, exit status 2, and no
+//! file left behind. `CASES` is the table of docs/errors.md; a test checks that the document
+//! shows every message, so the two cannot drift apart.
+//!
+//! Also here, because they are about what happens at the edges: output safety (a full device,
+//! a closed pipe, an interrupt during a long write) and the largest valid inputs.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// One bad input and what lrsched says about it.
+struct Case {
+    /// The class of bad input: a row group of docs/errors.md.
+    class: &'static str,
+    args: &'static [&'static str],
+    /// A file created in the scratch directory the command runs in: name and bytes.
+    file: Option<(&'static str, &'static [u8])>,
+    stdin: &'static [u8],
+    /// Everything printed on stderr, less the leading `error: ` and the final newline.
+    message: &'static str,
+}
+
+const fn case(class: &'static str, args: &'static [&'static str], message: &'static str) -> Case {
+    Case {
+        class,
+        args,
+        file: None,
+        stdin: b"",
+        message,
+    }
+}
+
+const fn with_file(
+    class: &'static str,
+    file: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class,
+        args,
+        file: Some(("bad.toml", file)),
+        stdin: b"",
+        message,
+    }
+}
+
+const fn with_stdin(
+    class: &'static str,
+    stdin: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class,
+        args,
+        file: None,
+        stdin,
+        message,
+    }
+}
+
+const NON_NUMERIC: &str = "non-numeric";
+const NEGATIVE: &str = "negative";
+const ZERO: &str = "zero";
+const NAN: &str = "NaN";
+const INF: &str = "inf";
+const OVERFLOW: &str = "overflow";
+const UNSORTED: &str = "unsorted milestones";
+const EMPTY: &str = "empty lists";
+const UNKNOWN_KEY: &str = "unknown keys";
+const WRONG_TYPE: &str = "wrong TOML types";
+const SYNTAX: &str = "TOML syntax errors";
+const MISSING_FILE: &str = "missing files";
+const DIRECTORY: &str = "directories given as files";
+const UNWRITABLE: &str = "unwritable outputs";
+const EXTENSION: &str = "unknown extensions";
+const CONFLICT: &str = "conflicting options";
+const NON_UTF8: &str = "non-UTF-8 input";
+const AT_STDIN: &str = "at with garbage lines on stdin";
+
+const CLASSES: &[&str] = &[
+    NON_NUMERIC,
+    NEGATIVE,
+    ZERO,
+    NAN,
+    INF,
+    OVERFLOW,
+    UNSORTED,
+    EMPTY,
+    UNKNOWN_KEY,
+    WRONG_TYPE,
+    SYNTAX,
+    MISSING_FILE,
+    DIRECTORY,
+    UNWRITABLE,
+    EXTENSION,
+    CONFLICT,
+    NON_UTF8,
+    AT_STDIN,
+];
+
+const CASES: &[Case] = &[
+    // non-numeric
+    case(
+        NON_NUMERIC,
+        &["table", "--base-lr", "abc"],
+        "--base-lr: 'abc' is not a number",
+    ),
+    case(
+        NON_NUMERIC,
+        &["table", "--base-lr", "0x10"],
+        "--base-lr: '0x10' is not a number",
+    ),
+    case(
+        NON_NUMERIC,
+        &["table", "--iters", "1e3"],
+        "--iters: '1e3' is not a whole number",
+    ),
+    case(
+        NON_NUMERIC,
+        &["at", "ten"],
+        "ITER 'ten': 'ten' is not a whole number (an iteration is a whole number >= 0)",
+    ),
+    with_file(
+        NON_NUMERIC,
+        b"iters = \"ten\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: iters: expected a whole number, found a string",
+    ),
+    // negative
+    case(
+        NEGATIVE,
+        &["table", "--gamma", "-0.5"],
+        "--gamma: must be > 0, got -0.5",
+    ),
+    case(
+        NEGATIVE,
+        &["table", "--warmup-factor", "-0.1"],
+        "--warmup-factor: must be >= 0, got -0.1",
+    ),
+    case(
+        NEGATIVE,
+        &["table", "--iters", "-5"],
+        "--iters: must be >= 0, got -5",
+    ),
+    case(
+        NEGATIVE,
+        &["at", "--", "-1"],
+        "ITER '-1': must be >= 0, got -1 (an iteration is a whole number >= 0)",
+    ),
+    with_file(
+        NEGATIVE,
+        b"milestones = [50, -100]\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: must be >= 0, got -100 in the list",
+    ),
+    // zero
+    case(
+        ZERO,
+        &["table", "--base-lr", "0"],
+        "--base-lr: must be > 0, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--gamma", "0"],
+        "--gamma: must be > 0, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--iters", "0"],
+        "--iters: must be >= 1, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--step-size", "0"],
+        "--step-size: must be >= 1, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--iters-per-epoch", "0"],
+        "--iters-per-epoch: must be >= 1, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--every", "0"],
+        "--every: must be >= 1, got 0",
+    ),
+    case(
+        ZERO,
+        &["table", "--warmup-method", "exp", "--warmup-factor", "0"],
+        "--warmup-factor: must be > 0 with warmup_method = exp (exp warmup computes f ** (1 - t/W))",
+    ),
+    case(
+        ZERO,
+        &["table", "--milestones", "0"],
+        "iters (default): 1.5 × the last milestone 0 is 0 iterations; set iters (--iters N)",
+    ),
+    // NaN
+    case(
+        NAN,
+        &["table", "--gamma", "nan"],
+        "--gamma: must be a finite number, got NaN",
+    ),
+    with_file(
+        NAN,
+        b"base_lr = nan\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: base_lr: must be a finite number, got NaN",
+    ),
+    // inf
+    case(
+        INF,
+        &["table", "--base-lr", "inf"],
+        "--base-lr: must be a finite number, got inf",
+    ),
+    case(
+        INF,
+        &["table", "--warmup-factor", "-infinity"],
+        "--warmup-factor: must be a finite number, got -infinity",
+    ),
+    with_file(
+        INF,
+        b"gamma = +inf\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: gamma: must be a finite number, got +inf",
+    ),
+    // overflow past u64 / f64
+    case(
+        OVERFLOW,
+        &["table", "--iters", "18446744073709551616"],
+        "--iters: 18446744073709551616 is past the u64 range (at most 18446744073709551615)",
+    ),
+    with_file(
+        OVERFLOW,
+        b"milestones = [1, 99999999999999999999]\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: 99999999999999999999 is past the u64 range \
+         (at most 18446744073709551615) in the list",
+    ),
+    case(
+        OVERFLOW,
+        &["table", "--base-lr", "1e400"],
+        "--base-lr: '1e400' is past the f64 range (about ±1.8e308)",
+    ),
+    case(
+        OVERFLOW,
+        &["table", "--base-lr", "1e-400"],
+        "--base-lr: '1e-400' is below the f64 range (about 4.9e-324) and would read as 0",
+    ),
+    case(
+        OVERFLOW,
+        &[
+            "table",
+            "--gamma",
+            "1e300",
+            "--milestones",
+            "10,20,30",
+            "--iters",
+            "40",
+        ],
+        "--gamma: 3 decays by 1e300 before iteration 40 take the lr to inf, past the f64 range \
+         (an lr must stay below about 1.1e307)",
+    ),
+    case(
+        OVERFLOW,
+        &["table", "--base-lr", "1e308"],
+        "--base-lr: 1e308 is too close to the f64 limit (an lr must stay below about 1.1e307)",
+    ),
+    case(
+        OVERFLOW,
+        &["table", "--milestones", "18446744073709551615"],
+        "iters (default): 1.5 × the last milestone 18446744073709551615 is past the u64 range; \
+         set iters (--iters N)",
+    ),
+    case(
+        OVERFLOW,
+        &[
+            "table",
+            "--unit",
+            "epoch",
+            "--iters-per-epoch",
+            "10000000000",
+            "--warmup-iters",
+            "0",
+            "--milestones",
+            "3000000000",
+            "--iters",
+            "4000000000",
+        ],
+        "--milestones: 3000000000 epochs × 10000000000 iters_per_epoch is past the u64 range",
+    ),
+    // unsorted milestones
+    case(
+        UNSORTED,
+        &["table", "--milestones", "100,50"],
+        "--milestones: maskrcnn: must be sorted ascending (repeats allowed), got [100, 50] \
+         (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")",
+    ),
+    // empty lists and values
+    case(
+        EMPTY,
+        &["table", "--milestones", "50,,100"],
+        "--milestones: an empty item in '50,,100' (an empty value alone means no milestones)",
+    ),
+    with_file(
+        EMPTY,
+        b"milestones = \"\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: expected an array of whole numbers, e.g. [60000, 80000], \
+         found a string",
+    ),
+    case(
+        EMPTY,
+        &["table", "--columns="],
+        "--columns: expected a comma-separated list of columns, got nothing; any of: \
+         iteration, epoch, lr, phase, factor",
+    ),
+    case(
+        EMPTY,
+        &["table", "--iters="],
+        "--iters: expected a whole number, got nothing",
+    ),
+    // unknown keys
+    with_file(
+        UNKNOWN_KEY,
+        b"base_lr = 0.02\nmilestone = [30, 60]\n",
+        &["table", "bad.toml"],
+        "bad.toml:2: unknown key 'milestone'; did you mean 'milestones'?",
+    ),
+    with_file(
+        UNKNOWN_KEY,
+        b"optimizer = \"sgd\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, step_size, \
+         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, unit, dialect, name",
+    ),
+    with_file(
+        UNKNOWN_KEY,
+        b"[schedule]\nbase_lr = 0.02\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: [schedule]: schedule files have no tables: write the keys at the top level \
+         (base_lr = 0.01, milestones = [50, 100], ...)",
+    ),
+    case(
+        UNKNOWN_KEY,
+        &["table", "--milestone", "50"],
+        "unexpected argument '--milestone' found\n  tip: a similar argument exists: \
+         '--milestones'\nFor more information, try '--help'.",
+    ),
+    case(
+        UNKNOWN_KEY,
+        &["table", "--warmup-method", "cosine"],
+        "--warmup-method: unknown warmup method 'cosine'; expected one of: linear, constant, exp",
+    ),
+    case(
+        UNKNOWN_KEY,
+        &["table", "--columns", "iteration,rate"],
+        "--columns: unknown column 'rate'; expected any of: iteration, epoch, lr, phase, factor",
+    ),
+    // wrong TOML types
+    with_file(
+        WRONG_TYPE,
+        b"gamma = \"0.1\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: gamma: expected a number, found a string",
+    ),
+    with_file(
+        WRONG_TYPE,
+        b"milestones = 50\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: expected an array of whole numbers, e.g. [60000, 80000], \
+         found an integer",
+    ),
+    with_file(
+        WRONG_TYPE,
+        b"milestones = [50, \"100\"]\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: expected whole numbers, found a string in the list",
+    ),
+    with_file(
+        WRONG_TYPE,
+        b"iters = 1500.5\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: iters: must be a whole number, got 1500.5",
+    ),
+    with_file(
+        WRONG_TYPE,
+        b"warmup_method = true\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: warmup_method: expected a string, found a boolean",
+    ),
+    // TOML syntax errors
+    with_file(
+        SYNTAX,
+        b"base_lr = 0.02\ngamma = \n",
+        &["table", "bad.toml"],
+        "bad.toml:2:9: invalid TOML: string values must be quoted, expected literal string\n  \
+         2 | gamma = ",
+    ),
+    with_file(
+        SYNTAX,
+        b"gamma = 0.1\ngamma = 0.2\n",
+        &["table", "bad.toml"],
+        "bad.toml:2:1: invalid TOML: duplicate key\n  2 | gamma = 0.2",
+    ),
+    // missing files
+    case(
+        MISSING_FILE,
+        &["table", "missing.toml"],
+        "missing.toml: cannot read schedule file: no such file",
+    ),
+    case(
+        MISSING_FILE,
+        &["at", "5", "-c", "missing.toml"],
+        "missing.toml: cannot read schedule file: no such file",
+    ),
+    // directories given as files
+    case(
+        DIRECTORY,
+        &["table", "."],
+        ".: cannot read schedule file: is a directory, not a file",
+    ),
+    case(
+        DIRECTORY,
+        &["table", "-o", "."],
+        "cannot write .: is a directory",
+    ),
+    // unwritable outputs
+    case(
+        UNWRITABLE,
+        &["table", "-o", "no-such-dir/out.csv"],
+        "cannot write no-such-dir/out.csv: directory no-such-dir does not exist",
+    ),
+    Case {
+        class: UNWRITABLE,
+        args: &["table", "-o", "notes.txt/out.csv"],
+        file: Some(("notes.txt", b"a file, not a directory\n")),
+        stdin: b"",
+        message: "cannot write notes.txt/out.csv: a parent in the path is not a directory",
+    },
+    case(
+        UNWRITABLE,
+        &["table", "-o", "/proc/out.csv"],
+        "cannot write /proc/out.csv: cannot create a file in /proc: no such file or directory",
+    ),
+    case(
+        UNWRITABLE,
+        &["init", "-o", "/no-such-dir/schedule.toml"],
+        "cannot write /no-such-dir/schedule.toml: directory /no-such-dir does not exist",
+    ),
+    // unknown extensions
+    case(
+        EXTENSION,
+        &["table", "-o", "out.xls"],
+        "--output: cannot tell the format from the extension '.xls'; use .csv, .tsv, .json, \
+         .jsonl or .txt, or give --format",
+    ),
+    case(
+        EXTENSION,
+        &["table", "--format", "xml"],
+        "invalid value 'xml' for '--format <FORMAT>'\n  [possible values: csv, tsv, json, jsonl, \
+         plain]\nFor more information, try '--help'.",
+    ),
+    // conflicting options
+    case(
+        CONFLICT,
+        &["table", "--milestones", "50", "--step-size", "30"],
+        "--step-size conflicts with --milestones: give milestones or step_size, not both",
+    ),
+    with_file(
+        CONFLICT,
+        b"milestones = [30, 60]\n",
+        &["table", "bad.toml", "--step-size", "30"],
+        "--step-size conflicts with bad.toml:1: milestones: give milestones or step_size, not both",
+    ),
+    case(
+        CONFLICT,
+        &["table", "--start", "20", "--end", "10"],
+        "--start: 20 is after --end 10",
+    ),
+    case(
+        CONFLICT,
+        &["table", "--end", "151"],
+        "--end: 151 is past the schedule's 150 iterations; raise --iters to see more",
+    ),
+    case(
+        CONFLICT,
+        &["table", "--unit", "epoch"],
+        "--unit: unit = epoch needs iters_per_epoch (--iters-per-epoch N)",
+    ),
+    case(
+        CONFLICT,
+        &["table", "--columns", "iteration,epoch"],
+        "--columns: the epoch column needs iters_per_epoch (--iters-per-epoch N)",
+    ),
+    Case {
+        class: CONFLICT,
+        args: &["init", "-o", "mine.toml"],
+        file: Some(("mine.toml", b"gamma = 0.5\n")),
+        stdin: b"",
+        message: "--output: mine.toml already exists; add --force to overwrite it",
+    },
+    case(
+        CONFLICT,
+        &["table", "--format", "csv", "--format", "json"],
+        "the argument '--format <FORMAT>' cannot be used multiple times\n\
+         For more information, try '--help'.",
+    ),
+    // non-UTF-8 input (arguments that are not UTF-8: see non_utf8_arguments below)
+    with_file(
+        NON_UTF8,
+        b"base_lr = 0.02\nname = \"caf\xe9\"\n",
+        &["table", "bad.toml"],
+        "bad.toml: cannot read schedule file: line 2: not valid UTF-8 (TOML files are UTF-8 text)",
+    ),
+    with_stdin(
+        NON_UTF8,
+        b"10\n\xff\xfe\n",
+        &["at", "-"],
+        "<stdin>:2: not valid UTF-8",
+    ),
+    // `at -` with garbage lines
+    with_stdin(
+        AT_STDIN,
+        b"10\n20\nabc\n",
+        &["at", "-"],
+        "<stdin>:3: 'abc' is not a whole number (an iteration is a whole number >= 0)",
+    ),
+    with_stdin(
+        AT_STDIN,
+        b"1.5\n",
+        &["at", "-"],
+        "<stdin>:1: '1.5' is not a whole number (an iteration is a whole number >= 0)",
+    ),
+    with_stdin(
+        AT_STDIN,
+        b"10 20\n",
+        &["at", "-"],
+        "<stdin>:1: '10 20' is not a whole number (an iteration is a whole number >= 0)",
+    ),
+    with_stdin(
+        AT_STDIN,
+        b"5\n-5\n",
+        &["at", "-"],
+        "<stdin>:2: must be >= 0, got -5 (an iteration is a whole number >= 0)",
+    ),
+    with_stdin(
+        AT_STDIN,
+        b"99999999999999999999\n",
+        &["at", "-"],
+        "<stdin>:1: 99999999999999999999 is past the u64 range (at most 18446744073709551615) \
+         (an iteration is a whole number >= 0)",
+    ),
+];
+
+/// The binary, with colour off whatever the environment says.
+fn lrsched() -> Command {
+    let mut command = Command::cargo_bin("lrsched").expect("the binary builds");
+    command.env_remove("CLICOLOR_FORCE").env("NO_COLOR", "1");
+    command
+}
+
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .expect("readable scratch directory")
+        .map(|entry| {
+            entry
+                .expect("directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Runs every case of `class` in a scratch directory of its own and checks the message, the
+/// status, and that the directory holds exactly the files the case put there, unchanged.
+fn check_class(class: &str) {
+    let cases: Vec<&Case> = CASES.iter().filter(|c| c.class == class).collect();
+    assert!(!cases.is_empty(), "no case for {class}");
+    for case in cases {
+        let dir = tempfile::tempdir().expect("scratch directory");
+        if let Some((name, bytes)) = case.file {
+            fs::write(dir.path().join(name), bytes).expect("case file written");
+        }
+        let before = names_in(dir.path());
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(case.args)
+            .write_stdin(case.stdin)
+            .output()
+            .expect("lrsched runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr,
+            format!("error: {}\n", case.message),
+            "stderr of {:?}",
+            case.args
+        );
+        assert_eq!(output.status.code(), Some(2), "status of {:?}", case.args);
+        assert_eq!(
+            names_in(dir.path()),
+            before,
+            "{:?} left a file behind",
+            case.args
+        );
+        if let Some((name, bytes)) = case.file {
+            let now = fs::read(dir.path().join(name)).expect("case file still there");
+            assert_eq!(&now, bytes, "{:?} changed {name}", case.args);
+        }
+    }
+}
+
+#[test]
+fn non_numeric() {
+    check_class(NON_NUMERIC);
+}
+
+#[test]
+fn negative() {
+    check_class(NEGATIVE);
+}
+
+#[test]
+fn zero() {
+    check_class(ZERO);
+}
+
+#[test]
+fn nan() {
+    check_class(NAN);
+}
+
+#[test]
+fn inf() {
+    check_class(INF);
+}
+
+#[test]
+fn overflow_past_u64_or_f64() {
+    check_class(OVERFLOW);
+}
+
+#[test]
+fn unsorted_milestones() {
+    check_class(UNSORTED);
+}
+
+#[test]
+fn empty_lists() {
+    check_class(EMPTY);
+}
+
+#[test]
+fn unknown_keys() {
+    check_class(UNKNOWN_KEY);
+}
+
+#[test]
+fn wrong_toml_types() {
+    check_class(WRONG_TYPE);
+}
+
+#[test]
+fn toml_syntax_errors() {
+    check_class(SYNTAX);
+}
+
+#[test]
+fn missing_files() {
+    check_class(MISSING_FILE);
+}
+
+#[test]
+fn directories_given_as_files() {
+    check_class(DIRECTORY);
+}
+
+#[test]
+fn unwritable_outputs() {
+    check_class(UNWRITABLE);
+}
+
+#[test]
+fn unknown_extensions() {
+    check_class(EXTENSION);
+}
+
+#[test]
+fn conflicting_options() {
+    check_class(CONFLICT);
+}
+
+#[test]
+fn non_utf8_input() {
+    check_class(NON_UTF8);
+}
+
+#[test]
+fn at_with_garbage_lines_on_stdin() {
+    check_class(AT_STDIN);
+}
+
+/// docs/errors.md shows every message of `CASES` (its first line, in a table cell, where `|`
+/// is written `\|`), under a heading per class.
+#[test]
+fn docs_show_every_message() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let doc = fs::read_to_string(&doc_path).expect("docs/errors.md");
+    let mut missing = Vec::new();
+    for class in CLASSES {
+        if !doc.contains(&format!("| {class} |")) {
+            missing.push(format!("class row '| {class} |'"));
+        }
+    }
+    for case in CASES {
+        let first_line = case.message.lines().next().expect("a message");
+        let cell = format!("`error: {}`", first_line.replace('|', "\\|"));
+        if !doc.contains(&cell) {
+            missing.push(cell);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/errors.md lacks:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_arguments() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let bad = |prefix: &[u8], suffix: &[u8]| {
+        let mut bytes = prefix.to_vec();
+        bytes.extend_from_slice(b"\xff");
+        bytes.extend_from_slice(suffix);
+        OsStr::from_bytes(&bytes).to_os_string()
+    };
+    let cases = [
+        // A path is any bytes: the message shows it with U+FFFD for what is not UTF-8.
+        (
+            vec!["table".into(), "-c".into(), bad(b"", b".toml")],
+            "error: \u{fffd}.toml: cannot read schedule file: no such file\n",
+        ),
+        (
+            vec!["table".into(), "-o".into(), bad(b"", b"/out.csv")],
+            "error: cannot write \u{fffd}/out.csv: directory \u{fffd} does not exist\n",
+        ),
+        // Values are text: clap refuses them before lrsched sees them.
+        (
+            vec!["table".into(), "--gamma".into(), bad(b"0.", b"")],
+            "error: invalid UTF-8 was detected in one or more arguments\n\
+             For more information, try '--help'.\n",
+        ),
+        (
+            vec!["at".into(), bad(b"1", b"")],
+            "error: invalid UTF-8 was detected in one or more arguments\n\
+             For more information, try '--help'.\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            expected,
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(names_in(dir.path()).is_empty(), "{args:?} wrote a file");
+    }
+}
+
+/// A write that fails midway (here: a device that is always full) is reported, and a
+/// device is written in place, never replaced by a regular file.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_device() {
+    for args in [
+        &["table", "-o", "/dev/full"][..],
+        &["table", "--iters", "1000000", "-o", "/dev/full"][..],
+        &["init", "-o", "/dev/full"][..],
+    ] {
+        let output = lrsched().args(args).output().expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: cannot write /dev/full: no space left on device\n",
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    use std::os::unix::fs::FileTypeExt;
+    let kind = fs::metadata("/dev/full").expect("/dev/full").file_type();
+    assert!(kind.is_char_device(), "/dev/full must stay a device");
+}
+
+/// `-o /dev/null` writes nothing anywhere and leaves /dev/null a device.
+#[cfg(unix)]
+#[test]
+fn device_outputs_are_written_in_place() {
+    lrsched()
+        .args(["table", "-o", "/dev/null"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    use std::os::unix::fs::FileTypeExt;
+    let kind = fs::metadata("/dev/null").expect("/dev/null").file_type();
+    assert!(kind.is_char_device(), "/dev/null must stay a device");
+}
+
+/// `lrsched table | head -3`: three lines, then a quiet exit 0 when the reader goes away.
+#[test]
+fn closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    for args in [
+        &["table", "--iters", "100000000"][..],
+        &["table", "--iters", "100000000", "--format", "jsonl"][..],
+        &["table", "--iters", "100000000", "-o", "-"][..],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrsched"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lrsched starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut lines = Vec::new();
+        for _ in 0..3 {
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("a line");
+            lines.push(line);
+        }
+        drop(stdout);
+        let output = child.wait_with_output().expect("lrsched ends");
+        assert!(output.status.success(), "{args:?}: {:?}", output.status);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+        assert_eq!(lines.len(), 3);
+    }
+}
+
+/// Ctrl-C during a long `table -o FILE` leaves neither the file nor its temporary file, and
+/// lrsched ends by the signal as an uncaught Ctrl-C would (a shell shows status 130).
+#[cfg(unix)]
+#[test]
+fn interrupt_leaves_no_partial_file() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let dir = tempfile::tempdir().expect("scratch directory");
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrsched"));
+        command
+            .current_dir(dir.path())
+            .args(["table", "--iters", "1000000000", "-o", "out.csv"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // lrsched keeps a signal its parent ignores ignored (as under nohup); the tests may run
+        // as such a background job, so give the child the default disposition, as a terminal
+        // would.
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::signal(signal, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().expect("lrsched starts");
+        // Not a timing assertion: a bound so that a broken build cannot hang the suite.
+        let give_up = Instant::now() + Duration::from_secs(60);
+        let temp_file_exists = || {
+            names_in(dir.path())
+                .iter()
+                .any(|name| name.starts_with(".lrsched-") && name.ends_with(".tmp"))
+        };
+        while !temp_file_exists() {
+            assert!(Instant::now() < give_up, "no temporary file appeared");
+            assert!(
+                child.try_wait().expect("waits").is_none(),
+                "lrsched ended early"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let pid = i32::try_from(child.id()).expect("a pid fits i32");
+        // SAFETY: signals a child of this test, still running (try_wait said so).
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("waits") {
+                break status;
+            }
+            if Instant::now() > give_up {
+                let _ = child.kill();
+                panic!("lrsched ignored signal {signal}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert!(
+            names_in(dir.path()).is_empty(),
+            "left behind: {:?}",
+            names_in(dir.path())
+        );
+    }
+}
+
+// The largest valid inputs: handled exactly, or refused with a clear message (docs/errors.md,
+// "Limits").
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = lrsched().args(args).output().expect("lrsched runs");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Iterations up to 2^53 are exact: the warmup ramp's alpha = t / W is exact in f64 there.
+/// The values are Python's, `0.01 * (0.1 * (1 - a) + a)` for a = t / 2^53.
+#[test]
+fn iterations_up_to_2_pow_53() {
+    let ramp = [
+        "--warmup-iters",
+        "9007199254740992",
+        "--iters",
+        "9007199254740992",
+        "--milestones=",
+    ];
+    let mut at = vec!["at", "0", "9007199254740990", "9007199254740991"];
+    at.extend(ramp);
+    assert_eq!(
+        stdout_of(&at),
+        "0.001\n0.009999999999999998\n0.009999999999999998\n"
+    );
+    let mut table = vec![
+        "table",
+        "--start",
+        "9007199254740990",
+        "--columns",
+        "iteration,lr,phase",
+    ];
+    table.extend(ramp);
+    assert_eq!(
+        stdout_of(&table),
+        "iteration,lr,phase\n9007199254740990,0.009999999999999998,warmup\n\
+         9007199254740991,0.009999999999999998,warmup\n"
+    );
+    // A milestone at 2^53 - 1: the decay falls on exactly that iteration.
+    assert_eq!(
+        stdout_of(&[
+            "at",
+            "9007199254740990",
+            "9007199254740991",
+            "--milestones",
+            "9007199254740991",
+            "--iters",
+            "9007199254740992",
+        ]),
+        "0.01\n0.001\n"
+    );
+}
+
+/// Milestones up to u64::MAX are compared exactly as integers; only the derived default
+/// `iters` can overflow, and that is refused (see the overflow cases).
+#[test]
+fn milestones_near_u64_max() {
+    assert_eq!(
+        stdout_of(&[
+            "at",
+            "18446744073709551613",
+            "18446744073709551614",
+            "18446744073709551615",
+            "--milestones",
+            "18446744073709551614,18446744073709551615",
+            "--iters",
+            "18446744073709551615",
+        ]),
+        "0.01\n0.001\n0.00010000000000000002\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "table",
+            "--milestones",
+            "18446744073709551614",
+            "--iters",
+            "18446744073709551615",
+            "--start",
+            "18446744073709551612",
+        ]),
+        "iteration,lr\n18446744073709551612,0.01\n18446744073709551613,0.01\n\
+         18446744073709551614,0.001\n"
+    );
+    let explained = stdout_of(&[
+        "explain",
+        "--format",
+        "csv",
+        "--step-size",
+        "9223372036854775807",
+        "--iters",
+        "18446744073709551615",
+    ]);
+    assert_eq!(
+        explained
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').take(3).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>(),
+        vec![
+            "warmup,0,9",
+            "base,10,9223372036854775816",
+            "decay1,9223372036854775817,18446744073709551614",
+        ]
+    );
+}
+
+/// 10,000 milestones, as a flag and as a TOML array, parse and evaluate.
+#[test]
+fn ten_thousand_milestones() {
+    let milestones: Vec<String> = (1..=10_000u64).map(|i| (i * 10).to_string()).collect();
+    let flag = milestones.join(",");
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let file = dir.path().join("many.toml");
+    fs::write(
+        &file,
+        format!("milestones = [{}]\ngamma = 0.999\n", milestones.join(", ")),
+    )
+    .expect("file written");
+    let file = file.to_str().expect("UTF-8 temp path");
+
+    let from_flag = stdout_of(&["table", "--milestones", &flag, "--gamma", "0.999"]);
+    let from_file = stdout_of(&["table", file]);
+    assert_eq!(from_flag, from_file);
+    // Default iters: 1.5 × 100,000.
+    assert_eq!(from_flag.lines().count(), 1 + 150_000);
+    let decays_at = |t: u64| {
+        from_flag
+            .lines()
+            .nth(1 + t as usize)
+            .expect("a row")
+            .to_string()
+    };
+    // 0.01 * 0.999 ** k in Python: k = 1, 9999 and 10000.
+    assert_eq!(decays_at(10), "10,0.00999");
+    assert_eq!(decays_at(99_990), "99990,4.521856454158983e-7");
+    assert_eq!(decays_at(100_000), "100000,4.5173345977048243e-7");
+    assert_eq!(decays_at(149_999), "149999,4.5173345977048243e-7");
+
+    let phases = stdout_of(&["explain", file, "--format", "csv"]);
+    // The header, the warmup [0, 10), then one phase per milestone (the first is at 10).
+    assert_eq!(phases.lines().count(), 1 + 1 + 10_000);
+}

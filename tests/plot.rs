@@ -1,0 +1,396 @@
+//! `lrsched plot` through the real binary: PNG and SVG files that decode and show what they
+//! should, overlays with one legend entry per curve, text that really renders from the
+//! embedded font, errors, and the terminal plot against its snapshot.
+//!
+//! Set `UPDATE_SNAPSHOTS=1` to rewrite `tests/snapshots/` after an intended change.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// The chart's first curve colour (tab10 blue) and second (orange).
+const BLUE: [u8; 3] = [31, 119, 180];
+const ORANGE: [u8; 3] = [255, 127, 14];
+
+fn lrsched() -> Command {
+    Command::cargo_bin("lrsched").expect("binary builds")
+}
+
+/// An RGB image decoded from PNG bytes.
+struct Image {
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+impl Image {
+    fn decode(bytes: &[u8]) -> Image {
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().expect("a PNG header");
+        let mut buffer = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buffer).expect("PNG pixels");
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(info.bit_depth, png::BitDepth::Eight);
+        buffer.truncate(info.buffer_size());
+        Image {
+            width: info.width,
+            height: info.height,
+            rgb: buffer,
+        }
+    }
+
+    fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let at = ((y * self.width + x) * 3) as usize;
+        [self.rgb[at], self.rgb[at + 1], self.rgb[at + 2]]
+    }
+
+    /// Pixels of exactly `color`.
+    fn count(&self, color: [u8; 3]) -> usize {
+        self.rgb.chunks(3).filter(|p| *p == color).count()
+    }
+
+    /// Dark pixels (text, axes) in rows `top..bottom`.
+    fn dark_in_rows(&self, top: u32, bottom: u32) -> usize {
+        (top..bottom)
+            .flat_map(|y| (0..self.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| self.pixel(x, y).iter().all(|&c| c < 128))
+            .count()
+    }
+}
+
+/// Runs `lrsched plot ARGS` in `dir`, expecting success; returns stderr.
+fn plot_in(dir: &Path, args: &[&str]) -> String {
+    let output = lrsched()
+        .current_dir(dir)
+        .arg("plot")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "plot {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stderr).expect("UTF-8 stderr")
+}
+
+fn write_schedule(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("writes the schedule");
+    path
+}
+
+/// The text of every `<text>` element, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|element| {
+            let body = &element[element.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn default_writes_the_reference_example_as_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = plot_in(dir.path(), &[]);
+    assert_eq!(stderr, "wrote lrsched.png (1200x700 PNG)\n");
+    let image = Image::decode(&fs::read(dir.path().join("lrsched.png")).unwrap());
+    assert_eq!((image.width, image.height), (1200, 700));
+    // Not blank: a white background, a curve in the first colour, dark text and axes.
+    assert_eq!(image.pixel(0, 0), [255, 255, 255]);
+    assert!(
+        image.count(BLUE) > 2000,
+        "{} curve pixels",
+        image.count(BLUE)
+    );
+    assert!(image.dark_in_rows(0, image.height) > 2000);
+    // One curve: no second colour (no legend swatch either).
+    assert_eq!(image.count(ORANGE), 0);
+}
+
+#[test]
+fn size_and_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--size", "640x480", "-o", "small.png"]);
+    let image = Image::decode(&fs::read(dir.path().join("small.png")).unwrap());
+    assert_eq!((image.width, image.height), (640, 480));
+
+    let output = lrsched().args(["plot", "-o", "-"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "nothing to report for stdout");
+    let image = Image::decode(&output.stdout);
+    assert_eq!((image.width, image.height), (1200, 700));
+}
+
+#[test]
+fn svg_keeps_title_and_axis_labels_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr = plot_in(dir.path(), &["-o", "ref.svg"]);
+    assert_eq!(stderr, "wrote ref.svg (1200x700 SVG)\n");
+    let svg = fs::read_to_string(dir.path().join("ref.svg")).unwrap();
+    assert!(svg.starts_with("<svg"));
+    let texts = svg_texts(&svg);
+    for expected in [
+        "schedule: base_lr 0.01, milestones [50, 100], gamma 0.1, linear warmup 10 iters from 0.1×",
+        "iteration",
+        "learning rate",
+        // Whole-iteration ticks, lr ticks, milestone labels, the warmup span.
+        "0",
+        "140",
+        "0.01",
+        "0.002",
+        "50",
+        "100",
+        "warmup",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "no <text> '{expected}' in {texts:?}"
+        );
+    }
+    assert!(!texts.iter().any(|t| t.ends_with(".0")), "{texts:?}");
+}
+
+#[test]
+fn log_y_labels_decades() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--log-y", "-o", "log.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("log.svg")).unwrap());
+    for decade in ["1e-4", "1e-3", "1e-2"] {
+        assert!(texts.iter().any(|t| t == decade), "{decade} in {texts:?}");
+    }
+}
+
+#[test]
+fn epoch_axis() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(
+        dir.path(),
+        &[
+            "--x",
+            "epoch",
+            "--iters-per-epoch",
+            "10",
+            "--title",
+            "custom",
+            "-o",
+            "e.svg",
+        ],
+    );
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("e.svg")).unwrap());
+    // 150 iterations = 15 epochs; milestones at epochs 5 and 10.
+    assert!(texts.iter().any(|t| t == "epoch"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "custom"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "5"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "10"), "{texts:?}");
+}
+
+#[test]
+fn overlays_get_one_colour_and_legend_entry_each() {
+    let dir = tempfile::tempdir().unwrap();
+    write_schedule(
+        dir.path(),
+        "short.toml",
+        "milestones = [30, 60]\niters = 90\n",
+    );
+    write_schedule(
+        dir.path(),
+        "long.toml",
+        "name = \"long run\"\nmilestones = [100, 150]\niters = 180\n",
+    );
+    plot_in(dir.path(), &["short.toml", "long.toml", "-o", "cmp.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("cmp.svg")).unwrap());
+    assert_eq!(
+        texts.iter().filter(|t| *t == "short").count(),
+        1,
+        "{texts:?}"
+    );
+    assert_eq!(
+        texts.iter().filter(|t| *t == "long run").count(),
+        1,
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "short vs long run"), "{texts:?}");
+
+    plot_in(dir.path(), &["short.toml", "long.toml", "-o", "cmp.png"]);
+    let image = Image::decode(&fs::read(dir.path().join("cmp.png")).unwrap());
+    assert!(image.count(BLUE) > 1000);
+    assert!(image.count(ORANGE) > 1000);
+}
+
+#[test]
+fn single_schedule_has_no_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    write_schedule(dir.path(), "solo.toml", "milestones = [30]\n");
+    plot_in(dir.path(), &["solo.toml", "-o", "solo.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("solo.svg")).unwrap());
+    assert!(!texts.iter().any(|t| t == "solo"), "{texts:?}");
+}
+
+/// Would fail if text silently did not render: the title band has dark pixels with a title and
+/// none without, with every font-related variable pointing nowhere.
+#[test]
+fn text_renders_from_the_embedded_font() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("no-fonts");
+    fs::create_dir(&empty).unwrap();
+    let render = |title: &str, file: &str| -> Image {
+        let status = lrsched()
+            .current_dir(dir.path())
+            .env_clear()
+            .env("HOME", &empty)
+            .env("XDG_DATA_HOME", &empty)
+            .env("XDG_DATA_DIRS", &empty)
+            .env("FONTCONFIG_PATH", &empty)
+            .env("FONTCONFIG_FILE", empty.join("fonts.conf"))
+            .args(["plot", "--title", title, "-o", file])
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        Image::decode(&fs::read(dir.path().join(file)).unwrap())
+    };
+    let titled = render("Learning rate schedule", "titled.png");
+    let untitled = render("", "untitled.png");
+    // The title sits in the top 45 rows at the default size.
+    assert!(
+        titled.dark_in_rows(0, 45) > 300,
+        "{}",
+        titled.dark_in_rows(0, 45)
+    );
+    assert_eq!(untitled.dark_in_rows(0, 45), 0);
+    // Tick labels and axis titles render as well: below the plot is dark with text.
+    assert!(untitled.dark_in_rows(640, 700) > 300);
+}
+
+#[test]
+fn huge_schedules_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--iters", "100000000", "-o", "huge.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("huge.svg")).unwrap());
+    assert!(texts.iter().any(|t| t == "100M"), "{texts:?}");
+    plot_in(
+        dir.path(),
+        &[
+            "--step-size",
+            "1",
+            "--gamma",
+            "0.9999999",
+            "--iters",
+            "100000000",
+            "-o",
+            "dense.png",
+        ],
+    );
+}
+
+#[test]
+fn unknown_extension_is_an_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    lrsched()
+        .current_dir(dir.path())
+        .args(["plot", "-o", "chart.jpg"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--output: '.jpg' is not an image type lrsched writes; use a .png or .svg file name",
+        ));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn bad_plot_options_are_errors() {
+    lrsched()
+        .args(["plot", "--x", "epoch", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--x: the epoch axis needs iters_per_epoch",
+        ));
+    lrsched()
+        .args(["plot", "--x", "step", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--x: unknown axis unit 'step'"));
+    lrsched()
+        .args(["plot", "--size", "big", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--size"));
+    lrsched()
+        .args(["plot", "-o", "/nonexistent-dir/x.png"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "directory /nonexistent-dir does not exist",
+        ));
+    lrsched()
+        .args(["plot", "--terminal", "-o", "x.png"])
+        .assert()
+        .code(2);
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+    }
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
+    assert_eq!(actual, expected, "differs from {}", path.display());
+}
+
+fn terminal_plot(args: &[&str]) -> String {
+    let output = lrsched()
+        .arg("plot")
+        .args(args)
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn terminal_plot_of_the_reference_example() {
+    let text = terminal_plot(&["--terminal"]);
+    // Not a terminal here: 80 columns.
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 80),
+        "{text}"
+    );
+    snapshot("plot-terminal-reference.txt", &text);
+}
+
+#[test]
+fn terminal_plot_log_y_and_overlay() {
+    let log = terminal_plot(&["-t", "--log-y"]);
+    assert!(log.contains("0.01 ┤"), "{log}");
+    assert!(log.contains("0.0001 ┤"), "{log}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_schedule(dir.path(), "a.toml", "milestones = [30]\niters = 60\n");
+    let b = write_schedule(dir.path(), "b.toml", "milestones = [40]\niters = 60\n");
+    let plain = terminal_plot(&["-t", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(plain.contains("overlaid: a, b"), "{plain}");
+    assert!(!plain.contains('\x1b'), "no colour into a pipe");
+    let colored = terminal_plot(&[
+        "-t",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--color",
+        "always",
+    ]);
+    assert!(colored.contains("\x1b[34m━━\x1b[0m a"), "{colored}");
+    assert!(colored.contains("\x1b[33m━━\x1b[0m b"), "{colored}");
+}
