@@ -555,6 +555,12 @@ const CASES: &[Case] = &[
         "<stdin>:1: 99999999999999999999 is past the u64 range (at most 18446744073709551615) \
          (an iteration is a whole number >= 0)",
     ),
+    with_stdin(
+        AT_STDIN,
+        b"10\n150\n",
+        &["at", "-"],
+        "<stdin>:2: iteration 150 is past the schedule's 150 iterations (0 … 149); raise --iters",
+    ),
 ];
 
 /// The binary, with colour off whatever the environment says.
@@ -982,16 +988,25 @@ fn milestones_near_u64_max() {
     assert_eq!(
         stdout_of(&[
             "at",
+            "18446744073709551612",
             "18446744073709551613",
             "18446744073709551614",
-            "18446744073709551615",
             "--milestones",
-            "18446744073709551614,18446744073709551615",
+            "18446744073709551613,18446744073709551614",
             "--iters",
             "18446744073709551615",
         ]),
         "0.01\n0.001\n0.00010000000000000002\n"
     );
+    // The last iteration is iters - 1: u64::MAX itself is past any schedule.
+    lrsched()
+        .args(["at", "18446744073709551615", "--iters", "18446744073709551615"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: ITER '18446744073709551615': iteration 18446744073709551615 is past the \
+             schedule's 18446744073709551615 iterations (0 … 18446744073709551614); raise --iters\n",
+        );
     assert_eq!(
         stdout_of(&[
             "table",

@@ -40,7 +40,8 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
 
     let mut sink = Sink::open(None)?;
     let mut writer = RowWriter::new(&layout, &specs, with_iteration);
-    if let Err(e) = write_rows(&args.iterations, &mut writer, &mut sink) {
+    let iters = specs.iter().map(|s| s.params().iters).min().unwrap_or(0);
+    if let Err(e) = write_rows(&args.iterations, iters, &mut writer, &mut sink) {
         // The rows before a bad iteration still go out, as they would have unbuffered.
         let _ = writer.flush(&mut sink);
         return Err(e);
@@ -51,24 +52,32 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_rows(iterations: &[String], writer: &mut RowWriter, sink: &mut Sink) -> Result<(), Error> {
+fn write_rows(
+    iterations: &[String],
+    iters: u64,
+    writer: &mut RowWriter,
+    sink: &mut Sink,
+) -> Result<(), Error> {
     for argument in iterations {
         if argument == "-" {
             let stdin = BufReader::with_capacity(CHUNK_BYTES, io::stdin().lock());
-            each_iteration(stdin, |t| {
+            each_iteration(stdin, iters, |t| {
                 writer.row(t, sink).map_err(|e| sink.fail(e).into())
             })?;
         } else {
-            let t = options::iteration(argument, &format!("ITER '{argument}'"))?;
+            let at = format!("ITER '{argument}'");
+            let t = options::within_schedules(options::iteration(argument, &at)?, &at, iters)?;
             writer.row(t, sink).map_err(|e| sink.fail(e))?;
         }
     }
     Ok(())
 }
 
-/// Calls `row` with every iteration of `input`, one per line; blank lines are skipped.
+/// Calls `row` with every iteration of `input`, one per line; blank lines are skipped, and an
+/// iteration at or past `iters` is an error.
 fn each_iteration(
     mut input: impl BufRead,
+    iters: u64,
     mut row: impl FnMut(u64) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut line = Vec::with_capacity(64);
@@ -95,7 +104,7 @@ fn each_iteration(
                 options::iteration(text, &at())?
             }
         };
-        row(t)?;
+        row(options::within_schedules(t, &at(), iters)?)?;
     }
 }
 
@@ -207,8 +216,12 @@ mod tests {
     use super::*;
 
     fn iterations(input: &[u8]) -> Result<Vec<u64>, String> {
+        iterations_below(input, u64::MAX)
+    }
+
+    fn iterations_below(input: &[u8], iters: u64) -> Result<Vec<u64>, String> {
         let mut seen = Vec::new();
-        each_iteration(input, |t| {
+        each_iteration(input, iters, |t| {
             seen.push(t);
             Ok(())
         })
@@ -219,8 +232,8 @@ mod tests {
     #[test]
     fn reads_lines_fast_and_slow() {
         assert_eq!(
-            iterations(b"0\n\n 7 \n12\r\n+3\n007\n18446744073709551615"),
-            Ok(vec![0, 7, 12, 3, 7, u64::MAX])
+            iterations(b"0\n\n 7 \n12\r\n+3\n007\n18446744073709551614"),
+            Ok(vec![0, 7, 12, 3, 7, u64::MAX - 1])
         );
         assert_eq!(iterations(b""), Ok(vec![]));
     }
@@ -235,6 +248,19 @@ mod tests {
         assert!(error.contains("not valid UTF-8"), "{error}");
         let error = iterations(b"18446744073709551616\n").unwrap_err();
         assert!(error.contains("past the u64 range"), "{error}");
+    }
+
+    #[test]
+    fn iterations_past_the_schedule_are_refused() {
+        assert_eq!(iterations_below(b"0\n149\n", 150), Ok(vec![0, 149]));
+        assert_eq!(
+            iterations_below(b"0\n150\n", 150),
+            Err(
+                "<stdin>:2: iteration 150 is past the schedule's 150 iterations (0 … 149); \
+                 raise --iters"
+                    .to_string()
+            )
+        );
     }
 
     #[test]

@@ -172,6 +172,21 @@ pub fn iteration(text: &str, at: &str) -> Result<u64, ConfigError> {
     })
 }
 
+/// Refuses an iteration past the shortest schedule: each framework's curve is defined for
+/// t = 0 … iters − 1 only (detectron2's, for one, raises past its max_iter).
+pub fn within_schedules(t: u64, at: &str, iters: u64) -> Result<u64, ConfigError> {
+    if t < iters {
+        return Ok(t);
+    }
+    Err(ConfigError::invalid(
+        Origin::Flag(at.to_string()),
+        format!(
+            "iteration {t} is past the schedule's {iters} iterations (0 … {}); raise --iters",
+            iters.saturating_sub(1)
+        ),
+    ))
+}
+
 /// `--size WxH`: width and height in pixels, each 100..=10000.
 pub fn size(text: &str) -> Result<(u32, u32), ConfigError> {
     let invalid = |problem: String| flag_error("--size", problem);
