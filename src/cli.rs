@@ -30,7 +30,8 @@ lrsched init -o my-schedule.toml"
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// When to colour errors, warnings and help: auto colours a terminal unless NO_COLOR is set
+    /// When to colour errors, warnings, help and overlaid terminal plots: auto colours a terminal
+    /// unless NO_COLOR is set
     #[arg(
         long,
         global = true,

@@ -1,6 +1,8 @@
 //! Likely mistakes in a valid schedule: things a framework accepts but a user rarely means.
 
 use crate::config::{ScheduleSpec, Unit};
+use crate::output::number;
+use crate::schedule::message::list;
 use crate::schedule::{Decay, departures};
 
 /// One finding, phrased for the user.
@@ -21,7 +23,8 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
                 .collect();
             if !unreached.is_empty() {
                 warn(format!(
-                    "milestones {unreached:?} are at or past iters {}: never reached",
+                    "milestones {} are at or past iters {}: never reached",
+                    list(&unreached),
                     p.iters
                 ));
             }
@@ -39,13 +42,15 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
                 let epochs = p.iters.div_ceil(per_epoch);
                 if last < per_epoch {
                     warn(format!(
-                        "milestones {milestones:?} all fall inside the first epoch ({per_epoch} iterations): \
-                         if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                        "milestones {} all fall inside the first epoch ({per_epoch} iterations): \
+                         if they are epochs, set unit = \"epoch\" (--unit epoch)",
+                        list(milestones)
                     ));
                 } else if last < epochs {
                     warn(format!(
-                        "milestones {milestones:?} are all below the number of epochs ({epochs}): \
-                         if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                        "milestones {} are all below the number of epochs ({epochs}): \
+                         if they are epochs, set unit = \"epoch\" (--unit epoch)",
+                        list(milestones)
                     ));
                 }
             }
@@ -63,13 +68,13 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
     if p.gamma > 1.0 {
         warn(format!(
             "gamma {} > 1: the lr grows at every milestone",
-            p.gamma
+            number(p.gamma)
         ));
     }
     if p.warmup_factor > 1.0 {
         warn(format!(
             "warmup_factor {} > 1: warmup starts above base_lr and ramps down",
-            p.warmup_factor
+            number(p.warmup_factor)
         ));
     }
     // Where the framework's curve departs from the intended one in a way users rarely mean.
@@ -118,11 +123,11 @@ mod tests {
         );
         assert_eq!(
             lints("gamma = 2.0"),
-            vec!["gamma 2 > 1: the lr grows at every milestone"]
+            vec!["gamma 2.0 > 1: the lr grows at every milestone"]
         );
         assert_eq!(
             lints("warmup_factor = 3"),
-            vec!["warmup_factor 3 > 1: warmup starts above base_lr and ramps down"]
+            vec!["warmup_factor 3.0 > 1: warmup starts above base_lr and ramps down"]
         );
         assert_eq!(
             lints("iters_per_epoch = 391"),
@@ -141,6 +146,22 @@ mod tests {
         assert_eq!(
             lints("step_size = 100\niters = 50"),
             vec!["step_size 100: the first decay, at 110, is at or past iters 50: never reached"]
+        );
+    }
+
+    #[test]
+    fn long_lists_and_huge_numbers_stay_short() {
+        let milestones: Vec<String> = (1..=10_000).map(|k| (k * 10).to_string()).collect();
+        assert_eq!(
+            lints(&format!(
+                "milestones = [{}]\niters = 5\ngamma = 1e300",
+                milestones.join(", ")
+            )),
+            vec![
+                "milestones [10, 20, 30, …, 100000] (10000 in all) are at or past iters 5: never \
+                 reached",
+                "gamma 1e300 > 1: the lr grows at every milestone"
+            ]
         );
     }
 

@@ -262,7 +262,7 @@ fn other_commands_print_lint_warnings_to_stderr() {
         .assert()
         .success()
         .stdout("0.001\n")
-        .stderr("warning: schedule: gamma 2 > 1: the lr grows at every milestone\n");
+        .stderr("warning: schedule: gamma 2.0 > 1: the lr grows at every milestone\n");
 }
 
 #[test]

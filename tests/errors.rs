@@ -293,6 +293,23 @@ const CASES: &[Case] = &[
         ],
         "--milestones: 3000000000 epochs × 10000000000 iters_per_epoch is past the u64 range",
     ),
+    case(
+        OVERFLOW,
+        &[
+            "at",
+            "5",
+            "--dialect",
+            "torch-chained",
+            "--step-size",
+            "1",
+            "--iters",
+            "1000000000000",
+        ],
+        "--step-size: torch-chained: PyTorch updates the lr in place, so lrsched steps through \
+         each warmup iteration and decay: 10 warmup steps and 999999999989 decays before iters \
+         1000000000000 are past its limit of 10000000 steps for this dialect; use a larger \
+         step_size or fewer iters",
+    ),
     // unsorted milestones
     case(
         UNSORTED,
@@ -1078,4 +1095,30 @@ fn ten_thousand_milestones() {
     let phases = stdout_of(&["explain", file, "--format", "csv"]);
     // The header, the warmup [0, 10), then one phase per milestone (the first is at 10).
     assert_eq!(phases.lines().count(), 1 + 1 + 10_000);
+}
+
+/// A run with more phases than anyone reads: `explain` shows the first 20,000 of them and says
+/// where it stopped, instead of filling memory with 10^12 rows.
+#[test]
+fn explain_stops_at_twenty_thousand_phases() {
+    let output = lrsched()
+        .args([
+            "explain",
+            "--step-size",
+            "1",
+            "--iters",
+            "1000000000000",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .expect("lrsched runs");
+    assert!(output.status.success());
+    let phases = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(phases.lines().count(), 1 + 20_000);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "warning: schedule: explain shows the first 20000 phases; those from iteration 20009 on \
+         are left out (lrsched table lists every iteration)\n"
+    );
 }

@@ -420,3 +420,53 @@ fn framework_rules_are_read_from_the_exception_text() {
         "end should be larger than begin, but got begin=0, end=0"
     );
 }
+
+/// A schedule past the step limit of the dialects that update in place leaves just those out
+/// of `--dialect all`, each with one warning that names the key at fault; the others answer.
+#[test]
+fn dialect_all_leaves_out_the_dialects_past_their_step_limit() {
+    let cases: [(&[&str], &str, &[&str]); 2] = [
+        (
+            &[
+                "--warmup-iters",
+                "1000000000000",
+                "--iters",
+                "1000000000000",
+            ],
+            "--warmup-iters",
+            &["torch-chained", "torch-sequential", "mmengine"],
+        ),
+        (
+            &["--step-size", "1", "--iters", "1000000000000"],
+            "--step-size",
+            &["torch-chained", "torch-sequential", "mxnet", "mmengine"],
+        ),
+    ];
+    for (flags, key, skipped) in cases {
+        let output = lrsched()
+            .args(["at", "5", "--dialect", "all"])
+            .args(flags)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{flags:?}: {stderr}");
+        let values = String::from_utf8(output.stdout).expect("UTF-8");
+        assert_eq!(
+            values.split_whitespace().count(),
+            Dialect::ALL.len() - skipped.len(),
+            "{flags:?}: {values}"
+        );
+        let skip_lines: Vec<&str> = stderr
+            .lines()
+            .filter(|line| line.starts_with("warning: --dialect all: skipped"))
+            .collect();
+        assert_eq!(skip_lines.len(), skipped.len(), "{flags:?}: {stderr}");
+        for (line, dialect) in skip_lines.iter().zip(skipped) {
+            assert!(
+                line.contains(&format!("it: {key}: {dialect}: "))
+                    && line.contains("past its limit of 10000000 steps for this dialect"),
+                "{flags:?}: {line}"
+            );
+        }
+    }
+}

@@ -222,6 +222,141 @@ fn overlays_get_one_colour_and_legend_entry_each() {
     assert!(image.count(ORANGE) > 1000);
 }
 
+/// `(stroke colour, stroke width)` of every `<polyline>` of an SVG.
+fn svg_strokes(svg: &str) -> Vec<(String, u32)> {
+    let attribute = |element: &str, name: &str| -> Option<String> {
+        let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(element[start..start + element[start..].find('"')?].to_string())
+    };
+    svg.split("<polyline")
+        .skip(1)
+        .filter_map(|element| {
+            let element = &element[..element.find("/>")?];
+            Some((
+                attribute(element, "stroke")?,
+                attribute(element, "stroke-width")?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// Stroke widths used in `colour`, sorted, each once.
+fn widths_of(strokes: &[(String, u32)], colour: &str) -> Vec<u32> {
+    let mut widths: Vec<u32> = strokes
+        .iter()
+        .filter(|(stroke, _)| stroke == colour)
+        .map(|s| s.1)
+        .collect();
+    widths.sort_unstable();
+    widths.dedup();
+    widths
+}
+
+/// The 7 dialects agree over most of the reference example: each curve must still show, drawn
+/// wider beneath the ones after it wherever they coincide, and the legend must say so.
+#[test]
+fn coinciding_curves_nest_instead_of_hiding() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--dialect", "all", "-o", "all.svg"]);
+    let svg = fs::read_to_string(dir.path().join("all.svg")).unwrap();
+    let strokes = svg_strokes(&svg);
+    // Base width 3 at 1200×700, 4 more per curve drawn over it. maskrcnn (first, blue) runs
+    // under all 6 others after warmup; mmengine (last, pink) is never beneath another. The
+    // legend's swatches are 4 wide.
+    let maskrcnn = widths_of(&strokes, "#1F77B4");
+    assert_eq!(maskrcnn.last(), Some(&(3 + 6 * 4)), "{maskrcnn:?}");
+    assert_eq!(widths_of(&strokes, "#E377C2"), [3, 4]);
+    let texts = svg_texts(&svg);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "coinciding curves nest, first listed outermost"),
+        "{texts:?}"
+    );
+
+    // Curves that never meet keep the base width, and need no note.
+    write_schedule(dir.path(), "high.toml", "base_lr = 0.1\nwarmup_iters = 0\n");
+    write_schedule(dir.path(), "low.toml", "base_lr = 0.01\nwarmup_iters = 0\n");
+    plot_in(dir.path(), &["high.toml", "low.toml", "-o", "apart.svg"]);
+    let svg = fs::read_to_string(dir.path().join("apart.svg")).unwrap();
+    let strokes = svg_strokes(&svg);
+    assert_eq!(widths_of(&strokes, "#1F77B4"), [3, 4]);
+    assert_eq!(widths_of(&strokes, "#FF7F0E"), [3, 4]);
+    assert!(!svg.contains("coinciding curves nest"));
+}
+
+/// The opacity of each warmup band of an overlay (grey `<rect>`s).
+fn warmup_bands(svg: &str) -> Vec<String> {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|element| element.contains("fill=\"#6E6E6E\""))
+        .filter_map(|element| {
+            let opacity = element.split("opacity=\"").nth(1)?.split('"').next()?;
+            Some(opacity.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn overlaid_warmups_are_shaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--dialect", "all", "-o", "all.svg"]);
+    let svg = fs::read_to_string(dir.path().join("all.svg")).unwrap();
+    // Seven curves, one warmup span: one light grey band.
+    assert_eq!(warmup_bands(&svg), ["0.1"]);
+
+    // Two spans: one band each, together as light as one where they overlap.
+    write_schedule(dir.path(), "short.toml", "warmup_iters = 10\n");
+    write_schedule(dir.path(), "long.toml", "warmup_iters = 40\n");
+    plot_in(dir.path(), &["short.toml", "long.toml", "-o", "two.svg"]);
+    let svg = fs::read_to_string(dir.path().join("two.svg")).unwrap();
+    let bands = warmup_bands(&svg);
+    assert_eq!(bands.len(), 2, "{bands:?}");
+    let opacity: f64 = bands[0].parse().unwrap();
+    assert!(
+        (1.0 - (1.0 - opacity).powi(2) - 0.1).abs() < 1e-9,
+        "{bands:?}"
+    );
+}
+
+#[test]
+fn milestone_labels_are_exact_and_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let resnet = Path::new(env!("CARGO_MANIFEST_DIR")).join("schedules/resnet-imagenet.toml");
+    let resnet = resnet.to_str().unwrap();
+    plot_in(dir.path(), &[resnet, "-o", "iterations.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("iterations.svg")).unwrap());
+    // 30 and 60 epochs of 5005 iterations: 300300 is not "300.3k" beside a "150150".
+    for label in ["150150", "300300", "150k", "300k"] {
+        assert!(texts.iter().any(|t| t == label), "{label} in {texts:?}");
+    }
+    assert!(!texts.iter().any(|t| t.contains(".3k")), "{texts:?}");
+
+    plot_in(dir.path(), &[resnet, "--x", "epoch", "-o", "epochs.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("epochs.svg")).unwrap());
+    for label in ["epoch", "30", "60", "90", "warmup"] {
+        assert!(texts.iter().any(|t| t == label), "{label} in {texts:?}");
+    }
+    assert!(!texts.iter().any(|t| t.contains("150150")), "{texts:?}");
+
+    // Milestones between epochs: as many decimals as name the iteration, marked ≈.
+    plot_in(
+        dir.path(),
+        &[
+            "--x",
+            "epoch",
+            "--iters-per-epoch",
+            "391",
+            "-o",
+            "fractions.svg",
+        ],
+    );
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("fractions.svg")).unwrap());
+    for label in ["≈0.128", "≈0.256"] {
+        assert!(texts.iter().any(|t| t == label), "{label} in {texts:?}");
+    }
+}
+
 #[test]
 fn single_schedule_has_no_legend() {
     let dir = tempfile::tempdir().unwrap();
@@ -393,4 +528,29 @@ fn terminal_plot_log_y_and_overlay() {
     ]);
     assert!(colored.contains("\x1b[34m━━\x1b[0m a"), "{colored}");
     assert!(colored.contains("\x1b[33m━━\x1b[0m b"), "{colored}");
+    // a and b run together until 30: cells of both are in no colour, and the legend says so.
+    assert!(colored.contains("━━ several"), "{colored}");
+}
+
+#[test]
+fn terminal_overlay_of_every_dialect_fits_80_columns() {
+    let text = terminal_plot(&["-t", "--dialect", "all"]);
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 80),
+        "{text}"
+    );
+    assert!(
+        text.contains("overlaid: maskrcnn, torch-chained, torch-sequential"),
+        "{text}"
+    );
+    assert!(text.contains("mmengine\n"), "{text}");
+    // The milestones of every dialect that fit, exactly: 50 and 100, timm's 59 and 109.
+    let labels = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("0 "))
+        .unwrap();
+    assert_eq!(
+        labels.split_whitespace().collect::<Vec<_>>(),
+        ["0", "50", "59", "100", "109", "150"]
+    );
 }

@@ -5,10 +5,15 @@ use std::process::ExitCode;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::config::ScheduleSpec;
+use crate::diagnostics;
 use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::{Cell, FormatName, number, terminal, write_table};
 use crate::schedule::{Segment, WarmupMethod, departures};
+
+/// Phases shown per schedule. A table of phases is read, not streamed: past this (a step_size
+/// of 1 over a long run) it would only fill memory.
+const MAX_PHASES: usize = 20_000;
 
 const HEADERS: [&str; 6] = ["phase", "first", "last", "lr_first", "lr_last", "what"];
 const NUMERIC: [bool; 6] = [false, true, true, true, true, false];
@@ -24,12 +29,20 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     }
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for spec in &specs {
-        for segment in spec.schedule.segments() {
+        let mut segments = spec.schedule.segments();
+        for segment in segments.by_ref().take(MAX_PHASES) {
             let mut row = phase_row(spec, &segment);
             if several {
                 row.insert(0, Cell::Text(spec.name.clone()));
             }
             rows.push(row);
+        }
+        if let Some(next) = segments.next() {
+            diagnostics::warning(format_args!(
+                "{}: explain shows the first {MAX_PHASES} phases; those from iteration {} on \
+                 are left out (lrsched table lists every iteration)",
+                spec.name, next.start
+            ));
         }
     }
 
@@ -115,25 +128,35 @@ fn describe(spec: &ScheduleSpec, segment: &Segment) -> String {
         format!("decayed {count}{times}: base_lr × {}^{k}", number(p.gamma))
     };
     if segment.phase.warmup {
-        // Where this dialect's warmup really ends (mmengine's one iteration early).
-        let warmup_end = spec
-            .schedule
-            .segments()
-            .find(|s| !s.phase.warmup)
-            .map_or(p.iters, |s| s.start);
+        // Where this dialect's warmup really ends (mmengine's one iteration early), which a run
+        // shorter than the warmup never reaches.
+        let warmup_end = spec.schedule.warmup_end();
+        let until = if warmup_end < p.iters {
+            format!("iteration {warmup_end}")
+        } else {
+            format!(
+                "iteration {warmup_end}, which iters {} never reaches",
+                p.iters
+            )
+        };
         let ramp = match (segment.constant_lr, p.warmup_method) {
             (Some(_), _) => format!(
-                "constant warmup: base_lr × {} until iteration {warmup_end}",
+                "constant warmup: base_lr × {} until {until}",
                 number(p.warmup_factor),
             ),
             (None, method) => format!(
-                "{} warmup: factor {} → 1 reached at iteration {warmup_end}",
+                "{} warmup: factor {} → 1 {} {until}",
                 // A framework without constant warmup (timm) ramps linearly.
                 match method {
                     WarmupMethod::Constant => "linear",
                     method => method.name(),
                 },
                 number(p.warmup_factor),
+                if warmup_end < p.iters {
+                    "reached at"
+                } else {
+                    "by"
+                },
             ),
         };
         if segment.phase.decays == 0 {

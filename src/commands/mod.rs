@@ -12,18 +12,28 @@ pub mod table;
 use std::path::PathBuf;
 
 use crate::cli::ScheduleArgs;
-use crate::config::{self, ScheduleSpec};
+use crate::config::{self, Input, ScheduleSpec};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::lint::lint;
 
 /// Loads the schedules and prints their lint warnings to stderr.
 pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<ScheduleSpec>, Error> {
-    let specs = config::load(&args.input(files))?;
+    let specs = load_without_lint(&args.input(files))?;
     for spec in &specs {
         for warning in lint(spec) {
             diagnostics::warning(format_args!("{}: {}", spec.name, warning.0));
         }
     }
     Ok(specs)
+}
+
+/// Loads the schedules and prints to stderr what loading them has to say (the frameworks
+/// `--dialect all` left out), but not their lint warnings: for `check`, which reports those.
+pub fn load_without_lint(input: &Input) -> Result<Vec<ScheduleSpec>, Error> {
+    let loaded = config::load_with_warnings(input)?;
+    for warning in &loaded.warnings {
+        diagnostics::warning(warning);
+    }
+    Ok(loaded.specs)
 }

@@ -94,18 +94,36 @@ pub struct Input {
     pub flags: Layer,
 }
 
+/// Schedules ready to evaluate, and what the user should be told about loading them.
+pub struct Loaded {
+    pub specs: Vec<ScheduleSpec>,
+    /// One line each, for the caller to print as warnings: with `dialect = "all"`, every
+    /// framework that refuses the schedule and why.
+    pub warnings: Vec<String>,
+}
+
 /// Loads every schedule the input names: one per file, or one from flags alone.
 /// `dialect = "all"` expands a schedule into one per dialect.
-pub fn load(input: &Input) -> Result<Vec<ScheduleSpec>, ConfigError> {
+pub fn load_with_warnings(input: &Input) -> Result<Loaded, ConfigError> {
     if input.files.is_empty() {
-        return resolve(&Layer::default(), &input.flags, None);
+        return resolve_with_warnings(&Layer::default(), &input.flags, None);
     }
-    let mut specs = Vec::new();
+    let mut loaded = Loaded {
+        specs: Vec::new(),
+        warnings: Vec::new(),
+    };
     for path in &input.files {
         let file = toml_input::read_layer(path)?;
-        specs.extend(resolve(&file, &input.flags, Some(path))?);
+        let one = resolve_with_warnings(&file, &input.flags, Some(path))?;
+        loaded.specs.extend(one.specs);
+        loaded.warnings.extend(one.warnings);
     }
-    Ok(specs)
+    Ok(loaded)
+}
+
+/// [`load_with_warnings`], for callers that have no one to warn (tests).
+pub fn load(input: &Input) -> Result<Vec<ScheduleSpec>, ConfigError> {
+    load_with_warnings(input).map(|loaded| loaded.specs)
 }
 
 /// What a schedule file holding this input would say: every key the file or the flags set,
@@ -175,12 +193,22 @@ fn toml_string(text: &str) -> String {
     quoted
 }
 
-/// Merges a file layer and the flag layer over the defaults and validates the result.
+/// [`resolve_with_warnings`], for callers that have no one to warn (`settings`, tests, the
+/// fuzzer).
 pub fn resolve(
     file: &Layer,
     flags: &Layer,
     path: Option<&Path>,
 ) -> Result<Vec<ScheduleSpec>, ConfigError> {
+    resolve_with_warnings(file, flags, path).map(|loaded| loaded.specs)
+}
+
+/// Merges a file layer and the flag layer over the defaults and validates the result.
+pub fn resolve_with_warnings(
+    file: &Layer,
+    flags: &Layer,
+    path: Option<&Path>,
+) -> Result<Loaded, ConfigError> {
     let get = |key: &str| flags.entries.get(key).or_else(|| file.entries.get(key));
     let defaults = Params::default();
 
@@ -213,7 +241,7 @@ pub fn resolve(
             if f < 0.0 {
                 return Err(ConfigError::invalid(
                     at.clone(),
-                    format!("must be >= 0, got {f}"),
+                    format!("must be >= 0, got {}", as_written(raw)),
                 ));
             }
             if f == 0.0 && warmup_method == WarmupMethod::Exp {
@@ -374,10 +402,11 @@ pub fn resolve(
     if specs.is_empty() {
         return Err(refusals.remove(0));
     }
-    for refusal in refusals {
-        eprintln!("warning: --dialect all: skipped, as the framework refuses it: {refusal}");
-    }
-    Ok(specs)
+    let warnings = refusals
+        .iter()
+        .map(|refusal| format!("--dialect all: skipped, as the framework refuses it: {refusal}"))
+        .collect();
+    Ok(Loaded { specs, warnings })
 }
 
 /// SPEC: ceil(1.5 × last milestone); with step_size W + 3 × step_size; else max(2W, 100).
@@ -544,10 +573,19 @@ fn positive_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
     if value <= 0.0 {
         return Err(ConfigError::invalid(
             at.clone(),
-            format!("must be > 0, got {value}"),
+            format!("must be > 0, got {}", as_written(raw)),
         ));
     }
     Ok(value)
+}
+
+/// A number as the user wrote it, for messages: `-1e300` stays short, where the parsed
+/// value's `Display` would print 301 digits.
+fn as_written(raw: &Raw) -> &str {
+    match raw {
+        Raw::Text(t) | Raw::Integer(t) | Raw::Float(t) => t.trim(),
+        _ => "a non-number",
+    }
 }
 
 /// Parses a whole number of iterations (or epochs) in `0 ..= u64::MAX`.
@@ -797,6 +835,13 @@ mod tests {
                 "mmengine"
             ]
         );
+        // Said by the caller, once each: config itself prints nothing.
+        let layer = parse_layer(Path::new("s.toml"), "milestones = [20, 20, 40]").unwrap();
+        let loaded = resolve_with_warnings(&layer, &flags(&[("dialect", "all")]), None).unwrap();
+        assert_eq!(loaded.warnings.len(), 2);
+        assert!(loaded.warnings[1].starts_with(
+            "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
+        ));
         assert_eq!(
             error("milestones = [20, 20]", &[("dialect", "mxnet")]),
             "s.toml:1: milestones: mxnet: must be strictly increasing, got [20, 20] \
@@ -849,7 +894,7 @@ mod tests {
         );
         assert_eq!(
             error("", &[("base_lr", "0e-400")]),
-            "--base-lr: must be > 0, got 0"
+            "--base-lr: must be > 0, got 0e-400"
         );
         assert_eq!(
             one("iters = -0\nmilestones = []", &[])

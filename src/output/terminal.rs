@@ -40,8 +40,9 @@ pub fn aligned(headers: &[String], rows: &[Vec<String>], numeric: &[bool]) -> St
 const PLOT_ROWS: usize = 16;
 /// Narrowest terminal plot, whatever the terminal says.
 const MIN_COLUMNS: usize = 30;
-/// ANSI foreground colours for overlaid curves, in the chart palette's order.
-const CURVE_COLORS: [u8; 6] = [34, 33, 32, 31, 35, 36];
+/// ANSI foreground colours for overlaid curves, close to the chart palette's order (blue,
+/// orange, green, red, purple, …).
+const CURVE_COLORS: [u8; 10] = [34, 33, 32, 31, 35, 36, 95, 90, 93, 96];
 
 /// The size of a terminal plot, in character cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,8 +67,9 @@ impl PlotLayout {
 
 /// The figure drawn with braille dots (2×4 per character): the title, the curves with the
 /// largest and smallest lr labelled, an x axis with `┴` at each milestone and the milestones'
-/// positions under it, and a legend when several curves share the plot, each in its own ANSI
-/// colour when `color` is set.
+/// positions under it, and a legend when several curves share the plot. With `color`, each
+/// curve is in its own ANSI colour, and a cell that several curves pass through in the
+/// terminal's own colour: one colour there would hide the others.
 pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
     let (min_lr, max_lr) = figure.lr_range();
     let scale = LrScale::new(figure, min_lr, max_lr);
@@ -130,10 +132,10 @@ pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
     }
 
     // The x axis: milestones marked on it and labelled under it, with both ends.
-    let marker_columns: Vec<(usize, f64)> = figure
-        .marker_positions()
-        .into_iter()
-        .map(|x| (x_dot(x) as usize / 2, x))
+    let marker_columns: Vec<(usize, &str)> = figure
+        .markers
+        .iter()
+        .map(|m| (x_dot(m.x) as usize / 2, m.label.as_str()))
         .collect();
     let mut axis = " ".repeat(gutter);
     axis.push('└');
@@ -145,12 +147,11 @@ pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
     out.push('\n');
 
     let mut labels = LabelLine::new(plot_columns);
-    labels.place(0, &figure.x_label(0.0));
-    let end = figure.x_label(figure.x_max);
-    labels.place(plot_columns.saturating_sub(end.chars().count()), &end);
-    for &(column, x) in &marker_columns {
-        let text = figure.x_label(x);
-        labels.place(column.saturating_sub(text.chars().count() / 2), &text);
+    labels.place(0, "0");
+    let end = figure.end_label.as_str();
+    labels.place(plot_columns.saturating_sub(end.chars().count()), end);
+    for &(column, text) in &marker_columns {
+        labels.place(column.saturating_sub(text.chars().count() / 2), text);
     }
     out.push_str(&" ".repeat(gutter + 1));
     out.push_str(labels.text().trim_end());
@@ -162,27 +163,73 @@ pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
     out.push_str(name);
     out.push('\n');
     if several {
-        let entries: Vec<String> = figure
-            .series
-            .iter()
-            .enumerate()
-            .map(|(index, s)| {
-                if color {
+        let indent = gutter + 1;
+        let room = layout.columns.saturating_sub(indent);
+        let legend = if color {
+            // (text as shown, its width in cells)
+            let mut entries: Vec<(String, usize)> = figure
+                .series
+                .iter()
+                .enumerate()
+                .map(|(index, s)| {
                     let code = CURVE_COLORS[index % CURVE_COLORS.len()];
-                    format!("\x1b[{code}m━━\x1b[0m {}", s.name)
-                } else {
-                    s.name.clone()
-                }
-            })
-            .collect();
-        out.push_str(&" ".repeat(gutter + 1));
-        if !color {
-            out.push_str("overlaid: ");
+                    (
+                        format!("\x1b[{code}m━━\x1b[0m {}", s.name),
+                        3 + s.name.chars().count(),
+                    )
+                })
+                .collect();
+            if canvas.has_shared_cells() {
+                entries.push(("━━ several".to_string(), 10));
+            }
+            flow(&entries, "   ", room)
+        } else {
+            let last = figure.series.len() - 1;
+            let names: Vec<(String, usize)> = figure
+                .series
+                .iter()
+                .enumerate()
+                .map(|(index, s)| {
+                    let prefix = if index == 0 { "overlaid: " } else { "" };
+                    let comma = if index == last { "" } else { "," };
+                    let text = format!("{prefix}{}{comma}", s.name);
+                    let width = text.chars().count();
+                    (text, width)
+                })
+                .collect();
+            flow(&names, " ", room)
+        };
+        for line in legend {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&line);
+            out.push('\n');
         }
-        out.push_str(&entries.join(if color { "   " } else { ", " }));
-        out.push('\n');
     }
     out
+}
+
+/// `entries` (text, width in cells) joined by `separator` into lines of at most `width`
+/// cells; an entry wider than that gets a line of its own.
+fn flow(entries: &[(String, usize)], separator: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for (text, cells) in entries {
+        if used > 0 && used + separator.len() + cells > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push_str(separator);
+            used += separator.len();
+        }
+        line.push_str(text);
+        used += cells;
+    }
+    if used > 0 {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Where an lr goes between the bottom (0) and top (1) of a terminal plot: linear from 0, or
@@ -232,12 +279,20 @@ impl LrScale {
     }
 }
 
-/// A grid of braille cells, each remembering the first curve that touched it (its colour).
+/// Which curves drew in a braille cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    Nobody,
+    Curve(usize),
+    Several,
+}
+
+/// A grid of braille cells, each remembering which curves drew in it (its colour).
 struct Canvas {
     columns: usize,
     rows: usize,
     dots: Vec<u8>,
-    owners: Vec<Option<usize>>,
+    owners: Vec<Owner>,
 }
 
 impl Canvas {
@@ -246,7 +301,7 @@ impl Canvas {
             columns,
             rows,
             dots: vec![0; columns * rows],
-            owners: vec![None; columns * rows],
+            owners: vec![Owner::Nobody; columns * rows],
         }
     }
 
@@ -268,7 +323,15 @@ impl Canvas {
         let (x, y) = (x as usize, y as usize);
         let cell = (y / 4) * self.columns + x / 2;
         self.dots[cell] |= BITS[y % 4][x % 2];
-        self.owners[cell].get_or_insert(owner);
+        self.owners[cell] = match self.owners[cell] {
+            Owner::Nobody => Owner::Curve(owner),
+            Owner::Curve(first) if first == owner => Owner::Curve(owner),
+            _ => Owner::Several,
+        };
+    }
+
+    fn has_shared_cells(&self) -> bool {
+        self.owners.contains(&Owner::Several)
     }
 
     /// A straight line of dots from `a` to `b` (Bresenham).
@@ -296,17 +359,17 @@ impl Canvas {
         }
     }
 
-    /// One row of cells; with `color`, each run of cells of one curve in its colour.
+    /// One row of cells; with `color`, each run of cells of one curve in its colour, and cells
+    /// of several curves in none.
     fn row_text(&self, row: usize, color: bool) -> String {
         let mut text = String::new();
         let mut current: Option<usize> = None;
         for column in 0..self.columns {
             let cell = row * self.columns + column;
             let bits = self.dots[cell];
-            let owner = if color && bits != 0 {
-                self.owners[cell]
-            } else {
-                None
+            let owner = match self.owners[cell] {
+                Owner::Curve(index) if color => Some(index),
+                _ => None,
             };
             if owner != current && bits != 0 {
                 if current.is_some() {
@@ -445,6 +508,24 @@ mod tests {
             "\x1b[34m⠉⠉ \x1b[0m\x1b[33m⠉⠉\x1b[0m"
         );
         assert_eq!(canvas.row_text(0, false), "⠉⠉ ⠉⠉");
+        // A cell both curves draw in is in no colour: either one's would hide the other.
+        let mut canvas = Canvas::new(2, 1);
+        canvas.line((0, 0), (3, 0), 0);
+        canvas.line((2, 3), (3, 3), 1);
+        assert!(canvas.has_shared_cells());
+        assert_eq!(canvas.row_text(0, true), "\x1b[34m⠉\x1b[0m⣉");
+    }
+
+    #[test]
+    fn legends_flow_into_lines() {
+        let entries = [
+            ("a,".to_string(), 2),
+            ("bb,".to_string(), 3),
+            ("c".to_string(), 1),
+        ];
+        assert_eq!(flow(&entries, " ", 6), ["a, bb,", "c"]);
+        assert_eq!(flow(&entries, " ", 2), ["a,", "bb,", "c"]);
+        assert!(flow(&[], " ", 80).is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! Every number in a note is read off the two curves; the dialect only supplies the why.
 
+use super::message::{list, list_around, number};
 use super::milestones::Milestones;
 use super::mmengine::MMENGINE_INF;
 use super::{Decay, Dialect, Params, Schedule, WarmupMethod, WarmupMultiStep};
@@ -82,10 +83,7 @@ fn intended(p: &Params) -> WarmupMultiStep {
 }
 
 fn first_after_warmup(schedule: &dyn Schedule) -> u64 {
-    schedule
-        .segments()
-        .find(|s| !s.phase.warmup)
-        .map_or(schedule.params().iters, |s| s.start)
+    schedule.warmup_end().min(schedule.params().iters)
 }
 
 /// The iterations at which the decay count rises, from one segment to the next.
@@ -120,10 +118,6 @@ fn listing(points: &[u64]) -> String {
     }
 }
 
-fn number(value: f64) -> String {
-    ryu::Buffer::new().format(value).to_string()
-}
-
 fn warmup_end_reason(dialect: Dialect, p: &Params) -> String {
     match dialect {
         Dialect::Mmengine => format!(
@@ -140,7 +134,7 @@ fn warmup_end_reason(dialect: Dialect, p: &Params) -> String {
 fn epsilon_reason(p: &Params) -> String {
     format!(
         "fvcore compares where = t / iters with a 1e-6 epsilon, {} iterations at iters = {}",
-        1e-6 * p.iters as f64,
+        number(1e-6 * p.iters as f64),
         p.iters
     )
 }
@@ -203,7 +197,12 @@ fn shift_reason(dialect: Dialect, p: &Params) -> String {
 fn unsorted(milestones: &Milestones) -> bool {
     milestones
         .given()
-        .is_some_and(|list| list.windows(2).any(|pair| pair[0] > pair[1]))
+        .is_some_and(|list| first_unsorted(list).is_some())
+}
+
+/// The index of the first milestone below the one before it.
+fn first_unsorted(list: &[u64]) -> Option<usize> {
+    (1..list.len()).find(|&i| list[i - 1] > list[i])
 }
 
 fn dropped_by_detectron2(p: &Params) -> bool {
@@ -386,40 +385,43 @@ fn levels(dialect: Dialect, schedule: &dyn Schedule) -> Option<Departure> {
 /// Departures that come from how the parameters are handed to the framework.
 fn structural(dialect: Dialect, p: &Params) -> Vec<Departure> {
     let mut out = Vec::new();
-    let Decay::Milestones(list) = &p.decay else {
+    let Decay::Milestones(given) = &p.decay else {
         return out;
     };
+    let as_given = || list_around(given, first_unsorted(given).unwrap_or(0));
     let note = |note: String, surprising| Departure { note, surprising };
     match dialect {
         Dialect::Detectron2 if dropped_by_detectron2(p) => {
-            let dropped: Vec<u64> = list.iter().copied().filter(|&m| m > p.iters).collect();
+            let dropped: Vec<u64> = given.iter().copied().filter(|&m| m > p.iters).collect();
             out.push(note(
                 format!(
-                    "milestones {dropped:?} are past iters {}: build_lr_scheduler silently drops \
+                    "milestones {} are past iters {}: build_lr_scheduler silently drops \
                      them (it keeps m <= max_iter)",
+                    list(&dropped),
                     p.iters
                 ),
                 true,
             ));
         }
-        Dialect::Mmengine if list.iter().any(|&m| m >= MMENGINE_INF) => {
-            let never: Vec<u64> = list
+        Dialect::Mmengine if given.iter().any(|&m| m >= MMENGINE_INF) => {
+            let never: Vec<u64> = given
                 .iter()
                 .copied()
                 .filter(|&m| m >= MMENGINE_INF)
                 .collect();
             out.push(note(
                 format!(
-                    "milestones {never:?} never fire: MultiStepLR steps only below its default \
-                     end = INF = {MMENGINE_INF}"
+                    "milestones {} never fire: MultiStepLR steps only below its default \
+                     end = INF = {MMENGINE_INF}",
+                    list(&never)
                 ),
                 true,
             ));
         }
         Dialect::Timm if unsorted(&Milestones::of(p)) => out.push(note(
             format!(
-                "decay_t {list:?} is not sorted: timm bisects it as given (its code assumes \
-                 sorted)"
+                "decay_t {} is not sorted: timm bisects it as given (its code assumes sorted)",
+                as_given()
             ),
             true,
         )),
@@ -428,8 +430,9 @@ fn structural(dialect: Dialect, p: &Params) -> Vec<Departure> {
         {
             out.push(note(
                 format!(
-                    "milestones {list:?} are taken in any order (MultiStepLR counts them in a \
-                     Counter); maskrcnn would refuse them"
+                    "milestones {} are taken in any order (MultiStepLR counts them in a \
+                     Counter); maskrcnn would refuse them",
+                    as_given()
                 ),
                 false,
             ))

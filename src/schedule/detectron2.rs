@@ -10,6 +10,7 @@
 //! `sched(W / N)`, the scheduled value at the end of warmup: a milestone inside the warmup
 //! makes it ramp towards the decayed lr instead of multiplying the ramp.
 
+use super::message::list_around;
 use super::milestones::Milestones;
 use super::piecewise::{self, Shape};
 use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
@@ -102,7 +103,7 @@ fn check(steps: &Milestones, n: u64) -> Result<(), Rejection> {
         return Ok(());
     };
     let mut start_epoch = 0;
-    for &milestone in given {
+    for (index, &milestone) in given.iter().enumerate() {
         if milestone >= n {
             return reject(format!(
                 "a milestone equal to iters is kept by build_lr_scheduler (m <= max_iter) and \
@@ -112,9 +113,10 @@ fn check(steps: &Milestones, n: u64) -> Result<(), Rejection> {
         }
         if start_epoch >= milestone {
             return reject(format!(
-                "must be strictly increasing and above 0, got {given:?} (fvcore \
+                "must be strictly increasing and above 0, got {} (fvcore \
                  MultiStepParamScheduler: \"Milestone must be smaller than start epoch: \
-                 start_epoch={start_epoch}, milestone={milestone}\")"
+                 start_epoch={start_epoch}, milestone={milestone}\")",
+                list_around(given, index)
             ));
         }
         start_epoch = milestone;
@@ -172,6 +174,10 @@ impl Shape for Detectron2 {
 impl Schedule for Detectron2 {
     fn params(&self) -> &Params {
         &self.params
+    }
+
+    fn warmup_end(&self) -> u64 {
+        self.warmup_end
     }
 
     fn lr(&self, t: u64) -> f64 {

@@ -47,6 +47,14 @@ impl Milestones {
         }
     }
 
+    /// The key the milestones come from.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Milestones::List { .. } => "milestones",
+            Milestones::Every { .. } => "step_size",
+        }
+    }
+
     /// The list as given, when it is one.
     pub fn given(&self) -> Option<&[u64]> {
         match self {

@@ -7,9 +7,10 @@
 //! ("end should be larger than begin"), and MultiStepLR's default `end = INF = int(1e9)` means a
 //! milestone at or past 1e9 never fires.
 
+use super::message::number;
 use super::milestones::Milestones;
 use super::piecewise::{self, Shape};
-use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::stepper::{Checkpoints, Recurrence, Walker};
 use super::torch_chained::apply_milestone;
 use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
 
@@ -33,7 +34,7 @@ impl Mmengine {
             milestones: Milestones::of(&params).below(MMENGINE_INF),
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "mmengine")?;
         Ok(Mmengine { rule, checkpoints })
     }
 }
@@ -57,8 +58,9 @@ fn check(params: &Params) -> Result<(), Rejection> {
             return reject(
                 "warmup_factor",
                 format!(
-                    "must be in [0, 1], got {f} (mmengine LinearLR: \"Starting multiplicative \
-                     factor should between 0 and 1.\")"
+                    "must be in [0, 1], got {} (mmengine LinearLR: \"Starting multiplicative \
+                     factor should between 0 and 1.\")",
+                    number(f)
                 ),
             );
         }
@@ -66,8 +68,9 @@ fn check(params: &Params) -> Result<(), Rejection> {
             return reject(
                 "warmup_factor",
                 format!(
-                    "must be in [0, 1], got {f} (mmengine ConstantLR: \"Constant multiplicative \
-                     factor should between 0 and 1.\")"
+                    "must be in [0, 1], got {} (mmengine ConstantLR: \"Constant multiplicative \
+                     factor should between 0 and 1.\")",
+                    number(f)
                 ),
             );
         }
@@ -150,6 +153,14 @@ impl Recurrence for Rule {
             (a, b) => a.or(b),
         }
     }
+
+    fn decays_before(&self, end: u64) -> u64 {
+        self.milestones.count_lt(end)
+    }
+
+    fn decay_key(&self) -> &'static str {
+        self.milestones.key()
+    }
 }
 
 impl Shape for Rule {
@@ -175,6 +186,10 @@ impl Schedule for Mmengine {
         &self.rule.params
     }
 
+    fn warmup_end(&self) -> u64 {
+        self.rule.total_iters()
+    }
+
     fn lr(&self, t: u64) -> f64 {
         self.checkpoints.lr(&self.rule, t)
     }
@@ -185,7 +200,7 @@ impl Schedule for Mmengine {
     }
 
     fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        stepper::values(&self.rule, self.lr(start), start, end)
+        self.checkpoints.values(&self.rule, start, end)
     }
 }
 
@@ -253,5 +268,31 @@ mod tests {
             })
             .contains("Constant multiplicative factor should between 0 and 1.")
         );
+    }
+
+    #[test]
+    fn warmup_steps_count_to_the_limit() {
+        // total_iters = W - 1 steps, then the lr holds past iters.
+        let refused = Mmengine::new(Params {
+            warmup_iters: 10_000_002,
+            iters: 20_000_000,
+            ..Params::default()
+        })
+        .err()
+        .unwrap();
+        assert_eq!(refused.key, "warmup_iters");
+        assert!(
+            refused
+                .message
+                .starts_with("mmengine updates the lr in place, so lrsched steps through each warmup iteration and decay: 10000001 warmup steps and 2 decays")
+        );
+        let short = Mmengine::new(Params {
+            warmup_iters: 1_000_000_000_000,
+            iters: 100,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(short.warmup_end(), 999_999_999_999);
+        assert_eq!(short.lr(1 << 40), short.lr(99));
     }
 }

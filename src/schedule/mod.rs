@@ -7,6 +7,7 @@
 mod departures;
 mod detectron2;
 mod maskrcnn;
+pub mod message;
 mod milestones;
 mod mmengine;
 mod mxnet;
@@ -127,12 +128,19 @@ pub struct Segment {
 pub trait Schedule {
     fn params(&self) -> &Params;
 
-    /// The learning rate at iteration `t` (the number of scheduler steps already taken).
+    /// The learning rate at iteration `t` (the number of scheduler steps already taken). Past
+    /// `iters` the run is over: a dialect that steps its lr in place holds the last value there.
     fn lr(&self, t: u64) -> f64;
 
     /// The segments covering `[0, iters)` in order. Within a segment the phase does not change,
     /// and lr either is constant (`constant_lr`) or changes every iteration (a warmup ramp).
     fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_>;
+
+    /// The first iteration the framework no longer counts as warmup; `iters` or past it when
+    /// the warmup outlasts the run.
+    fn warmup_end(&self) -> u64 {
+        self.params().warmup_iters
+    }
 
     /// lr for every iteration of `[start, end)`, in order. Schedules whose framework updates
     /// recursively override this to step instead of re-deriving each value.
@@ -244,13 +252,15 @@ pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Reje
     Ok(match dialect {
         Dialect::Maskrcnn => {
             if let Decay::Milestones(milestones) = &params.decay
-                && milestones.windows(2).any(|pair| pair[0] > pair[1])
+                && let Some(unsorted) =
+                    (1..milestones.len()).find(|&i| milestones[i - 1] > milestones[i])
             {
                 return Err(Rejection {
                     key: "milestones",
                     message: format!(
-                        "must be sorted ascending (repeats allowed), got {milestones:?} \
-                         (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")"
+                        "must be sorted ascending (repeats allowed), got {} \
+                         (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")",
+                        message::list_around(milestones, unsorted)
                     ),
                 });
             }

@@ -7,9 +7,10 @@
 //! m + 1, milestones inside the warmup are caught up all at once at W, and the decayed lr is a
 //! product computed in place (0.0001 after two decays of 0.01, not 0.00010000000000000002).
 
+use super::message::{list_around, number};
 use super::milestones::Milestones;
 use super::piecewise::{self, Shape};
-use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::stepper::{Checkpoints, Recurrence, Walker};
 use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
 
 pub struct Mxnet {
@@ -33,7 +34,7 @@ impl Mxnet {
             milestones,
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "MultiFactorScheduler")?;
         Ok(Mxnet { rule, checkpoints })
     }
 }
@@ -47,7 +48,7 @@ fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
             format!(
                 "must be <= 1, got {}: warmup_begin_lr = base_lr × warmup_factor would exceed \
                  base_lr (MXNet: \"Base lr has to be higher than warmup_begin_lr\")",
-                params.warmup_factor
+                number(params.warmup_factor)
             ),
         );
     }
@@ -59,10 +60,7 @@ fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
                 .into(),
         );
     }
-    let key = match milestones {
-        Milestones::List { .. } => "milestones",
-        Milestones::Every { .. } => "step_size",
-    };
+    let key = milestones.key();
     if milestones.is_empty() {
         return reject(
             key,
@@ -77,8 +75,9 @@ fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
                 return reject(
                     key,
                     format!(
-                        "must be strictly increasing, got {given:?} (MultiFactorScheduler: \
-                         \"Schedule step must be an increasing integer list\")"
+                        "must be strictly increasing, got {} (MultiFactorScheduler: \
+                         \"Schedule step must be an increasing integer list\")",
+                        list_around(given, i)
                     ),
                 );
             }
@@ -99,7 +98,7 @@ fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
             format!(
                 "must be <= 1, got {} (MultiFactorScheduler: \"Factor must be no more than 1 \
                  to make lr reduce\")",
-                params.gamma
+                number(params.gamma)
             ),
         );
     }
@@ -126,6 +125,10 @@ impl Rule {
 }
 
 impl Recurrence for Rule {
+    fn direct(&self, t: u64) -> Option<f64> {
+        (t < self.params.warmup_iters).then(|| self.warmup(t))
+    }
+
     fn initial(&self) -> f64 {
         if self.params.warmup_iters == 0 {
             self.params.base_lr
@@ -134,11 +137,10 @@ impl Recurrence for Rule {
         }
     }
 
+    /// The warmup is closed form (`direct`) and `step(W)` does not read the lr before it, so
+    /// the recurrence jumps from 0 to W: a warmup of any length costs nothing to build.
     fn ramp_end(&self) -> u64 {
-        match self.params.warmup_method {
-            WarmupMethod::Linear => self.params.warmup_iters.saturating_sub(1),
-            _ => 0,
-        }
+        0
     }
 
     fn step(&self, t: u64, lr: f64) -> f64 {
@@ -163,6 +165,14 @@ impl Recurrence for Rule {
                 .next_at_or_after(t)
                 .and_then(|m| m.checked_add(1))
         }
+    }
+
+    fn decays_before(&self, end: u64) -> u64 {
+        self.milestones.count_lt(end)
+    }
+
+    fn decay_key(&self) -> &'static str {
+        self.milestones.key()
     }
 }
 
@@ -200,11 +210,7 @@ impl Schedule for Mxnet {
     }
 
     fn lr(&self, t: u64) -> f64 {
-        if t < self.rule.params.warmup_iters {
-            self.rule.warmup(t)
-        } else {
-            self.checkpoints.lr(&self.rule, t)
-        }
+        self.checkpoints.lr(&self.rule, t)
     }
 
     fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
@@ -213,7 +219,7 @@ impl Schedule for Mxnet {
     }
 
     fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        stepper::values(&self.rule, self.lr(start), start, end)
+        self.checkpoints.values(&self.rule, start, end)
     }
 }
 
@@ -282,6 +288,60 @@ mod tests {
                 ..Params::default()
             })
             .contains("Base lr has to be higher than warmup_begin_lr")
+        );
+    }
+
+    #[test]
+    fn a_warmup_of_any_length_is_closed_form() {
+        let s = Mxnet::new(Params {
+            warmup_iters: 1_000_000_000_000,
+            iters: 1_000_000_000_000,
+            decay: Decay::Milestones(vec![2_000_000_000_000]),
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(s.lr(5), 0.001 + (0.01 - 0.001) * 5.0 / 1e12);
+        assert_eq!(
+            s.values(999_999_999_998, 1_000_000_000_000)
+                .map(f64::to_bits)
+                .collect::<Vec<_>>(),
+            [999_999_999_998u64, 999_999_999_999]
+                .map(|t| s.lr(t).to_bits())
+                .to_vec()
+        );
+        // Past iters the lr holds: the warmup does not go on.
+        assert_eq!(s.lr(u64::MAX), s.lr(999_999_999_999));
+        let refused = Mxnet::new(Params {
+            decay: Decay::StepSize(1),
+            iters: 1_000_000_000_000,
+            ..Params::default()
+        })
+        .err()
+        .unwrap();
+        assert_eq!(refused.key, "step_size");
+        assert!(refused.message.starts_with(
+            "MultiFactorScheduler updates the lr in place, so lrsched steps through each decay: \
+             999999999989 decays before iters 1000000000000 are past its limit"
+        ));
+    }
+
+    #[test]
+    fn long_lists_are_abbreviated_around_the_fault() {
+        let mut list: Vec<u64> = (1..=10_000).map(|k| k * 10).collect();
+        list.swap(5, 6);
+        let message = Mxnet::new(Params {
+            decay: Decay::Milestones(list),
+            iters: 200_000,
+            ..Params::default()
+        })
+        .err()
+        .unwrap()
+        .message;
+        assert!(
+            message.starts_with(
+                "must be strictly increasing, got [10, 20, 30, …, 70, 60, …, 100000] (10000 in all) ("
+            ),
+            "{message}"
         );
     }
 }

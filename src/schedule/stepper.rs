@@ -5,11 +5,23 @@
 //! every step up to t and carries the framework's rounding. A [`Recurrence`] says what one step
 //! does; [`Checkpoints`] keeps a bounded number of (iteration, lr) pairs so that `lr(t)` steps
 //! from the nearest one instead of from 0, whatever the length of the warmup.
+//!
+//! There is no shortcut through a fold of roundings: building such a schedule takes one step
+//! per recursive warmup iteration and per decay before `iters`. [`MAX_STEPS`] bounds that work,
+//! and [`Checkpoints::new`] refuses a schedule past it, in the framework's terms. Past `iters`
+//! the framework's run is over and the lr holds its last value (as detectron2's does), so no
+//! question costs more steps than building did.
+
+use super::Rejection;
 
 /// One framework's in-place update rule.
 pub(crate) trait Recurrence {
     /// The lr at iteration 0 (after construction).
     fn initial(&self) -> f64;
+    /// The lr at `t` when the framework computes it without the lr before (MXNet's warmup).
+    fn direct(&self, _t: u64) -> Option<f64> {
+        None
+    }
     /// Every step in `1..=ramp_end` may change the lr (a recursive warmup); 0 for none.
     fn ramp_end(&self) -> u64;
     /// The lr after step `t` (t >= 1), given the lr after step `t - 1`. Identity where nothing
@@ -17,7 +29,17 @@ pub(crate) trait Recurrence {
     fn step(&self, t: u64, lr: f64) -> f64;
     /// The first step after `t` (t >= `ramp_end`) at which `step` may change the lr.
     fn next_change(&self, t: u64) -> Option<u64>;
+    /// How many decays the framework applies in place before iteration `end`: the steps
+    /// `next_change` leads to there, but for a constant warmup's end.
+    fn decays_before(&self, end: u64) -> u64;
+    /// The key that sets the decays, `milestones` or `step_size`.
+    fn decay_key(&self) -> &'static str;
 }
+
+/// The most steps (recursive warmup iterations plus decays before `iters`) a schedule may take
+/// to build. 10^7 steps take about 0.1 s in a release build on a 2-core machine, so even
+/// `--dialect all`, with its four dialects that step, starts in well under a second.
+pub(crate) const MAX_STEPS: u64 = 10_000_000;
 
 /// At most this many checkpoints in each list: a few tens of KB whatever the schedule.
 const MAX_CHECKPOINTS: usize = 4096;
@@ -71,11 +93,16 @@ impl Sampled {
 pub(crate) struct Checkpoints {
     ramp: Sampled,
     changes: Sampled,
+    /// The run's last iteration, `iters - 1`: the lr holds from there on.
+    last: u64,
 }
 
 impl Checkpoints {
-    /// Runs the recurrence once over the ramp and the later changes, up to iteration `limit`.
-    pub fn new(rule: &impl Recurrence, limit: u64) -> Self {
+    /// Runs the recurrence once over the ramp and the later changes, up to iteration `limit`
+    /// (the schedule's `iters`), or says why not: more than [`MAX_STEPS`] steps. `framework`
+    /// names who updates the lr in place, for that message.
+    pub fn new(rule: &impl Recurrence, limit: u64, framework: &str) -> Result<Self, Rejection> {
+        check_steps(rule, limit, framework)?;
         let mut ramp = Sampled::new(RAMP_STRIDE);
         let mut changes = Sampled::new(1);
         let (mut t, mut lr) = (0, rule.initial());
@@ -94,11 +121,19 @@ impl Checkpoints {
                 changes.update(t, lr);
             }
         }
-        Checkpoints { ramp, changes }
+        Ok(Checkpoints {
+            ramp,
+            changes,
+            last: limit.saturating_sub(1),
+        })
     }
 
     /// The lr at iteration `t`.
     pub fn lr(&self, rule: &impl Recurrence, t: u64) -> f64 {
+        let t = t.min(self.last);
+        if let Some(lr) = rule.direct(t) {
+            return lr;
+        }
         let (at, lr) = self
             .changes
             .before(t)
@@ -106,6 +141,59 @@ impl Checkpoints {
             .expect("the ramp starts at 0");
         advance(rule, at, lr, t)
     }
+
+    /// The lr at every iteration of `[start, end)`, stepping from the lr at `start`.
+    pub fn values<'a>(
+        &'a self,
+        rule: &'a impl Recurrence,
+        start: u64,
+        end: u64,
+    ) -> Box<dyn Iterator<Item = f64> + 'a> {
+        let mut lr = self.lr(rule, start);
+        let last = self.last;
+        Box::new((start..end).map(move |t| {
+            if t > start && t <= last {
+                lr = rule.step(t, lr);
+            }
+            lr
+        }))
+    }
+}
+
+/// Refuses a schedule that would take more than [`MAX_STEPS`] steps before `iters`, naming
+/// the key that asks for most of them.
+fn check_steps(rule: &impl Recurrence, iters: u64, framework: &str) -> Result<(), Rejection> {
+    let warmup = rule.ramp_end().min(iters);
+    let decays = rule.decays_before(iters);
+    if warmup.saturating_add(decays) <= MAX_STEPS {
+        return Ok(());
+    }
+    let (each, counts) = match (warmup, decays) {
+        (0, _) => ("decay", format!("{decays} decays")),
+        (_, 0) => ("warmup iteration", format!("{warmup} warmup steps")),
+        _ => (
+            "warmup iteration and decay",
+            format!("{warmup} warmup steps and {decays} decays"),
+        ),
+    };
+    let (key, advice) = if warmup >= decays {
+        (
+            "warmup_iters",
+            "a shorter warmup, warmup_method = constant or fewer iters",
+        )
+    } else if rule.decay_key() == "step_size" {
+        ("step_size", "a larger step_size or fewer iters")
+    } else {
+        ("milestones", "fewer milestones or fewer iters")
+    };
+    Err(Rejection {
+        key,
+        message: format!(
+            "{framework} updates the lr in place, so lrsched steps through each {each}: \
+             {counts} before iters {iters} are past its limit of {MAX_STEPS} steps for this \
+             dialect; use {advice}"
+        ),
+    })
 }
 
 /// The lr at iteration `to`, stepping from `lr` at iteration `from` (`from <= to`).
@@ -122,22 +210,6 @@ pub(crate) fn advance(rule: &impl Recurrence, mut from: u64, mut lr: f64, to: u6
         }
     }
     lr
-}
-
-/// The lr at every iteration of `[start, end)`, stepping from `first` at `start`.
-pub(crate) fn values<'a>(
-    rule: &'a impl Recurrence,
-    first: f64,
-    start: u64,
-    end: u64,
-) -> Box<dyn Iterator<Item = f64> + 'a> {
-    let mut lr = first;
-    Box::new((start..end).map(move |t| {
-        if t > start {
-            lr = rule.step(t, lr);
-        }
-        lr
-    }))
 }
 
 /// A function of the iteration that is cheapest to evaluate in increasing order: it keeps the
@@ -158,8 +230,11 @@ impl<'a, R: Recurrence> Walker<'a, R> {
     }
 
     pub fn lr(&mut self, t: u64) -> f64 {
+        let t = t.min(self.checkpoints.last);
         let lr = match self.last {
-            Some((at, lr)) if at <= t => advance(self.rule, at, lr, t),
+            Some((at, lr)) if at <= t && self.rule.direct(t).is_none() => {
+                advance(self.rule, at, lr, t)
+            }
             _ => self.checkpoints.lr(self.rule, t),
         };
         self.last = Some((t, lr));
@@ -196,6 +271,16 @@ mod tests {
             let next = (t / 1000 + 1) * 1000;
             (next <= 5_000_000).then_some(next)
         }
+        fn decays_before(&self, end: u64) -> u64 {
+            (end.saturating_sub(1) / 1000).min(5000)
+        }
+        fn decay_key(&self) -> &'static str {
+            "step_size"
+        }
+    }
+
+    fn checkpoints(toy: &Toy, limit: u64) -> Checkpoints {
+        Checkpoints::new(toy, limit, "Toy").unwrap()
     }
 
     fn naive(toy: &Toy, t: u64) -> f64 {
@@ -205,7 +290,7 @@ mod tests {
     #[test]
     fn checkpoints_agree_with_stepping_from_zero() {
         let toy = Toy { ramp: 3000 };
-        let checkpoints = Checkpoints::new(&toy, 10_000_000);
+        let checkpoints = checkpoints(&toy, 10_000_000);
         for t in [0, 1, 255, 256, 257, 2999, 3000, 3001, 3999, 4000, 123_456] {
             assert_eq!(
                 checkpoints.lr(&toy, t).to_bits(),
@@ -218,7 +303,7 @@ mod tests {
     #[test]
     fn long_ramps_keep_the_checkpoints_bounded() {
         let toy = Toy { ramp: 3_000_000 };
-        let checkpoints = Checkpoints::new(&toy, 10_000_000);
+        let checkpoints = checkpoints(&toy, 10_000_000);
         assert!(checkpoints.ramp.points.len() <= MAX_CHECKPOINTS);
         assert!(checkpoints.changes.points.len() <= MAX_CHECKPOINTS);
         let t = 2_999_999;
@@ -233,25 +318,62 @@ mod tests {
     }
 
     #[test]
-    fn work_stops_at_the_limit() {
-        // A ramp far longer than the run is only stepped as far as the run goes.
+    fn work_stops_at_the_end_of_the_run() {
+        // A ramp far longer than the run is only stepped as far as the run goes, and the lr
+        // holds after it.
         let toy = Toy { ramp: u64::MAX };
-        let checkpoints = Checkpoints::new(&toy, 1000);
+        let checkpoints = checkpoints(&toy, 1000);
+        let last = naive(&toy, 999).to_bits();
+        assert_eq!(checkpoints.lr(&toy, 999).to_bits(), last);
+        assert_eq!(checkpoints.lr(&toy, u64::MAX).to_bits(), last);
+        let mut walker = Walker::new(&toy, &checkpoints);
+        assert_eq!(walker.lr(500).to_bits(), naive(&toy, 500).to_bits());
+        assert_eq!(walker.lr(1 << 60).to_bits(), last);
+        let tail: Vec<u64> = checkpoints
+            .values(&toy, 998, 1002)
+            .map(f64::to_bits)
+            .collect();
+        assert_eq!(tail, vec![naive(&toy, 998).to_bits(), last, last, last]);
+    }
+
+    #[test]
+    fn past_the_step_limit_is_refused() {
+        // 9995000 warmup steps and 5000 decays: exactly the limit.
+        let at_limit = Toy {
+            ramp: MAX_STEPS - 5000,
+        };
+        assert!(check_steps(&at_limit, u64::MAX, "Toy").is_ok());
+        let past = Toy {
+            ramp: MAX_STEPS - 4999,
+        };
+        let refused = Checkpoints::new(&past, 20_000_000, "Toy").err().unwrap();
+        assert_eq!(refused.key, "warmup_iters");
         assert_eq!(
-            checkpoints.lr(&toy, 999).to_bits(),
-            naive(&toy, 999).to_bits()
+            refused.message,
+            "Toy updates the lr in place, so lrsched steps through each warmup iteration and \
+             decay: 9995001 warmup steps and 5000 decays before iters 20000000 are past its \
+             limit of 10000000 steps for this dialect; use a shorter warmup, warmup_method = \
+             constant or fewer iters"
         );
-        assert_eq!(
-            checkpoints.lr(&toy, 1500).to_bits(),
-            naive(&toy, 1500).to_bits()
+        // Only the steps before the run's end count: a ramp of any length over a short run.
+        let endless = Toy { ramp: u64::MAX };
+        assert!(check_steps(&endless, 1000, "Toy").is_ok());
+        let refused = check_steps(&endless, u64::MAX, "Toy").err().unwrap();
+        assert!(
+            refused
+                .message
+                .contains(&format!("{} warmup steps and 5000 decays", u64::MAX))
         );
+        let decays_only = Toy { ramp: 0 };
+        assert!(check_steps(&decays_only, u64::MAX, "Toy").is_ok());
     }
 
     #[test]
     fn values_step_in_order() {
         let toy = Toy { ramp: 10 };
-        let checkpoints = Checkpoints::new(&toy, 10_000_000);
-        let stepped: Vec<u64> = values(&toy, checkpoints.lr(&toy, 5), 5, 1005)
+        let checkpoints = checkpoints(&toy, 10_000_000);
+        let stepped: Vec<u64> = checkpoints
+            .values(&toy, 5, 1005)
             .map(f64::to_bits)
             .collect();
         let direct: Vec<u64> = (5..1005).map(|t| naive(&toy, t).to_bits()).collect();

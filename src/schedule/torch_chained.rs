@@ -8,9 +8,10 @@
 //! the base lr by `start_factor` and MultiStepLR applies a milestone at 0. Rounding accumulates:
 //! the reference example trains at 0.010000000000000004, not 0.01.
 
+use super::message::number;
 use super::milestones::Milestones;
 use super::piecewise::{self, Shape};
-use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::stepper::{Checkpoints, Recurrence, Walker};
 use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
 
 pub struct TorchChained {
@@ -45,7 +46,7 @@ impl TorchChained {
             milestones: Milestones::of(&params),
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "PyTorch")?;
         Ok(TorchChained { rule, checkpoints })
     }
 }
@@ -63,15 +64,17 @@ pub(crate) fn check_warmup(params: &Params) -> Result<(), Rejection> {
         WarmupMethod::Linear if f <= 0.0 || f > 1.0 => Err(Rejection {
             key: "warmup_factor",
             message: format!(
-                "must be in (0, 1], got {f} (LinearLR: \"Starting multiplicative factor expected \
-                 to be greater than 0 and less or equal to 1.\")"
+                "must be in (0, 1], got {} (LinearLR: \"Starting multiplicative factor expected \
+                 to be greater than 0 and less or equal to 1.\")",
+                number(f)
             ),
         }),
         WarmupMethod::Constant if f > 1.0 => Err(Rejection {
             key: "warmup_factor",
             message: format!(
-                "must be in [0, 1], got {f} (ConstantLR: \"Constant multiplicative factor \
-                 expected to be between 0 and 1.\")"
+                "must be in [0, 1], got {} (ConstantLR: \"Constant multiplicative factor \
+                 expected to be between 0 and 1.\")",
+                number(f)
             ),
         }),
         _ => Ok(()),
@@ -133,6 +136,14 @@ impl Recurrence for Rule {
             (a, b) => a.or(b),
         }
     }
+
+    fn decays_before(&self, end: u64) -> u64 {
+        self.milestones.count_lt(end)
+    }
+
+    fn decay_key(&self) -> &'static str {
+        self.milestones.key()
+    }
 }
 
 impl Shape for Rule {
@@ -168,7 +179,7 @@ impl Schedule for TorchChained {
     }
 
     fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        stepper::values(&self.rule, self.lr(start), start, end)
+        self.checkpoints.values(&self.rule, start, end)
     }
 }
 
@@ -263,5 +274,39 @@ mod tests {
         // Repeated halving of a power of two is exact.
         assert_eq!(s.lr(3), 0.01 / 8.0);
         assert_eq!(s.segments().count(), 1_000_000);
+    }
+
+    #[test]
+    fn only_the_steps_before_iters_are_taken() {
+        // A warmup of 10^12 steps over a run of 1000: a thousand steps, then the lr holds.
+        let short = TorchChained::new(Params {
+            warmup_iters: 1_000_000_000_000,
+            iters: 1000,
+            ..Params::default()
+        })
+        .unwrap();
+        assert_eq!(short.lr(u64::MAX).to_bits(), short.lr(999).to_bits());
+        let long = |params: Params| TorchChained::new(params).err().unwrap();
+        let warmup = long(Params {
+            warmup_iters: 1_000_000_000_000,
+            iters: 1_000_000_000_000,
+            ..Params::default()
+        });
+        assert_eq!(warmup.key, "warmup_iters");
+        assert!(
+            warmup
+                .message
+                .contains("1000000000000 warmup steps and 2 decays before iters 1000000000000")
+        );
+        let decays = long(Params {
+            decay: Decay::StepSize(1),
+            iters: 1_000_000_000_000,
+            ..Params::default()
+        });
+        assert_eq!(decays.key, "step_size");
+        assert!(decays.message.starts_with(
+            "PyTorch updates the lr in place, so lrsched steps through each warmup iteration and \
+             decay: 10 warmup steps and 999999999989 decays"
+        ));
     }
 }

@@ -9,7 +9,7 @@
 
 use super::milestones::Milestones;
 use super::piecewise::{self, Shape};
-use super::stepper::{self, Checkpoints, Recurrence, Walker};
+use super::stepper::{Checkpoints, Recurrence, Walker};
 use super::torch_chained::{apply_milestone, check_warmup, linear_lr_factor};
 use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
 
@@ -30,7 +30,7 @@ impl TorchSequential {
             milestones: Milestones::of(&params),
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters);
+        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "PyTorch")?;
         Ok(TorchSequential { rule, checkpoints })
     }
 }
@@ -90,6 +90,20 @@ impl Recurrence for Rule {
                 .and_then(|epoch| self.shifted(epoch))
         }
     }
+
+    fn decays_before(&self, end: u64) -> u64 {
+        // MultiStepLR's epoch e falls at W + e; a milestone at 0 is in the switch's closed form.
+        let w = self.params.warmup_iters;
+        end.checked_sub(w).map_or(0, |epochs| {
+            self.milestones
+                .count_lt(epochs)
+                .saturating_sub(self.milestones.multiplicity(0))
+        })
+    }
+
+    fn decay_key(&self) -> &'static str {
+        self.milestones.key()
+    }
 }
 
 impl Shape for Rule {
@@ -133,7 +147,7 @@ impl Schedule for TorchSequential {
     }
 
     fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        stepper::values(&self.rule, self.lr(start), start, end)
+        self.checkpoints.values(&self.rule, start, end)
     }
 }
 
@@ -176,5 +190,34 @@ mod tests {
         .unwrap();
         assert_eq!(s.lr(9), 0.0);
         assert_eq!(s.lr(10), 0.01);
+    }
+
+    #[test]
+    fn past_the_step_limit_is_refused() {
+        let refused = |params: Params| TorchSequential::new(params).err().unwrap();
+        // W - 1 warmup steps; the switch is not one.
+        let warmup = refused(Params {
+            warmup_iters: 20_000_000,
+            iters: 20_000_000,
+            ..Params::default()
+        });
+        assert_eq!(warmup.key, "warmup_iters");
+        assert!(
+            warmup
+                .message
+                .contains(": 19999999 warmup steps before iters 20000000 ")
+        );
+        // Decays land W late: those past iters - W are never taken.
+        let decays = refused(Params {
+            decay: Decay::StepSize(1),
+            iters: 30_000_000,
+            ..Params::default()
+        });
+        assert_eq!(decays.key, "step_size");
+        assert!(
+            decays
+                .message
+                .contains(": 9 warmup steps and 29999979 decays ")
+        );
     }
 }

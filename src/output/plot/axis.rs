@@ -165,19 +165,14 @@ impl CountStyle {
         }
     }
 
-    /// An exact position such as a milestone: abbreviated only when that loses nothing short
-    /// (`60k`, `1.5M`), else every digit (`59999`).
-    pub fn exact(self, count: u64) -> String {
-        let short = match self.divisor {
+    /// `count` abbreviated when that loses nothing (`60k`, `1.5M`), else `None` (`59999`).
+    fn short_exact(self, count: u64) -> Option<String> {
+        let unit = match self.divisor {
             0 => 10_000_000_000_000,
             1 => 1,
             divisor => divisor / 10,
         };
-        if count.is_multiple_of(short) {
-            self.tick(count)
-        } else {
-            count.to_string()
-        }
+        count.is_multiple_of(unit).then(|| self.tick(count))
     }
 }
 
@@ -202,13 +197,51 @@ pub fn readable(value: f64) -> String {
     plain(format!("{value:.3e}").parse().unwrap_or(value))
 }
 
-/// A position on the x axis as an exact label: iterations in the axis's style, epochs to two
-/// decimals.
-pub fn position_label(value: f64, unit: XUnit, style: CountStyle) -> String {
-    match unit {
-        XUnit::Iteration => style.exact(value as u64),
-        XUnit::Epoch => fixed(value, 2),
+/// Exact iteration counts written the same way across one chart: in the axis's abbreviated
+/// style when that is exact for every one of `counts` (`210k`, `250k`), else every digit for
+/// all of them (`150150`, `300300`), never a rounded `150.2k` beside a `300.3k`.
+pub fn exact_counts(counts: &[u64], style: CountStyle) -> Vec<String> {
+    let short: Option<Vec<String>> = counts.iter().map(|&c| style.short_exact(c)).collect();
+    short.unwrap_or_else(|| counts.iter().map(u64::to_string).collect())
+}
+
+/// Decimals an exact epoch label may have; past them a shorter `≈` label is clearer.
+const EXACT_EPOCH_DECIMALS: u32 = 3;
+/// Most decimals an epoch label gets.
+const MAX_EPOCH_DECIMALS: u32 = 12;
+
+/// Iteration `iteration` as epochs of `per_epoch` iterations: exactly when a few decimals can
+/// (`30`, `2.5`, `0.125`), else with `≈` and the fewest decimals that still round back to
+/// this iteration and no other (`≈0.128` for 50 of 391: `0.13` would be iteration 51).
+pub fn epoch_label(iteration: u64, per_epoch: u64) -> String {
+    let per_epoch = u128::from(per_epoch.max(1));
+    let whole = u128::from(iteration) / per_epoch;
+    let remainder = u128::from(iteration) % per_epoch;
+    let decimal = |places: u32, digits: u128| -> String {
+        let text = format!("{whole}.{digits:0width$}", width = places as usize);
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    for places in 0..=EXACT_EPOCH_DECIMALS {
+        let scaled = remainder * 10u128.pow(places);
+        if scaled.is_multiple_of(per_epoch) {
+            return decimal(places, scaled / per_epoch);
+        }
     }
+    for places in 1..=MAX_EPOCH_DECIMALS {
+        let scale = 10u128.pow(places);
+        // The label in units of 10^-places epochs, rounded to nearest (below one epoch: a
+        // value that rounds up to the next whole epoch is too far to name this iteration).
+        let digits = (remainder * scale + per_epoch / 2) / per_epoch;
+        // |label × per_epoch − iteration| in units of 10^-places iterations.
+        let error = (digits * per_epoch).abs_diff(remainder * scale);
+        if error == 0 {
+            return decimal(places, digits);
+        }
+        if 2 * error < scale {
+            return format!("≈{}", decimal(places, digits));
+        }
+    }
+    format!("≈{}", plain(iteration as f64 / per_epoch as f64))
 }
 
 #[cfg(test)]
@@ -293,14 +326,48 @@ mod tests {
     }
 
     #[test]
-    fn exact_positions() {
+    fn exact_counts_share_one_style() {
         let style = CountStyle::for_max(90_000);
-        assert_eq!(style.exact(60_000), "60k");
-        assert_eq!(style.exact(60_500), "60.5k");
-        assert_eq!(style.exact(59_999), "59999");
-        assert_eq!(CountStyle::for_max(150).exact(50), "50");
-        assert_eq!(position_label(30.0, XUnit::Epoch, style), "30");
-        assert_eq!(position_label(2.5575, XUnit::Epoch, style), "2.56");
+        assert_eq!(exact_counts(&[60_000, 80_000], style), ["60k", "80k"]);
+        assert_eq!(exact_counts(&[60_000, 60_500], style), ["60k", "60.5k"]);
+        // One count that would round: every count in full.
+        assert_eq!(exact_counts(&[60_000, 59_999], style), ["60000", "59999"]);
+        let resnet = CountStyle::for_max(450_450);
+        assert_eq!(
+            exact_counts(&[150_150, 300_300, 450_450], resnet),
+            ["150150", "300300", "450450"]
+        );
+        assert_eq!(
+            exact_counts(&[50, 100], CountStyle::for_max(150)),
+            ["50", "100"]
+        );
+        let huge = CountStyle::for_max(u64::MAX);
+        assert_eq!(exact_counts(&[5_000_000_000_000_000_000], huge), ["5e18"]);
+        assert_eq!(
+            exact_counts(
+                &[5_000_000_000_000_000_000, 5_000_000_000_000_000_001],
+                huge
+            ),
+            ["5000000000000000000", "5000000000000000001"]
+        );
+    }
+
+    #[test]
+    fn epoch_labels_are_exact_or_say_so() {
+        assert_eq!(epoch_label(150_150, 5005), "30");
+        assert_eq!(epoch_label(0, 5005), "0");
+        assert_eq!(epoch_label(25, 10), "2.5");
+        assert_eq!(epoch_label(1, 8), "0.125");
+        // 50 / 391 = 0.12787…: 0.13 epochs would be iteration 50.83, closer to 51.
+        assert_eq!(epoch_label(50, 391), "≈0.128");
+        assert_eq!(epoch_label(100, 391), "≈0.256");
+        assert_eq!(epoch_label(1, 3), "≈0.3");
+        // Rounding up into the next whole epoch.
+        // Exact beyond three decimals: no `≈`, never a rounded "1".
+        assert_eq!(epoch_label(999_999, 1_000_000), "0.999999");
+        assert_eq!(epoch_label(19_999, 20_000), "0.99995");
+        assert_eq!(epoch_label(5004, 5005), "≈0.9998");
+        assert_eq!(epoch_label(u64::MAX, 7), "≈2635249153387078802.1");
     }
 
     #[test]

@@ -10,7 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Figure;
 use super::axis::{self, Tick};
-use super::text::{self, CrispText, FAMILY as FONT};
+use super::overlap;
+use super::text::{self, Crisp, FAMILY as FONT};
 
 /// One colour per curve, in order (the matplotlib "tab10" palette, familiar to ML users).
 pub const PALETTE: [RGBColor; 10] = [
@@ -28,10 +29,21 @@ pub const PALETTE: [RGBColor; 10] = [
 
 /// Narrowest shaded warmup span (pixels at 1200×700) worth a "warmup" label.
 const MIN_LABELLED_WARMUP: f64 = 10.0;
+/// How much wider (pixels at 1200×700) a curve is than each one drawn over it: a rim of half
+/// that on either side...
+const LAYER_STEP: f64 = 4.0;
+/// ...unless so many curves coincide that the widest would be more than this much wider than
+/// the base; then narrower rims, down to one pixel.
+const MAX_NESTED_EXTRA: f64 = 24.0;
+/// The legend's last line when curves are layered.
+const LAYERS_NOTE: &str = "coinciding curves nest, first listed outermost";
+
+/// Opacity of the warmup shading where every warmup span overlaps, however many there are.
+const WARMUP_SHADE: f64 = 0.10;
 
 const TEXT: RGBColor = RGBColor(33, 33, 33);
-/// Warmup shading when several curves share the chart.
-const SHARED_SHADE: RGBColor = RGBColor(110, 110, 110);
+/// Warmup shading, and markers, shared by several curves.
+const SHARED: RGBColor = RGBColor(110, 110, 110);
 const NOTE: RGBColor = RGBColor(90, 90, 90);
 
 /// The figure as a PNG file's bytes.
@@ -40,7 +52,7 @@ pub fn png(figure: &Figure, (width, height): (u32, u32)) -> Result<Vec<u8>, Stri
     let mut rgb = vec![0u8; width as usize * height as usize * 3];
     {
         let bitmap = BitMapBackend::with_buffer(&mut rgb, (width, height));
-        let root = CrispText { inner: bitmap }.into_drawing_area();
+        let root = Crisp { inner: bitmap }.into_drawing_area();
         draw(&root, figure).map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -95,7 +107,7 @@ impl Sizes {
             tick: 15.0 * scale,
             legend: 15.0 * scale,
             note: 14.0 * scale,
-            line: (2.0 * scale).round().max(1.0) as u32,
+            line: (2.5 * scale).round().max(1.0) as u32,
         }
     }
 
@@ -203,6 +215,50 @@ impl YAxis {
     }
 }
 
+/// What the axes show.
+struct Axes<'a> {
+    x_ticks: &'a [Tick],
+    y_ticks: &'a [Tick],
+    x_title: &'a str,
+    tick_style: &'a TextStyle<'static>,
+    title_style: &'a TextStyle<'static>,
+}
+
+impl Axes<'_> {
+    /// The grid lines across the plot, drawn under everything.
+    fn draw_grid<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<TickedRange, TickedRange>>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        chart
+            .configure_mesh()
+            .bold_line_style(BLACK.mix(0.08))
+            .light_line_style(TRANSPARENT)
+            .disable_axes()
+            .draw()
+    }
+
+    /// Axis lines, ticks, labels and titles, drawn over the curves.
+    fn draw_axes<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<TickedRange, TickedRange>>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let x_formatter = |value: &f64| label_at(self.x_ticks, *value);
+        let y_formatter = |value: &f64| label_at(self.y_ticks, *value);
+        chart
+            .configure_mesh()
+            .x_desc(self.x_title)
+            .y_desc("learning rate")
+            .x_label_formatter(&x_formatter)
+            .y_label_formatter(&y_formatter)
+            .label_style(self.tick_style.clone())
+            .axis_desc_style(self.title_style.clone())
+            .axis_style(BLACK.mix(0.6))
+            .disable_mesh()
+            .draw()
+    }
+}
+
 /// The label of the tick nearest `value` (plotters asks by value).
 fn label_at(ticks: &[Tick], value: f64) -> String {
     ticks
@@ -253,10 +309,8 @@ fn draw<DB: DrawingBackend>(
     let title_band = margin + (sizes.title * 1.4).round() as i32;
 
     // Room above the plot for milestone and warmup labels.
-    let has_notes = figure
-        .series
-        .iter()
-        .any(|s| !s.markers.is_empty() || s.warmup_end.is_some());
+    let has_notes =
+        !figure.markers.is_empty() || figure.series.iter().any(|s| s.warmup_end.is_some());
     let note_band = if has_notes {
         (sizes.note * 1.9).round() as i32
     } else {
@@ -293,61 +347,51 @@ fn draw<DB: DrawingBackend>(
             },
         )?;
 
-    let x_formatter = |value: &f64| label_at(&x_ticks, *value);
-    let y_formatter = |value: &f64| label_at(&y_axis.ticks, *value);
-    chart
-        .configure_mesh()
-        .x_desc(figure.x_unit.label())
-        .y_desc("learning rate")
-        .x_label_formatter(&x_formatter)
-        .y_label_formatter(&y_formatter)
-        .label_style(tick_style.clone())
-        .axis_desc_style(style(sizes.axis_title, &TEXT))
-        .bold_line_style(BLACK.mix(0.08))
-        .light_line_style(TRANSPARENT)
-        .axis_style(BLACK.mix(0.6))
-        .draw()?;
+    let axes = Axes {
+        x_ticks: &x_ticks,
+        y_ticks: &y_axis.ticks,
+        x_title: figure.x_unit.label(),
+        tick_style: &tick_style,
+        title_style: &style(sizes.axis_title, &TEXT),
+    };
+    axes.draw_grid(&mut chart)?;
 
     let color = |index: usize| PALETTE[index % PALETTE.len()];
     // Each distinct warmup span shaded once: in the curve's colour for one curve, grey for
-    // several (overlaid translucent colours would darken into a block).
-    let shade = match figure.series.len() {
-        1 => color(0).mix(0.10),
-        _ => SHARED_SHADE.mix(0.10),
-    };
+    // several. Nested spans add up to WARMUP_SHADE where they all overlap, so the shading
+    // stays light however many spans there are, and lighter where fewer curves warm up.
     let mut warmup_ends: Vec<f64> = figure.series.iter().filter_map(|s| s.warmup_end).collect();
     warmup_ends.sort_by(f64::total_cmp);
     warmup_ends.dedup();
+    let opacity = match warmup_ends.len() {
+        0 | 1 => WARMUP_SHADE,
+        spans => 1.0 - (1.0 - WARMUP_SHADE).powf(1.0 / spans as f64),
+    };
+    let shade = match figure.series.len() {
+        1 => color(0).mix(opacity),
+        _ => SHARED.mix(opacity),
+    };
     for end in warmup_ends {
         chart.draw_series(std::iter::once(Rectangle::new(
             [(0.0, y_axis.low), (end, y_axis.high)],
             shade.filled(),
         )))?;
     }
-    for (index, series) in figure.series.iter().enumerate() {
-        for &marker in &series.markers {
-            chart.draw_series(DashedLineSeries::new(
-                [(marker, y_axis.low), (marker, y_axis.high)],
-                sizes.px(6.0),
-                sizes.px(4.0),
-                color(index).mix(0.7).stroke_width(sizes.line.div_ceil(2)),
-            ))?;
-        }
-    }
-    for (index, series) in figure.series.iter().enumerate() {
-        chart.draw_series(LineSeries::new(
-            series.points.iter().map(|&(x, lr)| (x, y_axis.map(lr))),
-            color(index).stroke_width(sizes.line),
+    // A marker in the colour of the one curve that decays there; grey where several do, as
+    // one curve's colour would hide the others.
+    for marker in &figure.markers {
+        let marker_color = match marker.series.as_slice() {
+            [only] => color(*only),
+            _ => SHARED,
+        };
+        chart.draw_series(DashedLineSeries::new(
+            [(marker.x, y_axis.low), (marker.x, y_axis.high)],
+            sizes.px(6.0),
+            sizes.px(4.0),
+            marker_color.mix(0.7).stroke_width((sizes.line / 2).max(1)),
         ))?;
     }
 
-    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
-    let plot = Rect {
-        left: x_pixels.start,
-        top: y_pixels.start,
-        right: x_pixels.end,
-        bottom: y_pixels.end,
-    };
     let curves: Vec<Vec<(i32, i32)>> = figure
         .series
         .iter()
@@ -358,14 +402,98 @@ fn draw<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
+    // Where curves coincide, each earlier one wider beneath the later ones.
+    let step = layer_step(&sizes, figure.series.len());
+    let stroke = |stretch: &overlap::Stretch| sizes.line + stretch.cover * step;
+    let mut nested = false;
+    for (index, stretches) in overlap::stretches(&curves, sizes.line as i32)
+        .iter()
+        .enumerate()
+    {
+        for (k, stretch) in stretches.iter().enumerate() {
+            nested |= stretch.cover > 0;
+            // Where a stretch turns a corner into one of another width, it reaches to the
+            // far edge of that one, so the corner is whole; a straight change of width and
+            // the curve's own ends stay flat, where the values are.
+            let reach = |other: Option<&overlap::Stretch>, turns: bool| match other {
+                Some(other) if turns => (stroke(other) / 2) as i32,
+                _ => 0,
+            };
+            let before = k.checked_sub(1).and_then(|k| stretches.get(k));
+            let after = stretches.get(k + 1);
+            let points = capped(
+                &stretch.points,
+                reach(before, before.is_some_and(|b| turns(b, stretch))),
+                reach(after, after.is_some_and(|a| turns(stretch, a))),
+            );
+            root.draw(&PathElement::new(
+                points,
+                color(index).stroke_width(stroke(stretch)),
+            ))?;
+        }
+    }
 
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    let plot = Rect {
+        left: x_pixels.start,
+        top: y_pixels.start,
+        right: x_pixels.end,
+        bottom: y_pixels.end,
+    };
+    // A wide stroke near an edge reaches past the plot: clear all around it below the title,
+    // then draw the axes, ticks and labels there.
+    let (right, bottom) = (width as i32, height as i32);
+    for clear in [
+        [(0, title_band), (plot.left, bottom)],
+        [(plot.right, title_band), (right, bottom)],
+        [(plot.left, title_band), (plot.right, plot.top)],
+        [(plot.left, plot.bottom), (plot.right, bottom)],
+    ] {
+        root.draw(&Rectangle::new(clear, WHITE.filled()))?;
+    }
+    axes.draw_axes(&mut chart)?;
     draw_notes(root, figure, &sizes, plot, |x| {
         chart.backend_coord(&(x, y_axis.high)).0
     })?;
     if figure.series.len() > 1 {
-        draw_legend(root, figure, &sizes, plot, &curves)?;
+        draw_legend(root, figure, &sizes, plot, &curves, nested)?;
     }
     Ok(())
+}
+
+/// How much wider a curve is drawn than one lying over it, with `curves` curves overlaid.
+fn layer_step(sizes: &Sizes, curves: usize) -> u32 {
+    let beneath = curves.saturating_sub(1).max(1) as i32;
+    let most = sizes.px(LAYER_STEP).max(2);
+    (sizes.px(MAX_NESTED_EXTRA) / beneath).clamp(2, most) as u32
+}
+
+/// Whether the curve turns a corner where stretch `first` ends and `then` begins.
+fn turns(first: &overlap::Stretch, then: &overlap::Stretch) -> bool {
+    let direction = |a: (i32, i32), b: (i32, i32)| ((b.0 - a.0).signum(), (b.1 - a.1).signum());
+    match (&first.points[..], &then.points[..]) {
+        ([.., a, b], [c, d, ..]) => direction(*a, *b) != direction(*c, *d),
+        _ => false,
+    }
+}
+
+/// `points` with the first segment longer by `start` pixels and the last by `end`.
+fn capped(points: &[(i32, i32)], start: i32, end: i32) -> Vec<(i32, i32)> {
+    let mut points = points.to_vec();
+    let beyond = |tip: (i32, i32), from: (i32, i32), by: i32| {
+        (
+            tip.0 + (tip.0 - from.0).signum() * by,
+            tip.1 + (tip.1 - from.1).signum() * by,
+        )
+    };
+    if let [first, second, ..] = points[..] {
+        points[0] = beyond(first, second, start);
+    }
+    if let [.., before_last, last] = points[..] {
+        let at = points.len() - 1;
+        points[at] = beyond(last, before_last, end);
+    }
+    points
 }
 
 /// `text` at `size`, or smaller (down to 60%), or cut with an ellipsis, to fit `room` pixels.
@@ -429,11 +557,10 @@ fn draw_notes<DB: DrawingBackend>(
         }
         Ok(())
     };
-    for position in figure.marker_positions() {
-        let text = figure.x_label(position);
-        let text_width = root.estimate_text_size(&text, &note_style)?.0 as i32;
-        let left = x_pixel(position) - text_width / 2;
-        place(&text, left, text_width, &mut taken)?;
+    for marker in &figure.markers {
+        let text_width = root.estimate_text_size(&marker.label, &note_style)?.0 as i32;
+        let left = x_pixel(marker.x) - text_width / 2;
+        place(&marker.label, left, text_width, &mut taken)?;
     }
     let warmup_end = figure
         .series
@@ -458,15 +585,20 @@ fn draw_notes<DB: DrawingBackend>(
     Ok(())
 }
 
-/// One entry per curve, in the first corner of the plot that no curve passes through.
+/// One entry per curve, in the first corner (or else side, or else centre) of the plot that no
+/// curve passes through; when `nested` (some curves drawn wider beneath others), a last line
+/// says how to read that.
 fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
     sizes: &Sizes,
     plot: Rect,
     curves: &[Vec<(i32, i32)>],
+    nested: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let text_style = style(sizes.legend, &TEXT);
+    let note_style = style(sizes.note, &NOTE);
+    let note = nested.then_some(LAYERS_NOTE);
     let mut widest = 0;
     for series in &figure.series {
         widest = widest.max(root.estimate_text_size(&series.name, &text_style)?.0 as i32);
@@ -474,15 +606,36 @@ fn draw_legend<DB: DrawingBackend>(
     let pad = sizes.px(10.0);
     let swatch = sizes.px(28.0);
     let row = (sizes.legend * 1.5).round() as i32;
-    let box_width = pad + swatch + pad + widest + pad;
-    let box_height = pad + row * figure.series.len() as i32 + pad / 2;
+    // Curves beneath others are wider: keep clear of the widest.
+    let curves_beneath = figure.series.len().saturating_sub(1) as u32;
+    let widest_stroke = sizes.line + curves_beneath * layer_step(sizes, figure.series.len());
+    let clearance = widest_stroke as i32 / 2 + 2;
+    let mut box_width = pad + swatch + pad + widest + pad;
+    let mut box_height = pad + row * figure.series.len() as i32 + pad / 2;
+    if let Some(note) = note {
+        let note_width = root.estimate_text_size(note, &note_style)?.0 as i32;
+        box_width = box_width.max(pad + note_width + pad);
+        box_height += (sizes.note * 1.5).round() as i32;
+    }
     let inset = sizes.px(10.0);
     let left = plot.left + inset;
     let right = plot.right - inset - box_width;
     let top = plot.top + inset;
     let bottom = plot.bottom - inset - box_height;
-    let corners = [(right, top), (right, bottom), (left, top), (left, bottom)];
-    let boxes: Vec<Rect> = corners
+    let (middle_x, middle_y) = ((left + right) / 2, (top + bottom) / 2);
+    // The corners first, then the middles of the sides, then the centre.
+    let places = [
+        (right, top),
+        (right, bottom),
+        (left, top),
+        (left, bottom),
+        (right, middle_y),
+        (left, middle_y),
+        (middle_x, top),
+        (middle_x, bottom),
+        (middle_x, middle_y),
+    ];
+    let boxes: Vec<Rect> = places
         .iter()
         .map(|&(x, y)| Rect {
             left: x,
@@ -495,10 +648,10 @@ fn draw_legend<DB: DrawingBackend>(
         curves
             .iter()
             .flat_map(|curve| curve.windows(2))
-            .filter(|pair| frame.touches(pair[0], pair[1], sizes.line as i32 + 2))
+            .filter(|pair| frame.touches(pair[0], pair[1], clearance))
             .count()
     };
-    // The first free corner; if none is, the one the curves cross least.
+    // The first free place; if none is, the one the curves cross least.
     let frame = boxes
         .iter()
         .find(|frame| crossings(frame) == 0)
@@ -514,9 +667,9 @@ fn draw_legend<DB: DrawingBackend>(
         [(frame.left, frame.top), (frame.right, frame.bottom)],
         BLACK.mix(0.25),
     ))?;
+    let x = frame.left + pad;
     for (index, series) in figure.series.iter().enumerate() {
         let middle = frame.top + pad + row * index as i32 + row / 2 - pad / 4;
-        let x = frame.left + pad;
         root.draw(&PathElement::new(
             [(x, middle), (x + swatch, middle)],
             PALETTE[index % PALETTE.len()].stroke_width(sizes.line + 1),
@@ -525,6 +678,14 @@ fn draw_legend<DB: DrawingBackend>(
             series.name.clone(),
             (x + swatch + pad, middle),
             text_style.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    if let Some(note) = note {
+        let top = frame.top + pad + row * figure.series.len() as i32;
+        root.draw(&Text::new(
+            note,
+            (x, top),
+            note_style.pos(Pos::new(HPos::Left, VPos::Top)),
         ))?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod chart;
+mod overlap;
 mod text;
 pub mod trace;
 
@@ -12,7 +13,7 @@ use crate::schedule::{Decay, Params, WarmupMethod};
 
 pub use axis::XUnit;
 
-use axis::{CountStyle, plain};
+use axis::{CountStyle, epoch_label, exact_counts, plain};
 
 /// What the user asked of the plot, beyond the schedules.
 #[derive(Clone, Debug)]
@@ -30,12 +31,20 @@ pub struct Series {
     pub name: String,
     /// Staircase vertices `(x, lr)`.
     pub points: Vec<(f64, f64)>,
-    /// Where each decay starts (dashed markers); empty when too dense to draw.
-    pub markers: Vec<f64>,
     /// Where warmup ends: `[0, warmup_end)` is shaded. `None` without warmup.
     pub warmup_end: Option<f64>,
     pub min_lr: f64,
     pub max_lr: f64,
+}
+
+/// Where one or more curves start another decay (a dashed marker).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    pub x: f64,
+    /// The position, exact or marked `≈` (see [`axis::epoch_label`]).
+    pub label: String,
+    /// Indexes of the curves that decay here.
+    pub series: Vec<usize>,
 }
 
 /// Everything a plot shows.
@@ -45,10 +54,26 @@ pub struct Figure {
     pub x_unit: XUnit,
     /// Right end of the x axis: the longest schedule's end.
     pub x_max: f64,
-    /// How iteration counts are abbreviated, the same on every label.
-    pub count_style: CountStyle,
+    /// `x_max` as an exact label, written like the markers' labels.
+    pub end_label: String,
     pub log_y: bool,
     pub series: Vec<Series>,
+    /// Every marker position once, in order; none for a curve whose decays are too dense to
+    /// mark one by one.
+    pub markers: Vec<Marker>,
+}
+
+/// A position in iterations, with the epoch length that converts it to axis units.
+#[derive(Clone, Copy)]
+struct Position {
+    iteration: u64,
+    per_unit: u64,
+}
+
+impl Position {
+    fn x(self) -> f64 {
+        self.iteration as f64 / self.per_unit as f64
+    }
 }
 
 /// `--x epoch` for a schedule that does not say how long an epoch is.
@@ -65,38 +90,87 @@ impl Figure {
         resolution: u32,
     ) -> Result<Figure, NoEpochLength> {
         let mut series = Vec::with_capacity(specs.len());
-        let mut x_max: f64 = 0.0;
-        let mut max_iters = 0;
-        for spec in specs {
+        // Decays as (position, curve), and the end of the longest curve.
+        let mut decays: Vec<(Position, usize)> = Vec::new();
+        let mut end = Position {
+            iteration: 0,
+            per_unit: 1,
+        };
+        for (index, spec) in specs.iter().enumerate() {
             let per_unit = match options.x_unit {
-                XUnit::Iteration => 1.0,
+                XUnit::Iteration => 1,
                 XUnit::Epoch => spec.iters_per_epoch.ok_or_else(|| NoEpochLength {
                     schedule: spec.name.clone(),
-                })? as f64,
+                })?,
             };
             let trace = trace::trace(spec.schedule.as_ref(), resolution);
-            let x = |iteration: f64| iteration / per_unit;
-            x_max = x_max.max(x(trace.iters as f64));
-            max_iters = max_iters.max(trace.iters);
+            let x = |iteration: f64| iteration / per_unit as f64;
+            let spec_end = Position {
+                iteration: trace.iters,
+                per_unit,
+            };
+            if spec_end.x() > end.x() {
+                end = spec_end;
+            }
+            decays.extend(trace.decays.iter().map(|&iteration| {
+                (
+                    Position {
+                        iteration,
+                        per_unit,
+                    },
+                    index,
+                )
+            }));
             series.push(Series {
                 name: spec.name.clone(),
                 points: trace.points.iter().map(|&(t, lr)| (x(t), lr)).collect(),
-                markers: trace.decays.iter().map(|&t| x(t as f64)).collect(),
                 warmup_end: (trace.warmup_end > 0).then(|| x(trace.warmup_end as f64)),
                 min_lr: trace.min_lr,
                 max_lr: trace.max_lr,
             });
         }
+
+        decays.sort_by(|a, b| a.0.x().total_cmp(&b.0.x()).then(a.1.cmp(&b.1)));
+        let mut positions: Vec<Position> = Vec::new();
+        let mut curves: Vec<Vec<usize>> = Vec::new();
+        for (position, index) in decays {
+            match (positions.last(), curves.last_mut()) {
+                (Some(last), Some(at_last)) if last.x() == position.x() => {
+                    if !at_last.contains(&index) {
+                        at_last.push(index);
+                    }
+                }
+                _ => {
+                    positions.push(position);
+                    curves.push(vec![index]);
+                }
+            }
+        }
+        positions.push(end);
+        let mut labels = position_labels(&positions, options.x_unit);
+        let end_label = labels.pop().unwrap_or_default();
+        let markers = positions
+            .iter()
+            .zip(labels)
+            .zip(curves)
+            .map(|((position, label), series)| Marker {
+                x: position.x(),
+                label,
+                series,
+            })
+            .collect();
+
         Ok(Figure {
             title: options
                 .title
                 .clone()
                 .unwrap_or_else(|| default_title(specs)),
             x_unit: options.x_unit,
-            x_max,
-            count_style: CountStyle::for_max(max_iters),
+            x_max: end.x(),
+            end_label,
             log_y: options.log_y,
             series,
+            markers,
         })
     }
 
@@ -117,22 +191,21 @@ impl Figure {
             .filter(|&lr| lr > 0.0)
             .min_by(f64::total_cmp)
     }
+}
 
-    /// Every marker position, sorted, each once.
-    pub fn marker_positions(&self) -> Vec<f64> {
-        let mut positions: Vec<f64> = self
-            .series
+/// Exact labels for positions on one chart, all in one style: iterations abbreviated like
+/// the axis ticks only when every one stays exact, epochs exact or marked `≈`.
+fn position_labels(positions: &[Position], unit: XUnit) -> Vec<String> {
+    match unit {
+        XUnit::Iteration => {
+            let counts: Vec<u64> = positions.iter().map(|p| p.iteration).collect();
+            let longest = counts.iter().copied().max().unwrap_or(0);
+            exact_counts(&counts, CountStyle::for_max(longest))
+        }
+        XUnit::Epoch => positions
             .iter()
-            .flat_map(|s| s.markers.iter().copied())
-            .collect();
-        positions.sort_by(f64::total_cmp);
-        positions.dedup();
-        positions
-    }
-
-    /// An x position as an exact label (`50`, `60k`, `2.5` epochs).
-    pub fn x_label(&self, value: f64) -> String {
-        axis::position_label(value, self.x_unit, self.count_style)
+            .map(|p| epoch_label(p.iteration, p.per_unit))
+            .collect(),
     }
 }
 
@@ -273,11 +346,25 @@ mod tests {
              linear warmup 10 iters from 0.1×"
         );
         assert_eq!(figure.x_max, 150.0);
+        assert_eq!(figure.end_label, "150");
         let series = &figure.series[0];
-        assert_eq!(series.markers, vec![50.0, 100.0]);
         assert_eq!(series.warmup_end, Some(10.0));
         assert_eq!(figure.lr_range(), (0.00010000000000000002, 0.01));
-        assert_eq!(figure.x_label(100.0), "100");
+        assert_eq!(
+            figure.markers,
+            vec![
+                Marker {
+                    x: 50.0,
+                    label: "50".into(),
+                    series: vec![0]
+                },
+                Marker {
+                    x: 100.0,
+                    label: "100".into(),
+                    series: vec![0]
+                },
+            ]
+        );
     }
 
     #[test]
@@ -291,13 +378,64 @@ mod tests {
         ]);
         let figure = Figure::new(&specs, &options(XUnit::Epoch), 1200).unwrap();
         assert_eq!(figure.x_max, 90.0);
-        assert_eq!(figure.series[0].markers, vec![30.0, 60.0]);
+        assert_eq!(figure.end_label, "90");
+        let labels: Vec<(f64, &str)> = figure
+            .markers
+            .iter()
+            .map(|m| (m.x, m.label.as_str()))
+            .collect();
+        assert_eq!(labels, [(30.0, "30"), (60.0, "60")]);
         assert_eq!(figure.series[0].warmup_end, Some(5.0));
         assert_eq!(
             figure.title,
             "schedule: base_lr 0.01, milestones [30, 60] epochs, gamma 0.1, \
              linear warmup 5 epochs from 0.1×"
         );
+    }
+
+    #[test]
+    fn epoch_markers_between_epochs_say_so() {
+        // The reference example stepped per batch of a 391-batch epoch.
+        let specs = specs(&[("iters_per_epoch", "391")]);
+        let figure = Figure::new(&specs, &options(XUnit::Epoch), 1200).unwrap();
+        let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["≈0.128", "≈0.256"]);
+        assert_eq!(figure.end_label, "≈0.384");
+    }
+
+    #[test]
+    fn milestone_labels_share_one_exact_style() {
+        let resnet = specs(&[("milestones", "150150,300300"), ("iters", "450450")]);
+        let figure = Figure::new(&resnet, &options(XUnit::Iteration), 1200).unwrap();
+        let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["150150", "300300"]);
+        assert_eq!(figure.end_label, "450450");
+        let detectron2 = specs(&[("milestones", "210000,250000"), ("iters", "270000")]);
+        let figure = Figure::new(&detectron2, &options(XUnit::Iteration), 1200).unwrap();
+        let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["210k", "250k"]);
+        assert_eq!(figure.end_label, "270k");
+    }
+
+    #[test]
+    fn shared_markers_name_every_curve() {
+        let all = specs(&[("dialect", "all")]);
+        let figure = Figure::new(&all, &options(XUnit::Iteration), 1200).unwrap();
+        let names = |x: f64| -> Vec<&str> {
+            let marker = figure.markers.iter().find(|m| m.x == x).unwrap();
+            marker
+                .series
+                .iter()
+                .map(|&i| figure.series[i].name.as_str())
+                .collect()
+        };
+        assert_eq!(
+            names(50.0),
+            ["maskrcnn", "torch-chained", "detectron2", "mmengine"]
+        );
+        assert_eq!(names(51.0), ["mxnet"]);
+        assert_eq!(names(59.0), ["timm"]);
+        assert_eq!(names(60.0), ["torch-sequential"]);
     }
 
     #[test]

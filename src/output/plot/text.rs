@@ -1,10 +1,14 @@
-//! The embedded font, and text on bitmaps drawn with it.
+//! The embedded font, and text and wide lines on bitmaps.
 //!
 //! plotters lays text out with the font registered here (so labels are measured the same in
 //! PNG and SVG), but its own bitmap glyph drawing (0.3.7, `ab_glyph` feature) drops each
 //! glyph's side bearing and rounds every glyph's position, which spaces letters unevenly
-//! ("iter ati on"). [`CrispText`] wraps a bitmap backend and draws text itself, placing every
+//! ("iter ati on"). [`Crisp`] wraps a bitmap backend and draws text itself, placing every
 //! glyph at its exact sub-pixel position.
+//!
+//! It draws lines wider than a pixel itself too: plotters turns a wide polyline into one
+//! polygon filled even-odd, so a wide staircase whose steps are narrower than the stroke
+//! folds over itself and shows holes.
 
 use std::sync::OnceLock;
 
@@ -46,13 +50,13 @@ pub fn register() -> Result<(), String> {
     }
 }
 
-/// A backend whose text is drawn glyph by glyph at exact positions; everything else goes to
-/// the wrapped backend untouched.
-pub struct CrispText<B> {
+/// A backend whose text is drawn glyph by glyph at exact positions and whose wide lines are
+/// solid; everything else goes to the wrapped backend untouched.
+pub struct Crisp<B> {
     pub inner: B,
 }
 
-impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
+impl<B: DrawingBackend> DrawingBackend for Crisp<B> {
     type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
@@ -94,12 +98,63 @@ impl<B: DrawingBackend> DrawingBackend for CrispText<B> {
         self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
+    /// A wide path as one filled piece per segment, each reaching half the width past its
+    /// inner ends so that joints are filled whatever the angle; the path's own two ends are
+    /// flat, as an SVG viewer draws them (a mitred right angle, as a staircase has, is the
+    /// same square).
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.inner.draw_path(path, style)
+        let width = style.stroke_width();
+        if width <= 1 {
+            return self.inner.draw_path(path, style);
+        }
+        let color = style.color();
+        let mut points: Vec<BackendCoord> = path.into_iter().collect();
+        points.dedup();
+        let half = f64::from(width) / 2.0;
+        let last = points.len().saturating_sub(2);
+        for (index, pair) in points.windows(2).enumerate() {
+            let (a, b) = (pair[0], pair[1]);
+            let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+            let length = dx.hypot(dy);
+            // Half the width along the segment and across it.
+            let (ux, uy) = (dx / length * half, dy / length * half);
+            let (nx, ny) = (-uy, ux);
+            let before = if index > 0 { 1.0 } else { 0.0 };
+            let after = if index < last { 1.0 } else { 0.0 };
+            let corner = |p: BackendCoord, along: f64, across: f64| {
+                (
+                    f64::from(p.0) + along * ux + across * nx,
+                    f64::from(p.1) + along * uy + across * ny,
+                )
+            };
+            let corners = [
+                corner(a, -before, 1.0),
+                corner(b, after, 1.0),
+                corner(b, after, -1.0),
+                corner(a, -before, -1.0),
+            ];
+            if a.0 == b.0 || a.1 == b.1 {
+                // Axis-aligned, as every staircase edge: an exact rectangle, `width` pixels
+                // across (the fill's lower-right corner is exclusive).
+                let xs = corners.map(|c| c.0);
+                let ys = corners.map(|c| c.1);
+                let low = |v: [f64; 4]| v.into_iter().fold(f64::INFINITY, f64::min).round() as i32;
+                let high =
+                    |v: [f64; 4]| v.into_iter().fold(f64::NEG_INFINITY, f64::max).round() as i32;
+                self.inner
+                    .draw_rect((low(xs), low(ys)), (high(xs), high(ys)), &color, true)?;
+            } else {
+                self.inner.fill_polygon(
+                    corners.map(|(x, y)| (x.round() as i32, y.round() as i32)),
+                    &color,
+                )?;
+            }
+        }
+        Ok(())
     }
 
     fn draw_circle<S: BackendStyle>(
