@@ -9,20 +9,18 @@
 
 use super::message::number;
 use super::milestones::Milestones;
-use super::piecewise::{self, Shape};
-use super::stepper::{Checkpoints, Recurrence, Walker};
+use super::piecewise::Shape;
+use super::stepper::{Recurrence, Stepped, SteppedRule};
 use super::torch_chained::apply_milestone;
-use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+use super::{Params, Rejection, WarmupMethod};
 
 /// mmengine's `INF = int(1e9)`, MultiStepLR's default `end`.
 pub(crate) const MMENGINE_INF: u64 = 1_000_000_000;
 
-pub struct Mmengine {
-    rule: Rule,
-    checkpoints: Checkpoints,
-}
+/// Built by [`Mmengine::new`]; evaluated by the shared in-place stepper.
+pub(crate) type Mmengine = Stepped<Rule>;
 
-struct Rule {
+pub(crate) struct Rule {
     params: Params,
     milestones: Milestones,
 }
@@ -34,8 +32,7 @@ impl Mmengine {
             milestones: Milestones::of(&params).below(MMENGINE_INF),
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "mmengine")?;
-        Ok(Mmengine { rule, checkpoints })
+        Stepped::from_rule(rule, "mmengine")
     }
 }
 
@@ -163,6 +160,12 @@ impl Recurrence for Rule {
     }
 }
 
+impl SteppedRule for Rule {
+    fn params(&self) -> &Params {
+        &self.params
+    }
+}
+
 impl Shape for Rule {
     fn iters(&self) -> u64 {
         self.params.iters
@@ -181,33 +184,11 @@ impl Shape for Rule {
     }
 }
 
-impl Schedule for Mmengine {
-    fn params(&self) -> &Params {
-        &self.rule.params
-    }
-
-    fn warmup_end(&self) -> u64 {
-        self.rule.total_iters()
-    }
-
-    fn lr(&self, t: u64) -> f64 {
-        self.checkpoints.lr(&self.rule, t)
-    }
-
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        let mut walker = Walker::new(&self.rule, &self.checkpoints);
-        piecewise::segments(&self.rule, move |t| walker.lr(t))
-    }
-
-    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        self.checkpoints.values(&self.rule, start, end)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schedule::Decay;
+    use crate::schedule::Schedule;
 
     #[test]
     fn warmup_ends_one_iteration_early() {

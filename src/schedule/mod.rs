@@ -20,11 +20,11 @@ mod torch_sequential;
 pub use departures::{Departure, departures};
 pub use detectron2::Detectron2;
 pub use maskrcnn::WarmupMultiStep;
-pub use mmengine::Mmengine;
-pub use mxnet::Mxnet;
+use mmengine::Mmengine;
+use mxnet::Mxnet;
 pub use timm::Timm;
-pub use torch_chained::TorchChained;
-pub use torch_sequential::TorchSequential;
+use torch_chained::TorchChained;
+use torch_sequential::TorchSequential;
 
 use std::fmt;
 

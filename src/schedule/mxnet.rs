@@ -9,16 +9,14 @@
 
 use super::message::{list_around, number};
 use super::milestones::Milestones;
-use super::piecewise::{self, Shape};
-use super::stepper::{Checkpoints, Recurrence, Walker};
-use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+use super::piecewise::Shape;
+use super::stepper::{Recurrence, Stepped, SteppedRule};
+use super::{Params, Rejection, WarmupMethod};
 
-pub struct Mxnet {
-    rule: Rule,
-    checkpoints: Checkpoints,
-}
+/// Built by [`Mxnet::new`]; evaluated by the shared in-place stepper.
+pub(crate) type Mxnet = Stepped<Rule>;
 
-struct Rule {
+pub(crate) struct Rule {
     params: Params,
     milestones: Milestones,
     /// `warmup_begin_lr`.
@@ -34,8 +32,7 @@ impl Mxnet {
             milestones,
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "MultiFactorScheduler")?;
-        Ok(Mxnet { rule, checkpoints })
+        Stepped::from_rule(rule, "MultiFactorScheduler")
     }
 }
 
@@ -176,6 +173,12 @@ impl Recurrence for Rule {
     }
 }
 
+impl SteppedRule for Rule {
+    fn params(&self) -> &Params {
+        &self.params
+    }
+}
+
 impl Shape for Rule {
     fn iters(&self) -> u64 {
         self.params.iters
@@ -204,29 +207,11 @@ impl Shape for Rule {
     }
 }
 
-impl Schedule for Mxnet {
-    fn params(&self) -> &Params {
-        &self.rule.params
-    }
-
-    fn lr(&self, t: u64) -> f64 {
-        self.checkpoints.lr(&self.rule, t)
-    }
-
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        let mut walker = Walker::new(&self.rule, &self.checkpoints);
-        piecewise::segments(&self.rule, move |t| walker.lr(t))
-    }
-
-    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        self.checkpoints.values(&self.rule, start, end)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schedule::Decay;
+    use crate::schedule::Schedule;
 
     #[test]
     fn decays_one_call_late_and_in_place() {

@@ -12,7 +12,8 @@
 //! the framework's run is over and the lr holds its last value (as detectron2's does), so no
 //! question costs more steps than building did.
 
-use super::Rejection;
+use super::piecewise::{self, Shape};
+use super::{Params, Rejection, Schedule, Segment};
 
 /// One framework's in-place update rule.
 pub(crate) trait Recurrence {
@@ -239,6 +240,50 @@ impl<'a, R: Recurrence> Walker<'a, R> {
         };
         self.last = Some((t, lr));
         lr
+    }
+}
+
+/// What an in-place dialect's rule knows: how one step changes the lr, where its curve changes,
+/// and the parameters it was built from.
+pub(crate) trait SteppedRule: Recurrence + Shape {
+    fn params(&self) -> &Params;
+}
+
+/// A schedule whose framework updates the lr in place: the framework's rule, and checkpoints
+/// along the fold of its steps. Each in-place dialect is this with a rule of its own.
+pub(crate) struct Stepped<R> {
+    rule: R,
+    checkpoints: Checkpoints,
+}
+
+impl<R: SteppedRule> Stepped<R> {
+    /// Builds the checkpoints, or refuses in `framework`'s terms a schedule past [`MAX_STEPS`].
+    pub(crate) fn from_rule(rule: R, framework: &str) -> Result<Self, Rejection> {
+        let checkpoints = Checkpoints::new(&rule, rule.params().iters, framework)?;
+        Ok(Stepped { rule, checkpoints })
+    }
+}
+
+impl<R: SteppedRule> Schedule for Stepped<R> {
+    fn params(&self) -> &Params {
+        self.rule.params()
+    }
+
+    fn warmup_end(&self) -> u64 {
+        Shape::warmup_end(&self.rule)
+    }
+
+    fn lr(&self, t: u64) -> f64 {
+        self.checkpoints.lr(&self.rule, t)
+    }
+
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let mut walker = Walker::new(&self.rule, &self.checkpoints);
+        piecewise::segments(&self.rule, move |t| walker.lr(t))
+    }
+
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        self.checkpoints.values(&self.rule, start, end)
     }
 }
 

@@ -8,17 +8,15 @@
 //! golden files show.
 
 use super::milestones::Milestones;
-use super::piecewise::{self, Shape};
-use super::stepper::{Checkpoints, Recurrence, Walker};
+use super::piecewise::Shape;
+use super::stepper::{Recurrence, Stepped, SteppedRule};
 use super::torch_chained::{apply_milestone, check_warmup, linear_lr_factor};
-use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+use super::{Params, Rejection, WarmupMethod};
 
-pub struct TorchSequential {
-    rule: Rule,
-    checkpoints: Checkpoints,
-}
+/// Built by [`TorchSequential::new`]; evaluated by the shared in-place stepper.
+pub(crate) type TorchSequential = Stepped<Rule>;
 
-struct Rule {
+pub(crate) struct Rule {
     params: Params,
     milestones: Milestones,
 }
@@ -30,8 +28,7 @@ impl TorchSequential {
             milestones: Milestones::of(&params),
             params,
         };
-        let checkpoints = Checkpoints::new(&rule, rule.params.iters, "PyTorch")?;
-        Ok(TorchSequential { rule, checkpoints })
+        Stepped::from_rule(rule, "PyTorch")
     }
 }
 
@@ -106,6 +103,12 @@ impl Recurrence for Rule {
     }
 }
 
+impl SteppedRule for Rule {
+    fn params(&self) -> &Params {
+        &self.params
+    }
+}
+
 impl Shape for Rule {
     fn iters(&self) -> u64 {
         self.params.iters
@@ -132,29 +135,11 @@ impl Shape for Rule {
     }
 }
 
-impl Schedule for TorchSequential {
-    fn params(&self) -> &Params {
-        &self.rule.params
-    }
-
-    fn lr(&self, t: u64) -> f64 {
-        self.checkpoints.lr(&self.rule, t)
-    }
-
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        let mut walker = Walker::new(&self.rule, &self.checkpoints);
-        piecewise::segments(&self.rule, move |t| walker.lr(t))
-    }
-
-    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-        self.checkpoints.values(&self.rule, start, end)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schedule::Decay;
+    use crate::schedule::Schedule;
 
     #[test]
     fn decays_land_w_late() {
