@@ -138,14 +138,11 @@ fn first_true(mut low: u64, mut high: u64, holds: impl Fn(u64) -> bool) -> u64 {
 }
 
 impl Shape for Detectron2 {
-    fn iters(&self) -> u64 {
-        self.params.iters
+    fn params(&self) -> &Params {
+        &self.params
     }
     fn warmup_end(&self) -> u64 {
         self.warmup_end
-    }
-    fn warmup_ramps(&self) -> bool {
-        self.params.warmup_method == WarmupMethod::Linear
     }
     fn decays(&self, t: u64) -> u64 {
         if t < self.warmup_end {

@@ -10,7 +10,7 @@
 use super::message::number;
 use super::milestones::Milestones;
 use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped, SteppedRule};
+use super::stepper::{Recurrence, Stepped};
 use super::torch_chained::apply_milestone;
 use super::{Params, Rejection, WarmupMethod};
 
@@ -160,21 +160,12 @@ impl Recurrence for Rule {
     }
 }
 
-impl SteppedRule for Rule {
+impl Shape for Rule {
     fn params(&self) -> &Params {
         &self.params
     }
-}
-
-impl Shape for Rule {
-    fn iters(&self) -> u64 {
-        self.params.iters
-    }
     fn warmup_end(&self) -> u64 {
         self.total_iters()
-    }
-    fn warmup_ramps(&self) -> bool {
-        self.params.warmup_method == WarmupMethod::Linear
     }
     fn decays(&self, t: u64) -> u64 {
         self.milestones.count_le(t)

@@ -10,7 +10,7 @@
 use super::message::{list_around, number};
 use super::milestones::Milestones;
 use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped, SteppedRule};
+use super::stepper::{Recurrence, Stepped};
 use super::{Params, Rejection, WarmupMethod};
 
 /// Built by [`Mxnet::new`]; evaluated by the shared in-place stepper.
@@ -173,21 +173,9 @@ impl Recurrence for Rule {
     }
 }
 
-impl SteppedRule for Rule {
+impl Shape for Rule {
     fn params(&self) -> &Params {
         &self.params
-    }
-}
-
-impl Shape for Rule {
-    fn iters(&self) -> u64 {
-        self.params.iters
-    }
-    fn warmup_end(&self) -> u64 {
-        self.params.warmup_iters
-    }
-    fn warmup_ramps(&self) -> bool {
-        self.params.warmup_method == WarmupMethod::Linear
     }
     fn decays(&self, t: u64) -> u64 {
         if t < self.params.warmup_iters {

@@ -1,15 +1,22 @@
 //! Cutting a dialect's curve into segments: a warmup, then runs of constant lr between the
 //! iterations at which the framework's decay count changes.
 
-use super::{Phase, Segment};
+use super::{Params, Phase, Segment, WarmupMethod};
 
 /// Where a dialect's curve changes, as the framework counts.
 pub(crate) trait Shape {
-    fn iters(&self) -> u64;
+    fn params(&self) -> &Params;
+    fn iters(&self) -> u64 {
+        self.params().iters
+    }
     /// The first iteration after the warmup phase.
-    fn warmup_end(&self) -> u64;
+    fn warmup_end(&self) -> u64 {
+        self.params().warmup_iters
+    }
     /// Whether lr changes at every warmup iteration (false: it holds one value).
-    fn warmup_ramps(&self) -> bool;
+    fn warmup_ramps(&self) -> bool {
+        self.params().warmup_method == WarmupMethod::Linear
+    }
     /// Decays the framework has applied at iteration `t`.
     fn decays(&self, t: u64) -> u64;
     /// The first iteration after `t` at which `decays` differs from `decays(t)`.

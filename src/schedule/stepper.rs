@@ -243,12 +243,6 @@ impl<'a, R: Recurrence> Walker<'a, R> {
     }
 }
 
-/// What an in-place dialect's rule knows: how one step changes the lr, where its curve changes,
-/// and the parameters it was built from.
-pub(crate) trait SteppedRule: Recurrence + Shape {
-    fn params(&self) -> &Params;
-}
-
 /// A schedule whose framework updates the lr in place: the framework's rule, and checkpoints
 /// along the fold of its steps. Each in-place dialect is this with a rule of its own.
 pub(crate) struct Stepped<R> {
@@ -256,17 +250,17 @@ pub(crate) struct Stepped<R> {
     checkpoints: Checkpoints,
 }
 
-impl<R: SteppedRule> Stepped<R> {
+impl<R: Recurrence + Shape> Stepped<R> {
     /// Builds the checkpoints, or refuses in `framework`'s terms a schedule past [`MAX_STEPS`].
     pub(crate) fn from_rule(rule: R, framework: &str) -> Result<Self, Rejection> {
-        let checkpoints = Checkpoints::new(&rule, rule.params().iters, framework)?;
+        let checkpoints = Checkpoints::new(&rule, rule.iters(), framework)?;
         Ok(Stepped { rule, checkpoints })
     }
 }
 
-impl<R: SteppedRule> Schedule for Stepped<R> {
+impl<R: Recurrence + Shape> Schedule for Stepped<R> {
     fn params(&self) -> &Params {
-        self.rule.params()
+        Shape::params(&self.rule)
     }
 
     fn warmup_end(&self) -> u64 {

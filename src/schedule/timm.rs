@@ -40,11 +40,8 @@ impl Timm {
 }
 
 impl Shape for Timm {
-    fn iters(&self) -> u64 {
-        self.params.iters
-    }
-    fn warmup_end(&self) -> u64 {
-        self.params.warmup_iters
+    fn params(&self) -> &Params {
+        &self.params
     }
     fn warmup_ramps(&self) -> bool {
         true

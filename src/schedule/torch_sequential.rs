@@ -9,7 +9,7 @@
 
 use super::milestones::Milestones;
 use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped, SteppedRule};
+use super::stepper::{Recurrence, Stepped};
 use super::torch_chained::{apply_milestone, check_warmup, linear_lr_factor};
 use super::{Params, Rejection, WarmupMethod};
 
@@ -103,21 +103,9 @@ impl Recurrence for Rule {
     }
 }
 
-impl SteppedRule for Rule {
+impl Shape for Rule {
     fn params(&self) -> &Params {
         &self.params
-    }
-}
-
-impl Shape for Rule {
-    fn iters(&self) -> u64 {
-        self.params.iters
-    }
-    fn warmup_end(&self) -> u64 {
-        self.params.warmup_iters
-    }
-    fn warmup_ramps(&self) -> bool {
-        self.params.warmup_method == WarmupMethod::Linear
     }
     fn decays(&self, t: u64) -> u64 {
         t.checked_sub(self.params.warmup_iters)
