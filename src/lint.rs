@@ -9,7 +9,15 @@ use crate::schedule::{Decay, departures};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning(pub String);
 
+/// Every warning for `spec`: its parameters' and its dialect's.
 pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
+    let mut warnings = parameter_lints(spec);
+    warnings.extend(dialect_lints(spec));
+    warnings
+}
+
+/// Likely mistakes in the parameters themselves, whatever the dialect.
+pub fn parameter_lints(spec: &ScheduleSpec) -> Vec<Warning> {
     let p = spec.params();
     let mut warnings = Vec::new();
     let mut warn = |text: String| warnings.push(Warning(text));
@@ -77,7 +85,12 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
             number(p.warmup_factor)
         ));
     }
-    // Where the framework's curve departs from the intended one in a way users rarely mean.
+    warnings
+}
+
+/// Where the framework's curve departs from the intended one in a way users rarely mean.
+pub fn dialect_lints(spec: &ScheduleSpec) -> Vec<Warning> {
+    let mut warnings = Vec::new();
     let dialect = spec.dialect.name();
     let prefix = if spec.name == dialect {
         String::new()
@@ -86,7 +99,7 @@ pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
     };
     for departure in departures(spec.dialect, spec.schedule.as_ref()) {
         if departure.surprising {
-            warn(format!("{prefix}{}", departure.note));
+            warnings.push(Warning(format!("{prefix}{}", departure.note)));
         }
     }
     warnings

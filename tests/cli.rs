@@ -372,3 +372,34 @@ fn example_schedules() {
         "a new schedule file needs a check here: {listed:?}"
     );
 }
+
+/// `--dialect all` is a comparison: the departures it shows are not warned about, and a
+/// parameter warning is printed once, not once per dialect.
+#[test]
+fn dialect_all_warns_once_and_not_about_departures() {
+    lrsched()
+        .args(["at", "0", "--dialect", "all"])
+        .assert()
+        .success()
+        .stdout("0.001 0.001 0.001 0.001 0.001 0.001 0.001\n")
+        .stderr("");
+    let output = lrsched()
+        .args(["at", "0", "--dialect", "all", "--warmup-factor", "1.5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("warmup_factor 1.5 > 1").count(),
+        1,
+        "{stderr}"
+    );
+    // One dialect on its own still says where it departs.
+    lrsched()
+        .args(["at", "10", "--dialect", "torch-chained"])
+        .assert()
+        .success()
+        .stdout("0.010000000000000004\n")
+        .stderr(predicate::str::contains(
+            "warning: schedule: torch-chained: after warmup the lr is 0.010000000000000004",
+        ));
+}

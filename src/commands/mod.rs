@@ -15,14 +15,27 @@ use crate::cli::ScheduleArgs;
 use crate::config::{self, Input, ScheduleSpec};
 use crate::diagnostics;
 use crate::error::Error;
-use crate::lint::lint;
+use crate::lint::{dialect_lints, parameter_lints};
 
 /// Loads the schedules and prints their lint warnings to stderr.
 pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<ScheduleSpec>, Error> {
     let specs = load_without_lint(&args.input(files))?;
+    // `--dialect all` compares one schedule across frameworks: the departures are what the
+    // user asked to see, and the parameters' warnings are the same for every dialect.
+    let comparing_dialects = specs.len() > 1
+        && specs
+            .windows(2)
+            .all(|pair| pair[0].params() == pair[1].params() && pair[0].dialect != pair[1].dialect);
+    let mut printed = std::collections::HashSet::new();
     for spec in &specs {
-        for warning in lint(spec) {
-            diagnostics::warning(format_args!("{}: {}", spec.name, warning.0));
+        let mut warnings = parameter_lints(spec);
+        if !comparing_dialects {
+            warnings.extend(dialect_lints(spec));
+        }
+        for warning in warnings {
+            if printed.insert(warning.0.clone()) {
+                diagnostics::warning(format_args!("{}: {}", spec.name, warning.0));
+            }
         }
     }
     Ok(specs)
