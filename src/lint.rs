@@ -1,23 +1,23 @@
 //! Likely mistakes in a valid schedule: things a framework accepts but a user rarely means.
 
-use crate::config::{ScheduleSpec, Unit};
 use crate::output::number;
 use crate::schedule::message::list;
 use crate::schedule::{Decay, departures};
+use crate::schedule::{NamedSchedule, Unit};
 
 /// One finding, phrased for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning(pub String);
 
 /// Every warning for `spec`: its parameters' and its dialect's.
-pub fn lint(spec: &ScheduleSpec) -> Vec<Warning> {
+pub fn lint(spec: &NamedSchedule) -> Vec<Warning> {
     let mut warnings = parameter_lints(spec);
     warnings.extend(dialect_lints(spec));
     warnings
 }
 
 /// Likely mistakes in the parameters themselves, whatever the dialect.
-pub fn parameter_lints(spec: &ScheduleSpec) -> Vec<Warning> {
+pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
     let p = spec.params();
     let mut warnings = Vec::new();
     let mut warn = |text: String| warnings.push(Warning(text));
@@ -89,7 +89,7 @@ pub fn parameter_lints(spec: &ScheduleSpec) -> Vec<Warning> {
 }
 
 /// Where the framework's curve departs from the intended one in a way users rarely mean.
-pub fn dialect_lints(spec: &ScheduleSpec) -> Vec<Warning> {
+pub fn dialect_lints(spec: &NamedSchedule) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let dialect = spec.dialect.name();
     let prefix = if spec.name == dialect {

@@ -9,9 +9,11 @@ use assert_cmd::Command;
 use proptest::prelude::*;
 
 use lrsched::commands::init;
-use lrsched::config::{self, Input, Layer, ScheduleSpec, options};
+use lrsched::commands::options;
+use lrsched::config::{self, Input, Layer};
 use lrsched::output::FormatName;
 use lrsched::output::rows::write_rows;
+use lrsched::schedule::NamedSchedule;
 use lrsched::schedule::{Decay, Dialect, Schedule};
 
 /// A schedule as flags: `(key, value)` pairs, the key as in TOML.
@@ -45,7 +47,7 @@ impl Flags {
             .collect()
     }
 
-    fn load(&self) -> Vec<ScheduleSpec> {
+    fn load(&self) -> Vec<NamedSchedule> {
         config::load(&self.input()).unwrap_or_else(|e| panic!("{self:?} is valid: {e}"))
     }
 }
@@ -118,7 +120,7 @@ fn schedules() -> impl Strategy<Value = Flags> {
 }
 
 /// Every dialect that accepts these flags, each as loaded with `--dialect NAME`.
-fn every_dialect(flags: &Flags) -> Vec<ScheduleSpec> {
+fn every_dialect(flags: &Flags) -> Vec<NamedSchedule> {
     Dialect::ALL
         .iter()
         .filter_map(|dialect| {
@@ -141,7 +143,7 @@ fn sample_iterations(schedule: &dyn Schedule) -> Vec<u64> {
 
 /// `table` as the command writes it, in-process: CSV with these columns and rows.
 fn table(
-    specs: &[ScheduleSpec],
+    specs: &[NamedSchedule],
     columns: &str,
     start: Option<&str>,
     end: Option<&str>,

@@ -16,7 +16,9 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use lrsched::config::{self, KEYS, Layer, ScheduleSpec, options};
+use lrsched::commands::options;
+use lrsched::config::{self, KEYS, Layer};
+use lrsched::schedule::NamedSchedule;
 use lrsched::lint::lint;
 
 /// Segments walked per schedule, and iterations checked at each end of each: enough to cover
@@ -80,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = options::rows(rows.0, rows.1, rows.2, &specs).map_err(|e| e.to_string());
 });
 
-fn check(spec: &ScheduleSpec) {
+fn check(spec: &NamedSchedule) {
     let schedule = spec.schedule.as_ref();
     let iters = spec.params().iters;
     let valid = |t: u64| {

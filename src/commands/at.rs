@@ -8,11 +8,13 @@
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+use super::options;
 use crate::cli::AtArgs;
-use crate::config::{ConfigError, Origin, ScheduleSpec, options};
+use crate::config::{ConfigError, Origin};
 use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::{FormatName, Layout};
+use crate::schedule::NamedSchedule;
 
 /// Rows are collected into chunks of about this size before they are written out.
 const CHUNK_BYTES: usize = 1 << 16;
@@ -130,7 +132,7 @@ struct LrCell {
 
 struct RowWriter<'a> {
     layout: &'a Layout,
-    specs: &'a [ScheduleSpec],
+    specs: &'a [NamedSchedule],
     with_iteration: bool,
     first: bool,
     buffer: Vec<u8>,
@@ -140,7 +142,7 @@ struct RowWriter<'a> {
 }
 
 impl<'a> RowWriter<'a> {
-    fn new(layout: &'a Layout, specs: &'a [ScheduleSpec], with_iteration: bool) -> Self {
+    fn new(layout: &'a Layout, specs: &'a [NamedSchedule], with_iteration: bool) -> Self {
         let mut buffer = Vec::with_capacity(2 * CHUNK_BYTES);
         buffer.extend_from_slice(layout.header.as_bytes());
         RowWriter {

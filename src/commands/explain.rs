@@ -4,11 +4,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
-use crate::config::ScheduleSpec;
 use crate::diagnostics;
 use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::{Cell, FormatName, number, terminal, write_table};
+use crate::schedule::NamedSchedule;
 use crate::schedule::{Segment, WarmupMethod, departures};
 
 /// Phases shown per schedule. A table of phases is read, not streamed: past this (a step_size
@@ -80,7 +80,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
 }
 
 /// Where each schedule's dialect departs from maskrcnn's arithmetic, in words, after the table.
-fn departure_notes(specs: &[ScheduleSpec]) -> String {
+fn departure_notes(specs: &[NamedSchedule]) -> String {
     let mut text = String::new();
     for spec in specs {
         let notes = departures(spec.dialect, spec.schedule.as_ref());
@@ -101,7 +101,7 @@ fn departure_notes(specs: &[ScheduleSpec]) -> String {
     text
 }
 
-fn phase_row(spec: &ScheduleSpec, segment: &Segment) -> Vec<Cell> {
+fn phase_row(spec: &NamedSchedule, segment: &Segment) -> Vec<Cell> {
     let schedule = spec.schedule.as_ref();
     let last = segment.end - 1;
     vec![
@@ -115,7 +115,7 @@ fn phase_row(spec: &ScheduleSpec, segment: &Segment) -> Vec<Cell> {
 }
 
 /// What happens over a segment, in words.
-fn describe(spec: &ScheduleSpec, segment: &Segment) -> String {
+fn describe(spec: &NamedSchedule, segment: &Segment) -> String {
     let p = spec.params();
     let decayed = || {
         let k = segment.phase.decays;

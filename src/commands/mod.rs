@@ -6,19 +6,21 @@ pub mod completions;
 pub mod explain;
 pub mod init;
 pub mod man;
+pub mod options;
 pub mod plot;
 pub mod table;
 
 use std::path::PathBuf;
 
 use crate::cli::ScheduleArgs;
-use crate::config::{self, Input, ScheduleSpec};
+use crate::config::{self, Input};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::lint::{dialect_lints, parameter_lints};
+use crate::schedule::NamedSchedule;
 
 /// Loads the schedules and prints their lint warnings to stderr.
-pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<ScheduleSpec>, Error> {
+pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<NamedSchedule>, Error> {
     let specs = load_without_lint(&args.input(files))?;
     // `--dialect all` compares one schedule across frameworks: the departures are what the
     // user asked to see, and the parameters' warnings are the same for every dialect.
@@ -43,7 +45,7 @@ pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<ScheduleSpec>,
 
 /// Loads the schedules and prints to stderr what loading them has to say (the frameworks
 /// `--dialect all` left out), but not their lint warnings: for `check`, which reports those.
-pub fn load_without_lint(input: &Input) -> Result<Vec<ScheduleSpec>, Error> {
+pub fn load_without_lint(input: &Input) -> Result<Vec<NamedSchedule>, Error> {
     let loaded = config::load_with_warnings(input)?;
     for warning in &loaded.warnings {
         diagnostics::warning(warning);

@@ -4,12 +4,14 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::options;
 use crate::cli::PlotArgs;
-use crate::config::{ConfigError, Origin, ScheduleSpec, options};
+use crate::config::{ConfigError, Origin};
 use crate::error::Error;
 use crate::output::plot::{Figure, PlotOptions, XUnit, chart};
 use crate::output::sink::{Sink, SinkError};
 use crate::output::terminal;
+use crate::schedule::NamedSchedule;
 
 const DEFAULT_OUTPUT: &str = "lrsched.png";
 const DEFAULT_SIZE: &str = "1200x700";
@@ -84,7 +86,7 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn draw_in_terminal(specs: &[ScheduleSpec], options: &PlotOptions) -> Result<ExitCode, Error> {
+fn draw_in_terminal(specs: &[NamedSchedule], options: &PlotOptions) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let columns = if stdout.is_terminal() {
         terminal_size::terminal_size_of(&stdout).map_or(DEFAULT_COLUMNS, |(width, _)| width.0)
@@ -103,7 +105,11 @@ fn draw_in_terminal(specs: &[ScheduleSpec], options: &PlotOptions) -> Result<Exi
 }
 
 /// The figure, or which schedule cannot be drawn against epochs.
-fn figure(specs: &[ScheduleSpec], options: &PlotOptions, resolution: u32) -> Result<Figure, Error> {
+fn figure(
+    specs: &[NamedSchedule],
+    options: &PlotOptions,
+    resolution: u32,
+) -> Result<Figure, Error> {
     Figure::new(specs, options, resolution).map_err(|missing| {
         let which = if specs.len() > 1 {
             format!(" (schedule '{}')", missing.schedule)

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use super::options;
 use crate::cli::TableArgs;
-use crate::config::options;
 use crate::error::Error;
 use crate::output::FormatName;
 use crate::output::rows::write_rows;

@@ -5,7 +5,6 @@
 //! a flag and a TOML key get the same rules and messages.
 
 mod error;
-pub mod options;
 mod toml_input;
 
 pub use error::{ConfigError, Origin};
@@ -14,7 +13,7 @@ pub use toml_input::parse_layer;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::schedule::{self, Decay, Dialect, Params, Schedule, WarmupMethod};
+use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Unit, WarmupMethod};
 
 /// Every TOML key, in the order the SPEC lists them. Flags are the same with `-` for `_`.
 pub const KEYS: &[&str] = &[
@@ -65,28 +64,6 @@ impl Layer {
     }
 }
 
-/// The unit milestones, step_size, warmup_iters and iters are given in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    Iter,
-    Epoch,
-}
-
-/// A validated schedule, ready to evaluate, with what the outputs need to label it.
-pub struct ScheduleSpec {
-    pub name: String,
-    pub dialect: Dialect,
-    pub iters_per_epoch: Option<u64>,
-    pub unit: Unit,
-    pub schedule: Box<dyn Schedule>,
-}
-
-impl ScheduleSpec {
-    pub fn params(&self) -> &Params {
-        self.schedule.params()
-    }
-}
-
 /// What the user asked for: schedule files, and flags that apply to each of them.
 #[derive(Clone, Debug, Default)]
 pub struct Input {
@@ -96,7 +73,7 @@ pub struct Input {
 
 /// Schedules ready to evaluate, and what the user should be told about loading them.
 pub struct Loaded {
-    pub specs: Vec<ScheduleSpec>,
+    pub specs: Vec<NamedSchedule>,
     /// One line each, for the caller to print as warnings: with `dialect = "all"`, every
     /// framework that refuses the schedule and why.
     pub warnings: Vec<String>,
@@ -122,7 +99,7 @@ pub fn load_with_warnings(input: &Input) -> Result<Loaded, ConfigError> {
 }
 
 /// [`load_with_warnings`], for callers that have no one to warn (tests).
-pub fn load(input: &Input) -> Result<Vec<ScheduleSpec>, ConfigError> {
+pub fn load(input: &Input) -> Result<Vec<NamedSchedule>, ConfigError> {
     load_with_warnings(input).map(|loaded| loaded.specs)
 }
 
@@ -199,7 +176,7 @@ pub fn resolve(
     file: &Layer,
     flags: &Layer,
     path: Option<&Path>,
-) -> Result<Vec<ScheduleSpec>, ConfigError> {
+) -> Result<Vec<NamedSchedule>, ConfigError> {
     resolve_with_warnings(file, flags, path).map(|loaded| loaded.specs)
 }
 
@@ -376,7 +353,7 @@ pub fn resolve_with_warnings(
     let mut refusals = Vec::new();
     for dialect in dialects {
         match schedule::build(dialect, params.clone()) {
-            Ok(schedule) => specs.push(ScheduleSpec {
+            Ok(schedule) => specs.push(NamedSchedule {
                 name: if several {
                     dialect.name().to_string()
                 } else {
@@ -688,7 +665,7 @@ mod tests {
         layer
     }
 
-    fn one(file: &str, flag_pairs: &[(&'static str, &str)]) -> Result<ScheduleSpec, ConfigError> {
+    fn one(file: &str, flag_pairs: &[(&'static str, &str)]) -> Result<NamedSchedule, ConfigError> {
         let path = Path::new("s.toml");
         let file = parse_layer(path, file)?;
         resolve(&file, &flags(flag_pairs), Some(path)).map(|mut v| v.remove(0))

@@ -8,8 +8,8 @@ mod overlap;
 mod text;
 pub mod trace;
 
-use crate::config::{ScheduleSpec, Unit};
 use crate::schedule::{Decay, Params, WarmupMethod};
+use crate::schedule::{NamedSchedule, Unit};
 
 pub use axis::XUnit;
 
@@ -85,7 +85,7 @@ pub struct NoEpochLength {
 impl Figure {
     /// Traces every schedule for a drawing `resolution` units wide (pixels, braille dots).
     pub fn new(
-        specs: &[ScheduleSpec],
+        specs: &[NamedSchedule],
         options: &PlotOptions,
         resolution: u32,
     ) -> Result<Figure, NoEpochLength> {
@@ -214,7 +214,7 @@ const NAMES_TITLE_CHARS: usize = 60;
 
 /// The schedule's name and key parameters; for several, their names (and the parameters when
 /// they share them, as `--dialect all` does).
-fn default_title(specs: &[ScheduleSpec]) -> String {
+fn default_title(specs: &[NamedSchedule]) -> String {
     match specs {
         [] => "learning rate".to_string(),
         [spec] => format!("{}: {}", spec.name, describe(spec)),
@@ -249,7 +249,7 @@ const TITLE_MILESTONES: usize = 6;
 
 /// Key parameters in TOML words: `base_lr 0.01, milestones [50, 100], gamma 0.1, linear warmup
 /// 10 iters from 0.1×`. Counts are in the schedule's own unit.
-fn describe(spec: &ScheduleSpec) -> String {
+fn describe(spec: &NamedSchedule) -> String {
     let p: &Params = spec.params();
     let epochs = match (spec.unit, spec.iters_per_epoch) {
         (Unit::Epoch, Some(per_epoch)) => Some(per_epoch),
@@ -317,7 +317,7 @@ mod tests {
     use super::*;
     use crate::config::{Input, Layer, load};
 
-    fn specs(flags: &[(&'static str, &str)]) -> Vec<ScheduleSpec> {
+    fn specs(flags: &[(&'static str, &str)]) -> Vec<NamedSchedule> {
         let mut layer = Layer::default();
         for (key, value) in flags {
             layer.set_flag(key, Some(value));

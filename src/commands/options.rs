@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use super::{ConfigError, Origin, ScheduleSpec, parse_whole};
+use crate::config::{ConfigError, Origin, parse_whole};
 use crate::output::FormatName;
 use crate::output::rows::{Column, Rows};
+use crate::schedule::NamedSchedule;
 
 /// A column name as `--columns` takes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +29,7 @@ fn flag_error(flag: &str, problem: impl Into<String>) -> ConfigError {
 /// the schedule's name.
 pub fn columns(
     list: &str,
-    specs: &[ScheduleSpec],
+    specs: &[NamedSchedule],
 ) -> Result<(Vec<String>, Vec<Column>), ConfigError> {
     let mut headers = Vec::new();
     let mut columns = Vec::new();
@@ -108,7 +109,7 @@ pub fn rows(
     start: Option<&str>,
     end: Option<&str>,
     every: &str,
-    specs: &[ScheduleSpec],
+    specs: &[NamedSchedule],
 ) -> Result<Rows, ConfigError> {
     let iters = specs.iter().map(|s| s.params().iters).max().unwrap_or(0);
     let whole = |flag: &str, text: &str| parse_whole(text.trim()).map_err(|p| flag_error(flag, p));
@@ -211,7 +212,7 @@ mod tests {
     use super::*;
     use crate::config::{Input, load};
 
-    fn reference() -> Vec<ScheduleSpec> {
+    fn reference() -> Vec<NamedSchedule> {
         load(&Input::default()).unwrap()
     }
 
