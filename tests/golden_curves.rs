@@ -344,7 +344,7 @@ fn dialect_all_tabulates_every_framework_that_accepts_the_case() {
     names.dedup();
     for name in names {
         let of_case: Vec<&Case> = cases.iter().filter(|c| c.name == name).collect();
-        let mut flags = flags_of(&of_case[0].params, Dialect::Maskrcnn);
+        let mut flags = flags_of(&of_case[0].params, Dialect::default());
         flags.pop();
         let output = lrsched()
             .args(["table", "--format=csv", "--dialect=all"])

@@ -205,7 +205,7 @@ proptest! {
             }
         }
         let spec = flags.load().remove(0);
-        prop_assert_eq!(spec.dialect, Dialect::Maskrcnn);
+        prop_assert_eq!(spec.dialect, Dialect::default());
         let p = spec.params();
         let schedule = spec.schedule.as_ref();
         let starts: Vec<u64> = schedule.segments().map(|s| s.start).collect();

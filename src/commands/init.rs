@@ -143,7 +143,7 @@ mod tests {
         let layer = parse_layer(Path::new("init.toml"), TEMPLATE).unwrap();
         let spec = resolve(&layer, &Layer::default(), None).unwrap().remove(0);
         assert_eq!(spec.params(), &Params::default());
-        assert_eq!(spec.dialect, Dialect::Maskrcnn);
+        assert_eq!(spec.dialect, Dialect::default());
         assert_eq!(spec.iters_per_epoch, None);
     }
 

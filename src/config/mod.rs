@@ -248,7 +248,7 @@ pub fn resolve_with_warnings(
                 })?]
             }
         }
-        None => vec![Dialect::Maskrcnn],
+        None => vec![Dialect::default()],
     };
     let unit = match get("unit") {
         Some((raw, at)) => match string(raw, at)?.as_str() {

@@ -170,6 +170,13 @@ pub enum Dialect {
     Mmengine,
 }
 
+impl Default for Dialect {
+    /// maskrcnn-benchmark's formula is the intended schedule: the others are compared with it.
+    fn default() -> Self {
+        Dialect::Maskrcnn
+    }
+}
+
 impl Dialect {
     /// Every dialect, in the order `--dialect all` lists them.
     pub const ALL: &'static [Dialect] = &[
