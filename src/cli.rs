@@ -3,9 +3,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ColorChoice, Parser, Subcommand, ValueHint};
+use clap::{
+    Arg, ArgAction, ArgGroup, ArgMatches, Args, ColorChoice, FromArgMatches, Parser, Subcommand,
+    ValueHint, value_parser,
+};
 
-use crate::config::{Input, Layer};
+use crate::config::{self, Input, Layer};
 use crate::output::FormatName;
 
 #[derive(Parser, Debug)]
@@ -101,71 +104,91 @@ lrsched man table > ~/.local/share/man/man1/lrsched-table.1")]
     Man(ManArgs),
 }
 
-/// The schedule: TOML files and flags (flags override files).
-#[derive(Args, Debug, Clone, Default)]
-#[command(next_help_heading = "Schedule")]
+/// The schedule: TOML files and flags (flags override files). The flags are the rows of
+/// [`config::KEYS`], built with clap's builder API under the heading "Schedule"; a command's
+/// derive struct takes them all with `#[command(flatten)] schedule: ScheduleArgs`.
+#[derive(Debug, Clone, Default)]
 pub struct ScheduleArgs {
-    /// Schedule TOML file (repeatable: one schedule per file)
-    #[arg(short = 'c', long = "config", value_name = "FILE", value_hint = ValueHint::FilePath)]
+    /// Schedule TOML files given with `-c`.
     pub config: Vec<PathBuf>,
-    /// Learning rate after warmup, before any decay [default: 0.01]
-    #[arg(long, value_name = "LR", allow_hyphen_values = true)]
-    pub base_lr: Option<String>,
-    /// Iterations at which lr is multiplied by gamma, e.g. 60000,80000; empty for none
-    /// [default: 50,100]
-    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
-    pub milestones: Option<String>,
-    /// Decay factor per milestone [default: 0.1]
-    #[arg(long, value_name = "G", allow_hyphen_values = true)]
-    pub gamma: Option<String>,
-    /// Decay every N iterations after warmup, instead of milestones
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub step_size: Option<String>,
-    /// Length of the warmup phase [default: 10]
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub warmup_iters: Option<String>,
-    /// lr multiplier at iteration 0 [default: 0.1]
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub warmup_factor: Option<String>,
-    /// linear, constant or exp [default: linear]
-    #[arg(long, value_name = "METHOD")]
-    pub warmup_method: Option<String>,
-    /// Iterations to evaluate (t = 0 … N-1) [default: 1.5 × last milestone]
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub iters: Option<String>,
-    /// Iterations per epoch, for epoch units and the epoch axis
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub iters_per_epoch: Option<String>,
-    /// Unit of milestones, step_size, warmup_iters and iters: iter or epoch [default: iter]
-    #[arg(long, value_name = "UNIT")]
-    pub unit: Option<String>,
-    /// Framework whose exact arithmetic to reproduce, or `all` [default: maskrcnn]
-    #[arg(long, value_name = "NAME")]
-    pub dialect: Option<String>,
-    /// Label for legends and JSON [default: file stem, or "schedule"]
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
+    /// The schedule keys given as flags, as text.
+    flags: Layer,
 }
 
 impl ScheduleArgs {
     /// The input these flags describe, with extra positional schedule files.
     pub fn input(&self, positional_files: &[PathBuf]) -> Input {
-        let mut flags = Layer::default();
-        flags.set_flag("base_lr", self.base_lr.as_deref());
-        flags.set_flag("milestones", self.milestones.as_deref());
-        flags.set_flag("gamma", self.gamma.as_deref());
-        flags.set_flag("step_size", self.step_size.as_deref());
-        flags.set_flag("warmup_iters", self.warmup_iters.as_deref());
-        flags.set_flag("warmup_factor", self.warmup_factor.as_deref());
-        flags.set_flag("warmup_method", self.warmup_method.as_deref());
-        flags.set_flag("iters", self.iters.as_deref());
-        flags.set_flag("iters_per_epoch", self.iters_per_epoch.as_deref());
-        flags.set_flag("unit", self.unit.as_deref());
-        flags.set_flag("dialect", self.dialect.as_deref());
-        flags.set_flag("name", self.name.as_deref());
         let mut files = positional_files.to_vec();
         files.extend(self.config.iter().cloned());
-        Input { files, flags }
+        Input {
+            files,
+            flags: self.flags.clone(),
+        }
+    }
+
+    fn arguments(command: clap::Command) -> clap::Command {
+        let ids = std::iter::once("config").chain(config::KEYS.iter().map(|key| key.name));
+        // As clap's derive does for a flattened struct: a group of its arguments, and the
+        // heading that they and the arguments after them are listed under.
+        let mut command = command
+            .next_help_heading("Schedule")
+            .group(ArgGroup::new("ScheduleArgs").multiple(true).args(ids))
+            .arg(
+                Arg::new("config")
+                    .short('c')
+                    .long("config")
+                    .value_name("FILE")
+                    .value_hint(ValueHint::FilePath)
+                    .value_parser(value_parser!(PathBuf))
+                    .action(ArgAction::Append)
+                    .help("Schedule TOML file (repeatable: one schedule per file)"),
+            );
+        for key in config::KEYS {
+            command = command.arg(
+                Arg::new(key.name)
+                    .long(key.long)
+                    .value_name(key.value_name)
+                    .allow_hyphen_values(key.kind.allows_hyphen_values())
+                    .value_parser(value_parser!(String))
+                    .action(ArgAction::Set)
+                    .help(key.help_line()),
+            );
+        }
+        command
+    }
+}
+
+impl clap::Args for ScheduleArgs {
+    fn group_id() -> Option<clap::Id> {
+        Some(clap::Id::from("ScheduleArgs"))
+    }
+
+    fn augment_args(command: clap::Command) -> clap::Command {
+        Self::arguments(command)
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::arguments(command)
+    }
+}
+
+impl FromArgMatches for ScheduleArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = ScheduleArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        if let Some(files) = matches.get_many::<PathBuf>("config") {
+            self.config = files.cloned().collect();
+        }
+        for key in config::KEYS {
+            if let Some(text) = matches.get_one::<String>(key.name) {
+                self.flags.set_flag(key.name, Some(text));
+            }
+        }
+        Ok(())
     }
 }
 

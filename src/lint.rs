@@ -108,13 +108,14 @@ pub fn dialect_lints(spec: &NamedSchedule) -> Vec<Warning> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Layer, parse_layer, resolve};
-    use std::path::Path;
+    use crate::config::{Layer, load_toml};
 
     fn lints(toml: &str) -> Vec<String> {
-        let layer = parse_layer(Path::new("t.toml"), toml).unwrap();
-        let spec = resolve(&layer, &Layer::default(), None).unwrap().remove(0);
-        lint(&spec).into_iter().map(|w| w.0).collect()
+        let loaded = load_toml("t.toml", toml, &Layer::default()).unwrap();
+        lint(&loaded.schedules[0])
+            .into_iter()
+            .map(|w| w.0)
+            .collect()
     }
 
     #[test]

@@ -3,12 +3,10 @@
 //! binary to check that `at` and `table` agree end to end.
 
 use std::io::Write;
-use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
 
-use lrsched::commands::init;
 use lrsched::commands::options;
 use lrsched::config::{self, Input, Layer};
 use lrsched::output::FormatName;
@@ -48,7 +46,9 @@ impl Flags {
     }
 
     fn load(&self) -> Vec<NamedSchedule> {
-        config::load(&self.input()).unwrap_or_else(|e| panic!("{self:?} is valid: {e}"))
+        config::load(&self.input())
+            .unwrap_or_else(|e| panic!("{self:?} is valid: {e}"))
+            .schedules
     }
 }
 
@@ -126,7 +126,7 @@ fn every_dialect(flags: &Flags) -> Vec<NamedSchedule> {
         .filter_map(|dialect| {
             config::load(&flags.with("dialect", dialect.name().into()).input())
                 .ok()
-                .map(|mut specs| specs.remove(0))
+                .map(|mut loaded| loaded.schedules.remove(0))
         })
         .collect()
 }
@@ -283,12 +283,20 @@ proptest! {
         new_base_lr in 1e-6f64..10.0,
         new_iters in 1u64..5000,
     ) {
-        let written = init::render(&config::settings(&flags.input()).expect("valid flags"));
+        let written = config::schedule_file(&flags.input()).expect("valid flags");
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let path = dir.path().join("init.toml");
+        let load_file = |text: &str| {
+            std::fs::write(&path, text).expect("a scratch file");
+            config::load(&Input {
+                files: vec![path.clone()],
+                flags: Layer::default(),
+            })
+        };
         let read = |text: &str| {
-            let path = Path::new("init.toml");
-            let layer = config::parse_layer(path, text).expect("init writes valid TOML");
-            config::resolve(&layer, &Layer::default(), Some(path))
+            load_file(text)
                 .expect("init writes a valid schedule")
+                .schedules
                 .remove(0)
         };
         let spec = read(&written);
@@ -315,15 +323,13 @@ proptest! {
                 })
                 .collect();
             let changed = flags.with(key, value.clone());
-            let Ok(mut specs) = config::load(&changed.input()) else {
+            let Ok(mut loaded) = config::load(&changed.input()) else {
                 // The edit made the schedule invalid (an lr past the f64 range): so must the
                 // file be.
-                let path = Path::new("init.toml");
-                let layer = config::parse_layer(path, &edited).expect("valid TOML");
-                prop_assert!(config::resolve(&layer, &Layer::default(), Some(path)).is_err());
+                prop_assert!(load_file(&edited).is_err());
                 continue;
             };
-            let (got, wanted) = (read(&edited), specs.remove(0));
+            let (got, wanted) = (read(&edited), loaded.schedules.remove(0));
             prop_assert_eq!(got.params(), wanted.params(), "{} = {}", key, value);
         }
     }

@@ -1,5 +1,5 @@
 //! Fuzzes the whole input path and the evaluators: TOML text and flag values as a user could
-//! give them, through `config::parse_layer` and `config::resolve`, then every schedule that
+//! give them, through `config::load` (the TOML as a schedule file), then every schedule that
 //! comes out is evaluated and walked.
 //!
 //! Input (bytes; not UTF-8 ends the run, as `read_layer` refuses such a file first): the TOML
@@ -13,11 +13,12 @@
 
 #![no_main]
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use lrsched::commands::options;
-use lrsched::config::{self, KEYS, Layer};
+use lrsched::config::{self, Input, Key, Layer};
 use lrsched::schedule::NamedSchedule;
 use lrsched::lint::lint;
 
@@ -32,14 +33,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut parts = text.split('\0');
     let toml = parts.next().unwrap_or("");
-    let path = Path::new("fuzz.toml");
-    let file = match config::parse_layer(path, toml) {
-        Ok(layer) => layer,
-        Err(error) => {
-            let _ = error.to_string();
-            return;
-        }
-    };
+    let path = scratch_file();
+    std::fs::write(path, toml).expect("the scratch file is writable");
     let mut flags = Layer::default();
     let mut columns = None;
     let mut rows = (None, None, "1");
@@ -53,14 +48,18 @@ fuzz_target!(|data: &[u8]| {
             "every" => rows.2 = value,
             "at" => at.push(value),
             _ => {
-                if let Some(&key) = KEYS.iter().find(|&&key| key == name) {
-                    flags.set_flag(key, Some(value));
+                if Key::named(name).is_some() {
+                    flags.set_flag(name, Some(value));
                 }
             }
         }
     }
-    let specs = match config::resolve(&file, &flags, Some(path)) {
-        Ok(specs) => specs,
+    let input = Input {
+        files: vec![path.clone()],
+        flags,
+    };
+    let specs = match config::load(&input) {
+        Ok(loaded) => loaded.schedules,
         Err(error) => {
             let _ = error.to_string();
             return;
@@ -81,6 +80,14 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = options::rows(rows.0, rows.1, rows.2, &specs).map_err(|e| e.to_string());
 });
+
+/// The schedule file each run writes its TOML to: one per fuzzing process.
+fn scratch_file() -> &'static PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        std::env::temp_dir().join(format!("lrsched-fuzz-{}.toml", std::process::id()))
+    })
+}
 
 fn check(spec: &NamedSchedule) {
     let schedule = spec.schedule.as_ref();

@@ -46,9 +46,9 @@ pub fn load(args: &ScheduleArgs, files: &[PathBuf]) -> Result<Vec<NamedSchedule>
 /// Loads the schedules and prints to stderr what loading them has to say (the frameworks
 /// `--dialect all` left out), but not their lint warnings: for `check`, which reports those.
 pub fn load_without_lint(input: &Input) -> Result<Vec<NamedSchedule>, Error> {
-    let loaded = config::load_with_warnings(input)?;
+    let loaded = config::load(input)?;
     for warning in &loaded.warnings {
         diagnostics::warning(warning);
     }
-    Ok(loaded.specs)
+    Ok(loaded.schedules)
 }

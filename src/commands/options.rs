@@ -213,7 +213,7 @@ mod tests {
     use crate::config::{Input, load};
 
     fn reference() -> Vec<NamedSchedule> {
-        load(&Input::default()).unwrap()
+        load(&Input::default()).unwrap().schedules
     }
 
     #[test]

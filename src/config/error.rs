@@ -77,7 +77,10 @@ impl fmt::Display for ConfigError {
                 write!(f, "{}:{line}: unknown key '{key}'", path.display())?;
                 match suggestion {
                     Some(near) => write!(f, "; did you mean '{near}'?"),
-                    None => write!(f, "; valid keys: {}", super::KEYS.join(", ")),
+                    None => {
+                        let names: Vec<&str> = super::KEYS.iter().map(|key| key.name).collect();
+                        write!(f, "; valid keys: {}", names.join(", "))
+                    }
                 }
             }
             ConfigError::Syntax {

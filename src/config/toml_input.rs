@@ -4,10 +4,12 @@ use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
+use super::Layer;
 use super::error::{ConfigError, Origin};
-use super::{KEYS, Layer, Raw};
+use super::keys::{KEYS, Key};
+use super::value::Raw;
 
-pub fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
+pub(super) fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
     let read_error = |problem: String| ConfigError::Read {
         path: path.to_path_buf(),
         problem,
@@ -30,7 +32,7 @@ pub fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
 }
 
 /// Parses TOML text; `path` is only used in messages.
-pub fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+pub(super) fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
     let table = DeTable::parse(text).map_err(|e| {
         let offset = e.span().map_or(0, |span| span.start);
         let (line, column) = line_col(text, offset);
@@ -46,7 +48,7 @@ pub fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
     for (key, value) in table.get_ref() {
         let line = line_col(text, key.span().start).0;
         let name: &str = key.get_ref();
-        let Some(&known) = KEYS.iter().find(|&&k| k == name) else {
+        let Some(known) = Key::named(name) else {
             if let DeValue::Table(_) = value.get_ref() {
                 return Err(ConfigError::invalid(
                     Origin::File {
@@ -68,9 +70,9 @@ pub fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
         let origin = Origin::File {
             path: path.to_path_buf(),
             line,
-            key: known.to_string(),
+            key: known.name.to_string(),
         };
-        layer.set(known, raw_from_toml(value.get_ref()), origin);
+        layer.set(known.name, raw_from_toml(value.get_ref()), origin);
     }
     Ok(layer)
 }
@@ -113,7 +115,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 fn closest_key(name: &str) -> Option<&'static str> {
     let normalized = name.replace('-', "_").to_lowercase();
     KEYS.iter()
-        .map(|&key| (edit_distance(&normalized, key), key))
+        .map(|key| (edit_distance(&normalized, key.name), key.name))
         .filter(|&(distance, key)| distance <= (key.len() / 3).max(2))
         .min()
         .map(|(_, key)| key)

@@ -327,6 +327,7 @@ mod tests {
             flags: layer,
         })
         .unwrap()
+        .schedules
     }
 
     fn options(x_unit: XUnit) -> PlotOptions {

@@ -1,0 +1,420 @@
+//! Every schedule key, one row each: its TOML name and flag, value type, default, the texts
+//! that describe it (`--help`, docs/guide.md "Keys and flags", `lrsched init`'s comments) and
+//! its own check. The flags, the TOML reader, `init`'s file and the guide's table all follow
+//! this table; what a key means for the schedule is in `resolve`.
+
+use super::error::{ConfigError, Origin};
+use super::value::{Kind, Raw, Value, as_written};
+use crate::schedule::{Decay, Dialect, Params, Unit, WarmupMethod};
+
+/// One schedule key.
+pub struct Key {
+    /// The TOML key.
+    pub name: &'static str,
+    /// The flag without its dashes: `name` with `-` for `_`.
+    pub long: &'static str,
+    /// The flag's value in `--help` (`--gamma <G>`).
+    pub value_name: &'static str,
+    pub kind: Kind,
+    pub unset: Unset,
+    /// The flag's line in `--help`, before its `[default: ...]`.
+    pub help: &'static str,
+    /// The "meaning" column of the table in docs/guide.md.
+    pub doc: &'static str,
+    /// The comment above the key in the file `lrsched init` writes, one or more lines.
+    pub comment: &'static str,
+    /// The key's own rule, beyond its type (e.g. `> 0`).
+    check: fn(&Value, &Raw, &Origin) -> Result<(), ConfigError>,
+}
+
+/// What a schedule uses when a key is not set.
+pub enum Unset {
+    /// This value, from the model's defaults.
+    Value(fn() -> Value),
+    /// Nothing, or a value derived from other keys: described for `--help` (`None`: no
+    /// default shown) and for docs/guide.md; `example` is the TOML value `lrsched init` shows
+    /// on the key's commented-out line.
+    Derived {
+        help: Option<&'static str>,
+        doc: &'static str,
+        example: &'static str,
+    },
+}
+
+/// Every key, in the order `--help`, docs/guide.md and `lrsched init` list them. Values are
+/// read and checked in this order, so the first bad key in it is the one reported.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "base_lr",
+        long: "base-lr",
+        value_name: "LR",
+        kind: Kind::Number,
+        unset: Unset::Value(|| Value::Number(Params::default().base_lr)),
+        help: "Learning rate after warmup, before any decay",
+        doc: "learning rate after warmup, before any decay (> 0)",
+        comment: "Learning rate after warmup, before any decay.",
+        check: above_zero,
+    },
+    Key {
+        name: "milestones",
+        long: "milestones",
+        value_name: "LIST",
+        kind: Kind::Counts,
+        unset: Unset::Value(|| match Params::default().decay {
+            Decay::Milestones(list) => Value::Counts(list),
+            Decay::StepSize(_) => Value::Counts(Vec::new()),
+        }),
+        help: "Iterations at which lr is multiplied by gamma, e.g. 60000,80000; empty for none",
+        doc: "iterations at which lr is multiplied by `gamma`, ascending, repeats allowed; \
+              `[]` / `--milestones=` for none",
+        comment: "Iterations at which lr is multiplied by gamma (a repeated milestone decays \
+                  twice).\n[] means no decay.",
+        check: any,
+    },
+    Key {
+        name: "gamma",
+        long: "gamma",
+        value_name: "G",
+        kind: Kind::Number,
+        unset: Unset::Value(|| Value::Number(Params::default().gamma)),
+        help: "Decay factor per milestone",
+        doc: "decay factor per milestone (> 0)",
+        comment: "Decay factor applied at each milestone.",
+        check: above_zero,
+    },
+    Key {
+        name: "step_size",
+        long: "step-size",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "30",
+        },
+        help: "Decay every N iterations after warmup, instead of milestones",
+        doc: "instead of milestones: decay every N iterations after warmup",
+        comment: "Instead of milestones: decay every step_size iterations after warmup.",
+        check: at_least_one,
+    },
+    Key {
+        name: "warmup_iters",
+        long: "warmup-iters",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Value(|| Value::Count(Params::default().warmup_iters)),
+        help: "Length of the warmup phase",
+        doc: "warmup length W (0: none)",
+        comment: "Length of the warmup phase (0: no warmup).",
+        check: any,
+    },
+    Key {
+        name: "warmup_factor",
+        long: "warmup-factor",
+        value_name: "F",
+        kind: Kind::Number,
+        unset: Unset::Value(|| Value::Number(Params::default().warmup_factor)),
+        help: "lr multiplier at iteration 0",
+        doc: "multiplier f at iteration 0 (>= 0; > 0 for exp)",
+        comment: "lr multiplier at iteration 0.",
+        check: not_negative,
+    },
+    Key {
+        name: "warmup_method",
+        long: "warmup-method",
+        value_name: "METHOD",
+        kind: Kind::Text,
+        unset: Unset::Value(|| Value::Text(Params::default().warmup_method.name().into())),
+        help: "linear, constant or exp",
+        doc: "`linear`, `constant` or `exp`",
+        comment: "linear, constant or exp.",
+        check: |value, _, at| {
+            text_of(value).map_or(Ok(()), |name| warmup_method(name, at).map(drop))
+        },
+    },
+    Key {
+        name: "iters",
+        long: "iters",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: Some("1.5 × last milestone"),
+            doc: "ceil(1.5 × last milestone); with `step_size`: W + 3 × step_size; with \
+                  neither: max(2W, 100)",
+            example: "150",
+        },
+        help: "Iterations to evaluate (t = 0 … N-1)",
+        doc: "iterations to evaluate, t = 0 … iters−1",
+        comment: "Iterations to evaluate, t = 0 .. iters-1.\nDefault: ceil(1.5 * last \
+                  milestone); with step_size, warmup_iters + 3 * step_size.",
+        check: at_least_one,
+    },
+    Key {
+        name: "iters_per_epoch",
+        long: "iters-per-epoch",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "391",
+        },
+        help: "Iterations per epoch, for epoch units and the epoch axis",
+        doc: "for epoch units, the epoch column and the epoch lint",
+        comment: "Iterations per epoch: needed for unit = \"epoch\" and for epoch axes and \
+                  columns.",
+        check: at_least_one,
+    },
+    Key {
+        name: "unit",
+        long: "unit",
+        value_name: "UNIT",
+        kind: Kind::Text,
+        unset: Unset::Value(|| Value::Text("iter".into())),
+        help: "Unit of milestones, step_size, warmup_iters and iters: iter or epoch",
+        doc: "unit of milestones, step_size, warmup_iters and iters: `iter` or `epoch`",
+        comment: "Unit of milestones, step_size, warmup_iters and iters: \"iter\" or \"epoch\".",
+        check: |value, _, at| text_of(value).map_or(Ok(()), |name| unit(name, at).map(drop)),
+    },
+    Key {
+        name: "dialect",
+        long: "dialect",
+        value_name: "NAME",
+        kind: Kind::Text,
+        unset: Unset::Value(|| Value::Text(Dialect::default().name().into())),
+        help: "Framework whose exact arithmetic to reproduce, or `all`",
+        doc: "whose arithmetic to reproduce: `maskrcnn` (alias `warmup-multistep`), \
+              `torch-chained`, `torch-sequential`, `detectron2`, `mxnet`, `timm`, `mmengine`, \
+              or `all` ([dialects.md](dialects.md))",
+        comment: "Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:\n\
+                  maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
+                  mxnet, timm, mmengine; or \"all\" to compare them (see docs/dialects.md).",
+        check: |value, _, at| text_of(value).map_or(Ok(()), |name| dialects(name, at).map(drop)),
+    },
+    Key {
+        name: "name",
+        long: "name",
+        value_name: "NAME",
+        kind: Kind::Text,
+        unset: Unset::Derived {
+            help: Some("file stem, or \"schedule\""),
+            doc: "file stem, or \"schedule\"",
+            example: "\"my-schedule\"",
+        },
+        help: "Label for legends and JSON",
+        doc: "label in legends, column names and reports",
+        comment: "Label in plot legends and JSON. Default: this file's name without .toml.",
+        check: any,
+    },
+];
+
+impl Key {
+    /// The row of a TOML key name.
+    pub fn named(name: &str) -> Option<&'static Key> {
+        KEYS.iter().find(|key| key.name == name)
+    }
+
+    /// The flag, as messages name it: `--base-lr`.
+    pub fn flag(&self) -> String {
+        format!("--{}", self.long)
+    }
+
+    /// Reads a raw value: its type, then the key's own rule.
+    pub(super) fn read(&self, raw: &Raw, at: &Origin) -> Result<Value, ConfigError> {
+        let value = self.kind.read(raw, at)?;
+        (self.check)(&value, raw, at)?;
+        Ok(value)
+    }
+
+    /// The flag's `--help` line, with its default.
+    pub fn help_line(&self) -> String {
+        match &self.unset {
+            Unset::Value(default) => format!("{} [default: {}]", self.help, default().flag_text()),
+            Unset::Derived {
+                help: Some(default),
+                ..
+            } => format!("{} [default: {default}]", self.help),
+            Unset::Derived { help: None, .. } => self.help.to_string(),
+        }
+    }
+
+    /// The key's row in the table of docs/guide.md.
+    pub fn doc_row(&self) -> String {
+        let default = match &self.unset {
+            Unset::Value(default) => format!("`{}`", default().toml()),
+            Unset::Derived { doc, .. } => doc.to_string(),
+        };
+        format!(
+            "| `{}` | `{} {}` | {} | {default} |",
+            self.name,
+            self.flag(),
+            self.value_name,
+            self.doc
+        )
+    }
+}
+
+fn text_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+fn any(_: &Value, _: &Raw, _: &Origin) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+fn above_zero(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Number(n) if *n <= 0.0 => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be > 0, got {}", as_written(raw)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn not_negative(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Number(n) if *n < 0.0 => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be >= 0, got {}", as_written(raw)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn at_least_one(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Count(0) => Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0")),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn warmup_method(name: &str, at: &Origin) -> Result<WarmupMethod, ConfigError> {
+    WarmupMethod::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!(
+                "unknown warmup method '{name}'; expected one of: {}",
+                WarmupMethod::NAMES.join(", ")
+            ),
+        )
+    })
+}
+
+pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
+    match name {
+        "iter" | "iters" | "iteration" | "iterations" => Ok(Unit::Iter),
+        "epoch" | "epochs" => Ok(Unit::Epoch),
+        other => Err(ConfigError::invalid(
+            at.clone(),
+            format!("unknown unit '{other}'; expected iter or epoch"),
+        )),
+    }
+}
+
+/// One dialect, or every one for `all`.
+pub(super) fn dialects(name: &str, at: &Origin) -> Result<Vec<Dialect>, ConfigError> {
+    if name == "all" {
+        return Ok(Dialect::ALL.to_vec());
+    }
+    let dialect = Dialect::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!(
+                "unknown dialect '{name}'; expected one of: {}, all",
+                Dialect::accepted_names().join(", ")
+            ),
+        )
+    })?;
+    Ok(vec![dialect])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_the_keys_with_dashes() {
+        for key in KEYS {
+            assert_eq!(key.long, key.name.replace('_', "-"));
+        }
+    }
+
+    /// docs/guide.md's "Keys and flags" table is this table.
+    #[test]
+    fn the_guide_lists_every_key() {
+        let guide = include_str!("../../docs/guide.md");
+        let mut rows = vec![
+            "| key | flag | meaning | default |".to_string(),
+            "|---|---|---|---|".to_string(),
+        ];
+        rows.extend(KEYS.iter().map(Key::doc_row));
+        let table = rows.join("\n") + "\n";
+        assert!(
+            guide.contains(&format!("\n\n{table}\n")),
+            "docs/guide.md, section \"Keys and flags\", should hold this table:\n{table}"
+        );
+    }
+
+    #[test]
+    fn help_lines_show_the_defaults() {
+        let help = |name: &str| Key::named(name).unwrap().help_line();
+        assert_eq!(
+            help("milestones"),
+            "Iterations at which lr is multiplied by gamma, e.g. 60000,80000; empty for none \
+             [default: 50,100]"
+        );
+        assert_eq!(help("dialect").rsplit_once(' ').unwrap().1, "maskrcnn]");
+        assert_eq!(
+            help("step_size"),
+            "Decay every N iterations after warmup, instead of milestones"
+        );
+        assert_eq!(
+            help("iters"),
+            "Iterations to evaluate (t = 0 … N-1) [default: 1.5 × last milestone]"
+        );
+    }
+
+    #[test]
+    fn each_key_checks_its_own_rule() {
+        let flag = |key: &Key| Origin::Flag(key.flag());
+        let read = |name: &str, text: &str| {
+            let key = Key::named(name).unwrap();
+            key.read(&Raw::Text(text.into()), &flag(key))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            read("gamma", "0").unwrap_err(),
+            "--gamma: must be > 0, got 0"
+        );
+        assert_eq!(
+            read("warmup_factor", "-0.1").unwrap_err(),
+            "--warmup-factor: must be >= 0, got -0.1"
+        );
+        assert_eq!(read("warmup_factor", "0"), Ok(Value::Number(0.0)));
+        assert_eq!(
+            read("step_size", "0").unwrap_err(),
+            "--step-size: must be >= 1, got 0"
+        );
+        assert_eq!(read("warmup_iters", "0"), Ok(Value::Count(0)));
+        assert_eq!(
+            read("unit", "days").unwrap_err(),
+            "--unit: unknown unit 'days'; expected iter or epoch"
+        );
+        assert_eq!(read("unit", "epochs"), Ok(Value::Text("epochs".into())));
+        assert_eq!(
+            read("warmup_method", "cosine").unwrap_err(),
+            "--warmup-method: unknown warmup method 'cosine'; expected one of: linear, \
+             constant, exp"
+        );
+        assert!(
+            read("dialect", "keras")
+                .unwrap_err()
+                .starts_with("--dialect: unknown dialect 'keras'; expected one of: maskrcnn, ")
+        );
+        assert_eq!(read("dialect", "all"), Ok(Value::Text("all".into())));
+    }
+}

@@ -1,0 +1,609 @@
+//! From the keys a file and the flags set to schedules: what each key means for the model,
+//! and the rules between keys (unit conversion, milestones or step_size, the default iters,
+//! the lr range). docs/guide.md, sections "The schedule" and "Keys and flags", describes them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::error::{ConfigError, Origin};
+use super::keys::{self, KEYS};
+use super::value::Value;
+use super::{Layer, Loaded};
+use crate::schedule::message::number;
+use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Unit, WarmupMethod};
+
+/// The keys a file and the flags set (flags win), each read and checked on its own.
+#[derive(Debug)]
+pub(super) struct Given {
+    values: BTreeMap<&'static str, (Value, Origin)>,
+}
+
+impl Given {
+    pub(super) fn read(file: &Layer, flags: &Layer) -> Result<Given, ConfigError> {
+        let set = |name: &str| flags.get(name).or_else(|| file.get(name));
+        // Said first: whatever their values, one of the two has to go.
+        if let (Some((_, milestones_at)), Some((_, step_at))) =
+            (set("milestones"), set("step_size"))
+        {
+            return Err(ConfigError::Conflict {
+                first: Box::new(milestones_at.clone()),
+                second: step_at.clone(),
+                problem: "give milestones or step_size, not both".into(),
+            });
+        }
+        let mut values = BTreeMap::new();
+        for key in KEYS {
+            if let Some((raw, at)) = set(key.name) {
+                values.insert(key.name, (key.read(raw, at)?, at.clone()));
+            }
+        }
+        Ok(Given { values })
+    }
+
+    /// Every key set, in the order of [`KEYS`].
+    pub(super) fn values(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        KEYS.iter()
+            .filter_map(|key| Some((key.name, &self.values.get(key.name)?.0)))
+    }
+
+    /// Where a key's value came from; a key not set is its default.
+    fn origin(&self, name: &'static str) -> Origin {
+        self.values
+            .get(name)
+            .map_or(Origin::Default(name), |(_, at)| at.clone())
+    }
+
+    // One accessor per value type. A key's row fixes its type, so each name below is only
+    // ever asked for as its type (`every_key_reaches_the_schedule` sets every key).
+    fn number(&self, name: &str) -> Option<(f64, &Origin)> {
+        match self.values.get(name)? {
+            (Value::Number(value), at) => Some((*value, at)),
+            _ => None,
+        }
+    }
+
+    fn count(&self, name: &str) -> Option<(u64, &Origin)> {
+        match self.values.get(name)? {
+            (Value::Count(value), at) => Some((*value, at)),
+            _ => None,
+        }
+    }
+
+    fn counts(&self, name: &str) -> Option<(&[u64], &Origin)> {
+        match self.values.get(name)? {
+            (Value::Counts(list), at) => Some((list, at)),
+            _ => None,
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<(&str, &Origin)> {
+        match self.values.get(name)? {
+            (Value::Text(text), at) => Some((text, at)),
+            _ => None,
+        }
+    }
+}
+
+/// The schedules the given keys describe: one, or one per dialect for `dialect = "all"`,
+/// leaving out (with a warning) the frameworks that refuse it.
+pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, ConfigError> {
+    let defaults = Params::default();
+    let base_lr = given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v);
+    let gamma = given.number("gamma").map_or(defaults.gamma, |(v, _)| v);
+    let warmup_method = match given.text("warmup_method") {
+        Some((name, at)) => keys::warmup_method(name, at)?,
+        None => defaults.warmup_method,
+    };
+    let warmup_factor = match given.number("warmup_factor") {
+        Some((f, at)) if f == 0.0 && warmup_method == WarmupMethod::Exp => {
+            return Err(ConfigError::invalid(
+                at.clone(),
+                "must be > 0 with warmup_method = exp (exp warmup computes f ** (1 - t/W))",
+            ));
+        }
+        Some((f, _)) => f,
+        None => defaults.warmup_factor,
+    };
+    let dialects = match given.text("dialect") {
+        Some((name, at)) => keys::dialects(name, at)?,
+        None => vec![Dialect::default()],
+    };
+    let unit = match given.text("unit") {
+        Some((name, at)) => keys::unit(name, at)?,
+        None => Unit::Iter,
+    };
+    let iters_per_epoch = given.count("iters_per_epoch").map(|(n, _)| n);
+    if let (Unit::Epoch, None) = (unit, iters_per_epoch) {
+        return Err(ConfigError::invalid(
+            given.origin("unit"),
+            "unit = epoch needs iters_per_epoch (--iters-per-epoch N)",
+        ));
+    }
+    // A count in the configured unit, in iterations.
+    let to_iters = |count: u64, at: &Origin| -> Result<u64, ConfigError> {
+        match iters_per_epoch.filter(|_| unit == Unit::Epoch) {
+            None => Ok(count),
+            Some(per_epoch) => count.checked_mul(per_epoch).ok_or_else(|| {
+                ConfigError::invalid(
+                    at.clone(),
+                    format!("{count} epochs × {per_epoch} iters_per_epoch is past the u64 range"),
+                )
+            }),
+        }
+    };
+    let all_to_iters = |list: &[u64], at: &Origin| -> Result<Vec<u64>, ConfigError> {
+        list.iter().map(|&m| to_iters(m, at)).collect()
+    };
+
+    let warmup_iters = match given.count("warmup_iters") {
+        Some((count, at)) => to_iters(count, at)?,
+        None => to_iters(defaults.warmup_iters, &Origin::Default("warmup_iters"))?,
+    };
+    let decay = match (given.counts("milestones"), given.count("step_size")) {
+        (_, Some((step, at))) => Decay::StepSize(to_iters(step, at)?),
+        (Some((list, at)), None) => Decay::Milestones(all_to_iters(list, at)?),
+        (None, None) => match &defaults.decay {
+            Decay::Milestones(list) => {
+                Decay::Milestones(all_to_iters(list, &Origin::Default("milestones"))?)
+            }
+            Decay::StepSize(step) => {
+                Decay::StepSize(to_iters(*step, &Origin::Default("step_size"))?)
+            }
+        },
+    };
+    let iters = match given.count("iters") {
+        Some((count, at)) => to_iters(count, at)?,
+        None => default_iters(&decay, warmup_iters)?,
+    };
+    let name = match given.text("name") {
+        Some((name, _)) => name.to_string(),
+        None => path.and_then(|p| p.file_stem()).map_or_else(
+            || "schedule".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        ),
+    };
+    let params = Params {
+        base_lr,
+        decay,
+        gamma,
+        warmup_iters,
+        warmup_factor,
+        warmup_method,
+        iters,
+    };
+    check_lr_range(&params, |key| given.origin(key))?;
+    let several = dialects.len() > 1;
+    let mut schedules = Vec::new();
+    let mut refusals = Vec::new();
+    for dialect in dialects {
+        match schedule::build(dialect, params.clone()) {
+            Ok(schedule) => schedules.push(NamedSchedule {
+                name: if several {
+                    dialect.name().to_string()
+                } else {
+                    name.clone()
+                },
+                dialect,
+                iters_per_epoch,
+                unit,
+                schedule,
+            }),
+            Err(rejection) => refusals.push(ConfigError::invalid(
+                given.origin(rejection.key),
+                format!("{}: {}", dialect.name(), rejection.message),
+            )),
+        }
+    }
+    // `--dialect all` shows the frameworks that accept the schedule and says why the others
+    // are missing; it fails only when no framework accepts it.
+    if schedules.is_empty() {
+        return Err(refusals.remove(0));
+    }
+    let warnings = refusals
+        .iter()
+        .map(|refusal| format!("--dialect all: skipped, as the framework refuses it: {refusal}"))
+        .collect();
+    Ok(Loaded {
+        schedules,
+        warnings,
+    })
+}
+
+/// docs/guide.md, "Keys and flags": ceil(1.5 × last milestone); with step_size
+/// W + 3 × step_size; with neither max(2W, 100).
+fn default_iters(decay: &Decay, warmup_iters: u64) -> Result<u64, ConfigError> {
+    let refuse = |problem: String| {
+        ConfigError::invalid(
+            Origin::Default("iters"),
+            format!("{problem}; set iters (--iters N)"),
+        )
+    };
+    let past_u64 = |rule: String| refuse(format!("{rule} is past the u64 range"));
+    let iters = match decay {
+        Decay::Milestones(list) if !list.is_empty() => {
+            let last = list.iter().copied().max().unwrap_or(0);
+            let iters = last
+                .checked_add(last.div_ceil(2))
+                .ok_or_else(|| past_u64(format!("1.5 × the last milestone {last}")))?;
+            if iters == 0 {
+                return Err(refuse("1.5 × the last milestone 0 is 0 iterations".into()));
+            }
+            iters
+        }
+        Decay::StepSize(step) => step
+            .checked_mul(3)
+            .and_then(|three| three.checked_add(warmup_iters))
+            .ok_or_else(|| {
+                past_u64(format!(
+                    "warmup_iters {warmup_iters} + 3 × step_size {step}"
+                ))
+            })?,
+        Decay::Milestones(_) => warmup_iters
+            .checked_mul(2)
+            .ok_or_else(|| past_u64(format!("2 × warmup_iters {warmup_iters}")))?
+            .max(100),
+    };
+    Ok(iters)
+}
+
+/// The largest lr a schedule may reach: f64's limit with room for the rounding of dialects
+/// that multiply by gamma step by step.
+const LR_LIMIT: f64 = f64::MAX / 16.0;
+
+/// lr must be a finite f64 at every iteration. It is at most
+/// base_lr × max(1, warmup_factor) × gamma^k, k the decays reached before `iters`, where the
+/// last factor only counts for gamma > 1 (otherwise decays only lower the lr).
+fn check_lr_range(
+    params: &Params,
+    origin: impl Fn(&'static str) -> Origin,
+) -> Result<(), ConfigError> {
+    let last = params.iters - 1;
+    let decays = match &params.decay {
+        // Not yet known to be sorted: the dialects check that.
+        Decay::Milestones(list) => list.iter().filter(|&&m| m <= last).count() as u64,
+        Decay::StepSize(step) => last
+            .checked_sub(params.warmup_iters)
+            .map_or(0, |since_warmup| since_warmup / step),
+    };
+    let warmup_peak = if params.warmup_iters > 0 {
+        params.warmup_factor.max(1.0)
+    } else {
+        1.0
+    };
+    let growth = if params.gamma > 1.0 {
+        params.gamma.powf(decays as f64)
+    } else {
+        1.0
+    };
+    let peak = params.base_lr * warmup_peak * growth;
+    if peak <= LR_LIMIT {
+        return Ok(());
+    }
+    let limit = if peak.is_finite() {
+        "too close to the f64 limit (an lr must stay below about 1.1e307)"
+    } else {
+        "past the f64 range (an lr must stay below about 1.1e307)"
+    };
+    let (key, problem) = if growth > 1.0 && params.base_lr * warmup_peak <= LR_LIMIT {
+        (
+            "gamma",
+            format!(
+                "{decays} decays by {} before iteration {} take the lr to {}, {limit}",
+                number(params.gamma),
+                params.iters,
+                number(peak)
+            ),
+        )
+    } else if params.base_lr <= LR_LIMIT {
+        (
+            "warmup_factor",
+            format!(
+                "base_lr × warmup_factor is {}, {limit}",
+                number(params.base_lr * params.warmup_factor)
+            ),
+        )
+    } else {
+        ("base_lr", format!("{} is {limit}", number(params.base_lr)))
+    };
+    Err(ConfigError::invalid(origin(key), problem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load_toml;
+    use super::*;
+
+    fn flags(pairs: &[(&str, &str)]) -> Layer {
+        let mut layer = Layer::default();
+        for &(key, value) in pairs {
+            layer.set_flag(key, Some(value));
+        }
+        layer
+    }
+
+    fn one(file: &str, flag_pairs: &[(&str, &str)]) -> Result<NamedSchedule, ConfigError> {
+        load_toml("s.toml", file, &flags(flag_pairs)).map(|mut loaded| loaded.schedules.remove(0))
+    }
+
+    fn error(file: &str, flag_pairs: &[(&str, &str)]) -> String {
+        match one(file, flag_pairs) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_reference_example() {
+        let spec = one("", &[]).unwrap();
+        assert_eq!(spec.params(), &Params::default());
+        assert_eq!(spec.name, "s");
+        assert_eq!(spec.unit, Unit::Iter);
+        assert_eq!(spec.dialect, Dialect::default());
+        assert_eq!(spec.iters_per_epoch, None);
+    }
+
+    /// Each key, set to a value other than its default, changes the schedule: no key's value
+    /// is lost between its row and the model.
+    #[test]
+    fn every_key_reaches_the_schedule() {
+        let file = [
+            ("base_lr", "0.2"),
+            ("milestones", "[3, 4]"),
+            ("gamma", "0.5"),
+            ("warmup_iters", "2"),
+            ("warmup_factor", "0.25"),
+            ("warmup_method", "\"constant\""),
+            ("iters", "6"),
+            ("iters_per_epoch", "7"),
+            ("unit", "\"epochs\""),
+            ("dialect", "\"timm\""),
+            ("name", "\"n\""),
+        ];
+        let text: String = file.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        let spec = one(&text, &[]).unwrap();
+        let expected = Params {
+            base_lr: 0.2,
+            decay: Decay::Milestones(vec![21, 28]),
+            gamma: 0.5,
+            warmup_iters: 14,
+            warmup_factor: 0.25,
+            warmup_method: WarmupMethod::Constant,
+            iters: 42,
+        };
+        assert_eq!(spec.params(), &expected);
+        assert_eq!(
+            (
+                spec.iters_per_epoch,
+                spec.unit,
+                spec.dialect,
+                spec.name.as_str()
+            ),
+            (Some(7), Unit::Epoch, Dialect::Timm, "n")
+        );
+        let stepped = one("step_size = 30", &[]).unwrap();
+        assert_eq!(stepped.params().decay, Decay::StepSize(30));
+        // Every row is one of the above.
+        let mut tested: Vec<&str> = file.iter().map(|(k, _)| *k).chain(["step_size"]).collect();
+        let mut rows: Vec<&str> = KEYS.iter().map(|key| key.name).collect();
+        tested.sort_unstable();
+        rows.sort_unstable();
+        assert_eq!(tested, rows);
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let spec = one("gamma = 0.5\nbase_lr = 0.2\n", &[("gamma", "0.25")]).unwrap();
+        assert_eq!(spec.params().gamma, 0.25);
+        assert_eq!(spec.params().base_lr, 0.2);
+    }
+
+    #[test]
+    fn default_iters_rules() {
+        let iters = |file: &str| one(file, &[]).unwrap().params().iters;
+        assert_eq!(iters("milestones = [60000, 80000]"), 120000);
+        assert_eq!(iters("milestones = [3]"), 5);
+        assert_eq!(iters("step_size = 30"), 100);
+        assert_eq!(iters("milestones = []"), 100);
+        assert_eq!(iters("milestones = []\nwarmup_iters = 80"), 160);
+    }
+
+    #[test]
+    fn epochs_convert_to_iterations() {
+        let spec = one(
+            "unit = \"epoch\"\niters_per_epoch = 100\nmilestones = [30, 60]\nwarmup_iters = 5\niters = 90",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![3000, 6000]));
+        assert_eq!(spec.params().warmup_iters, 500);
+        assert_eq!(spec.params().iters, 9000);
+    }
+
+    #[test]
+    fn messages_name_the_source() {
+        assert_eq!(
+            error("gamma = -1", &[]),
+            "s.toml:1: gamma: must be > 0, got -1"
+        );
+        assert_eq!(
+            error("", &[("gamma", "nan")]),
+            "--gamma: must be a finite number, got NaN"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "1e999")]),
+            "--base-lr: '1e999' is past the f64 range (about ±1.8e308)"
+        );
+        assert_eq!(
+            error("", &[("iters", "-3")]),
+            "--iters: must be >= 0, got -3"
+        );
+        assert_eq!(
+            error("", &[("milestones", "5,x")]),
+            "--milestones: 'x' is not a whole number in the list"
+        );
+        assert_eq!(
+            error("\n\nmilestones = [60, 30]", &[]),
+            "s.toml:3: milestones: maskrcnn: must be sorted ascending (repeats allowed), got [60, 30] \
+             (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")"
+        );
+        assert_eq!(
+            error("milestones = [1]", &[("step_size", "3")]),
+            "--step-size conflicts with s.toml:1: milestones: give milestones or step_size, not both"
+        );
+        // Said before either value is read.
+        assert_eq!(
+            error("milestones = [1]", &[("step_size", "x")]),
+            "--step-size conflicts with s.toml:1: milestones: give milestones or step_size, not both"
+        );
+        assert_eq!(
+            error("unit = \"epoch\"", &[]),
+            "s.toml:1: unit: unit = epoch needs iters_per_epoch (--iters-per-epoch N)"
+        );
+        assert_eq!(
+            error("iters = 10.5", &[]),
+            "s.toml:1: iters: must be a whole number, got 10.5"
+        );
+        assert_eq!(
+            error("name = 3", &[]),
+            "s.toml:1: name: expected a string, found an integer"
+        );
+        assert_eq!(
+            error("", &[("warmup_method", "exp"), ("warmup_factor", "0")]),
+            "--warmup-factor: must be > 0 with warmup_method = exp (exp warmup computes f ** (1 - t/W))"
+        );
+        assert_eq!(
+            error("iters = 18446744073709551616", &[]),
+            "s.toml:1: iters: 18446744073709551616 is past the u64 range (at most 18446744073709551615)"
+        );
+        assert_eq!(
+            error(
+                "",
+                &[
+                    ("unit", "epoch"),
+                    ("iters_per_epoch", "10000000000"),
+                    ("milestones", "3000000000"),
+                    ("iters", "1")
+                ]
+            ),
+            "--milestones: 3000000000 epochs × 10000000000 iters_per_epoch is past the u64 range"
+        );
+    }
+
+    #[test]
+    fn dialect_all_skips_the_frameworks_that_refuse() {
+        let all = flags(&[("dialect", "all")]);
+        let names = |file: &str| -> Vec<String> {
+            let loaded = load_toml("s.toml", file, &all).unwrap();
+            loaded.schedules.into_iter().map(|spec| spec.name).collect()
+        };
+        assert_eq!(
+            names(""),
+            vec![
+                "maskrcnn",
+                "torch-chained",
+                "torch-sequential",
+                "detectron2",
+                "mxnet",
+                "timm",
+                "mmengine"
+            ]
+        );
+        // detectron2 and MXNet refuse a repeated milestone.
+        assert_eq!(
+            names("milestones = [20, 20, 40]"),
+            vec![
+                "maskrcnn",
+                "torch-chained",
+                "torch-sequential",
+                "timm",
+                "mmengine"
+            ]
+        );
+        // Said by the caller, once each: config itself prints nothing.
+        let loaded = load_toml("s.toml", "milestones = [20, 20, 40]", &all).unwrap();
+        assert_eq!(loaded.warnings.len(), 2);
+        assert!(loaded.warnings[1].starts_with(
+            "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
+        ));
+        assert_eq!(
+            error("milestones = [20, 20]", &[("dialect", "mxnet")]),
+            "s.toml:1: milestones: mxnet: must be strictly increasing, got [20, 20] \
+             (MultiFactorScheduler: \"Schedule step must be an increasing integer list\")"
+        );
+    }
+
+    #[test]
+    fn lr_must_stay_in_the_f64_range() {
+        assert_eq!(
+            error(
+                "",
+                &[("gamma", "1e300"), ("milestones", "1,2,3"), ("iters", "5")]
+            ),
+            "--gamma: 3 decays by 1e300 before iteration 5 take the lr to inf, past the f64 range \
+             (an lr must stay below about 1.1e307)"
+        );
+        // Decays past iters never happen, so they cannot overflow.
+        assert!(
+            one(
+                "",
+                &[("gamma", "1e300"), ("milestones", "1,2,3"), ("iters", "2")]
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            error("base_lr = 1e308", &[]),
+            "s.toml:1: base_lr: 1e308 is too close to the f64 limit (an lr must stay below about 1.1e307)"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "1e10"), ("warmup_factor", "1e300")]),
+            "--warmup-factor: base_lr × warmup_factor is inf, past the f64 range \
+             (an lr must stay below about 1.1e307)"
+        );
+        // Decays only lower the lr when gamma < 1: no limit on their number.
+        assert!(
+            one(
+                "",
+                &[("gamma", "1e-300"), ("step_size", "1"), ("iters", "1000")]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn edge_numbers() {
+        assert_eq!(
+            error("", &[("base_lr", "1e-400")]),
+            "--base-lr: '1e-400' is below the f64 range (about 4.9e-324) and would read as 0"
+        );
+        assert_eq!(
+            error("", &[("base_lr", "0e-400")]),
+            "--base-lr: must be > 0, got 0e-400"
+        );
+        assert_eq!(
+            error("iters = -0\nmilestones = []", &[]),
+            "s.toml:1: iters: must be >= 1, got 0"
+        );
+        assert_eq!(
+            one("warmup_iters = -0", &[]).unwrap().params().warmup_iters,
+            0
+        );
+        assert_eq!(
+            error("", &[("iters", "-99999999999999999999")]),
+            "--iters: must be >= 0, got -99999999999999999999"
+        );
+        assert_eq!(
+            error("milestones = [1, \"2\"]", &[]),
+            "s.toml:1: milestones: expected whole numbers, found a string in the list"
+        );
+        assert_eq!(
+            error("gamma = true", &[]),
+            "s.toml:1: gamma: expected a number, found a boolean"
+        );
+    }
+
+    #[test]
+    fn empty_milestones_flag_means_no_decay() {
+        let spec = one("milestones = [5]", &[("milestones", "")]).unwrap();
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![]));
+    }
+}
