@@ -64,7 +64,8 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
     }
     let figure = figure(&specs, &options, width)?;
 
-    let mut sink = Sink::open(Some(&output))?;
+    let inputs = args.schedule.input(&args.files).files;
+    let mut sink = Sink::open_unless_input(Some(&output), &inputs)?;
     let rendered = match kind {
         ImageKind::Png => chart::png(&figure, (width, height)),
         ImageKind::Svg => chart::svg(&figure, (width, height)).map(String::into_bytes),
