@@ -2,9 +2,10 @@
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
 use crate::config::ConfigError;
-use crate::output::sink::{FinishError, SinkError};
+use crate::output::sink::{OutputError, SinkError};
 
 #[derive(Debug)]
 pub enum Error {
@@ -14,6 +15,8 @@ pub enum Error {
     Output(SinkError),
     /// Writing to stdout failed (a closed pipe among others).
     Stdout(io::Error),
+    /// `-o` names one of the command's input files.
+    OutputIsInput { output: PathBuf, input: PathBuf },
 }
 
 impl Error {
@@ -33,6 +36,12 @@ impl fmt::Display for Error {
                 "cannot write to stdout: {}",
                 crate::output::sink::describe(e)
             ),
+            Error::OutputIsInput { output, input } => write!(
+                f,
+                "--output: {} is the input file {}; write the output to another file",
+                output.display(),
+                input.display()
+            ),
         }
     }
 }
@@ -49,11 +58,12 @@ impl From<SinkError> for Error {
     }
 }
 
-impl From<FinishError> for Error {
-    fn from(e: FinishError) -> Self {
+impl From<OutputError> for Error {
+    fn from(e: OutputError) -> Self {
         match e {
-            FinishError::Io(e) => Error::Stdout(e),
-            FinishError::Sink(e) => Error::Output(e),
+            OutputError::Stdout(e) => Error::Stdout(e),
+            OutputError::File(e) => Error::Output(e),
+            OutputError::OverInput { output, input } => Error::OutputIsInput { output, input },
         }
     }
 }

@@ -1,10 +1,13 @@
 use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{ColorChoice, Parser};
 
 use lrsched::cli::{Cli, Command};
+use lrsched::error::Error;
+use lrsched::output::sink::stdout_at_start;
 use lrsched::{commands, diagnostics};
 
 fn main() -> ExitCode {
@@ -26,6 +29,12 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     };
+    exit(result)
+}
+
+/// The exit status of a command's result; an error is reported on stderr first, except a
+/// closed pipe.
+fn exit(result: Result<ExitCode, Error>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) if e.is_closed_pipe() => ExitCode::SUCCESS,
@@ -41,9 +50,13 @@ fn main() -> ExitCode {
 fn usage_error(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            // A closed pipe while printing help is not worth reporting.
-            let _ = e.print();
-            ExitCode::SUCCESS
+            // Written like any command's output: a failed write is an error, a closed pipe not.
+            let printed = if stdout_at_start::was_closed() {
+                Err(stdout_at_start::closed_error())
+            } else {
+                e.print().and_then(|()| std::io::stdout().flush())
+            };
+            exit(printed.map(|()| ExitCode::SUCCESS).map_err(Error::Stdout))
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();

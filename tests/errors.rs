@@ -1122,3 +1122,266 @@ fn explain_stops_at_twenty_thousand_phases() {
          are left out (lrsched table lists every iteration)\n"
     );
 }
+
+// Hardening of outputs (docs/errors.md, "Output safety"): an output over an input, failed
+// writes of help and version, every terminating signal, and the file size limit.
+
+/// docs/errors.md shows `message` as lrsched prints it, in a table cell.
+fn assert_documented(message: &str) {
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    assert!(
+        doc.contains(&format!("`{message}`")),
+        "docs/errors.md lacks `{message}`"
+    );
+}
+
+/// `-o` onto an input schedule file (by its name, a symbolic link or a hard link) is refused
+/// before anything is written, by every command that takes `-o`.
+#[cfg(unix)]
+#[test]
+fn output_over_an_input_is_refused() {
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let input = dir.path().join("self.toml");
+    fs::write(&input, "gamma = 0.5\n").expect("schedule written");
+    std::os::unix::fs::symlink("self.toml", dir.path().join("link.toml")).expect("symlink");
+    fs::hard_link(&input, dir.path().join("hard.png")).expect("hard link");
+    fs::hard_link(&input, dir.path().join("hard.toml")).expect("hard link");
+    let before = names_in(dir.path());
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "table",
+                "-c",
+                "self.toml",
+                "-o",
+                "self.toml",
+                "--format",
+                "csv",
+            ],
+            "self.toml",
+        ),
+        (
+            &["table", "self.toml", "-o", "link.toml", "--format", "csv"],
+            "link.toml",
+        ),
+        (&["plot", "self.toml", "-o", "hard.png"], "hard.png"),
+        (
+            &["init", "-c", "self.toml", "-o", "hard.toml", "--force"],
+            "hard.toml",
+        ),
+    ];
+    for (args, output_name) in cases {
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("lrsched runs");
+        let message = format!(
+            "error: --output: {output_name} is the input file self.toml; write the output to \
+             another file"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("{message}\n"),
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(names_in(dir.path()), before, "{args:?}");
+        assert_eq!(
+            fs::read_to_string(&input).unwrap(),
+            "gamma = 0.5\n",
+            "{args:?}"
+        );
+    }
+    assert_documented(
+        "error: --output: self.toml is the input file self.toml; write the output to another file",
+    );
+}
+
+/// Help and version are output like any other: a failed write is reported (exit 2), a closed
+/// stdout too, and only a reader that went away is quiet.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_and_version_report_failed_writes() {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+
+    let run = |args: &[&str], stdout: Stdio, close_stdout: bool| {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrsched"));
+        command.args(args).stdout(stdout).env("NO_COLOR", "1");
+        if close_stdout {
+            // SAFETY: only async-signal-safe calls between fork and exec.
+            unsafe {
+                command.pre_exec(|| {
+                    libc::close(1);
+                    Ok(())
+                });
+            }
+        }
+        command.output().expect("lrsched runs")
+    };
+    let full = || Stdio::from(fs::File::options().write(true).open("/dev/full").unwrap());
+    let no_space = "error: cannot write to stdout: no space left on device\n";
+    let closed = "error: cannot write to stdout: it is closed\n";
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["table", "--help"],
+        &["table"],
+    ] {
+        let output = run(args, full(), false);
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            no_space,
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = run(args, Stdio::null(), true);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), closed, "{args:?}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let output = run(args, Stdio::from(writer), false);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+        assert!(output.status.success(), "{args:?}: {:?}", output.status);
+    }
+    assert_documented(no_space.trim_end());
+    assert_documented(closed.trim_end());
+}
+
+/// `table -o out.csv` ended by `signal` while writing: lrsched ends by that signal and leaves
+/// nothing behind.
+#[cfg(unix)]
+fn assert_signal_leaves_no_file(signal: libc::c_int) {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrsched"));
+    command
+        .current_dir(dir.path())
+        .args(["table", "--iters", "1000000000", "-o", "out.csv"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // The default disposition, as a terminal gives it (the tests may run as a background job,
+    // whose ignored signals lrsched keeps ignored), and no core file from SIGQUIT and the like.
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(signal, libc::SIG_DFL);
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("lrsched starts");
+    // Not a timing assertion: a bound so that a broken build cannot hang the suite.
+    let give_up = Instant::now() + Duration::from_secs(60);
+    let temp_file_exists = || {
+        names_in(dir.path())
+            .iter()
+            .any(|name| name.starts_with(".lrsched-") && name.ends_with(".tmp"))
+    };
+    while !temp_file_exists() {
+        assert!(Instant::now() < give_up, "no temporary file appeared");
+        assert!(child.try_wait().expect("waits").is_none(), "ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = i32::try_from(child.id()).expect("a pid fits i32");
+    // SAFETY: signals a child of this test, still running (try_wait said so).
+    assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if Instant::now() > give_up {
+            let _ = child.kill();
+            panic!("lrsched ignored signal {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(status.signal(), Some(signal), "{status:?}");
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "signal {signal} left behind: {:?}",
+        names_in(dir.path())
+    );
+}
+
+/// Not only SIGINT and SIGTERM: every signal that would end lrsched deletes the temporary file.
+#[cfg(target_os = "linux")]
+#[test]
+fn every_terminating_signal_removes_the_temporary_file() {
+    for signal in [
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGALRM,
+        libc::SIGHUP,
+        libc::SIGXCPU,
+        libc::SIGPWR,
+        libc::SIGRTMIN(),
+    ] {
+        assert_signal_leaves_no_file(signal);
+    }
+}
+
+/// Past the file size limit (`ulimit -f`), a write fails like on a full disk: one line naming
+/// the file, exit 2, no temporary file left; SIGXFSZ does not end lrsched silently.
+#[cfg(target_os = "linux")]
+#[test]
+fn file_size_limit_is_reported_like_a_full_disk() {
+    use std::os::unix::process::CommandExt;
+
+    let limited = |dir: &Path| {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrsched"));
+        command.current_dir(dir).env("NO_COLOR", "1");
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+                let limit = libc::rlimit {
+                    rlim_cur: 100_000,
+                    rlim_max: 100_000,
+                };
+                libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+                Ok(())
+            });
+        }
+        command
+    };
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let output = limited(dir.path())
+        .args(["table", "--iters", "30000000", "-o", "out.csv"])
+        .output()
+        .expect("lrsched runs");
+    let message = "error: cannot write out.csv: file too large";
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("{message}\n")
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "{:?}",
+        names_in(dir.path())
+    );
+    assert_documented(message);
+
+    let stdout = fs::File::create(dir.path().join("stdout.csv")).expect("stdout file");
+    let output = limited(dir.path())
+        .args(["table", "--iters", "30000000"])
+        .stdout(stdout)
+        .output()
+        .expect("lrsched runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot write to stdout: file too large\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

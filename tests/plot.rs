@@ -554,3 +554,54 @@ fn terminal_overlay_of_every_dialect_fits_80_columns() {
         ["0", "50", "59", "100", "109", "150"]
     );
 }
+
+/// A title or schedule name far wider than the image is measured once and cut with an
+/// ellipsis (it used to be re-measured once per character dropped: 100 KB took over a minute).
+#[test]
+fn long_titles_and_names_are_cut_to_fit() {
+    let started = std::time::Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    // Near the longest argument Linux passes (128 KiB).
+    let title = "x".repeat(100_000);
+    plot_in(dir.path(), &["--title", &title, "-o", "title.svg"]);
+    plot_in(dir.path(), &["--title", &title, "-o", "title.png"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("title.svg")).unwrap());
+    let shown = &texts[0];
+    assert!(shown.starts_with("xxxx") && shown.ends_with('…'), "{shown}");
+    assert!(shown.chars().count() < 200, "{}", shown.len());
+
+    // A name from a file is not bounded by the argument limit.
+    let long = "n".repeat(5_000_000);
+    write_schedule(dir.path(), "a.toml", &format!("name = \"{long}\"\n"));
+    write_schedule(dir.path(), "b.toml", "name = \"b\"\ngamma = 0.5\n");
+    plot_in(dir.path(), &["a.toml", "b.toml", "-o", "names.svg"]);
+    plot_in(dir.path(), &["a.toml", "b.toml", "-o", "names.png"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("names.svg")).unwrap());
+    let legend: Vec<&String> = texts.iter().filter(|t| t.starts_with("nnnn")).collect();
+    assert_eq!(legend.len(), 1, "{texts:?}");
+    assert!(
+        legend[0].ends_with('…') && legend[0].len() < 1000,
+        "{legend:?}"
+    );
+    assert!(texts.contains(&"b".to_string()), "{texts:?}");
+    // Alone, the name makes the default title, cut the same way.
+    plot_in(dir.path(), &["a.toml", "-o", "alone.svg"]);
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("alone.svg")).unwrap());
+    assert!(
+        texts[0].starts_with("nnnn") && texts[0].ends_with('…'),
+        "{}",
+        texts[0].len()
+    );
+
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    let text = terminal_plot(&["-t", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 80),
+        "{}",
+        text.len()
+    );
+    assert!(text.contains("nnnn…,\n"), "{}", text.len());
+    // Not a benchmark: a bound that a per-character re-measure of these texts cannot meet.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}

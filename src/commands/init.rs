@@ -26,7 +26,8 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
         )
         .into());
     }
-    let mut sink = Sink::open(args.output.as_deref())?;
+    let mut sink =
+        Sink::open_unless_input(args.output.as_deref(), &args.schedule.input(&[]).files)?;
     sink.write_all(text.as_bytes()).map_err(|e| sink.fail(e))?;
     sink.finish()?;
     if let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {

@@ -8,9 +8,8 @@ use super::options;
 use crate::cli::PlotArgs;
 use crate::config::{ConfigError, Origin};
 use crate::error::Error;
-use crate::output::plot::{Figure, PlotOptions, XUnit, chart};
+use crate::output::plot::{Figure, PlotOptions, XUnit, braille, chart};
 use crate::output::sink::{Sink, SinkError};
-use crate::output::terminal;
 use crate::schedule::NamedSchedule;
 
 const DEFAULT_OUTPUT: &str = "lrsched.png";
@@ -65,7 +64,8 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
     }
     let figure = figure(&specs, &options, width)?;
 
-    let mut sink = Sink::open(Some(&output))?;
+    let inputs = args.schedule.input(&args.files).files;
+    let mut sink = Sink::open_unless_input(Some(&output), &inputs)?;
     let rendered = match kind {
         ImageKind::Png => chart::png(&figure, (width, height)),
         ImageKind::Svg => chart::svg(&figure, (width, height)).map(String::into_bytes),
@@ -95,9 +95,9 @@ fn draw_in_terminal(specs: &[NamedSchedule], options: &PlotOptions) -> Result<Ex
     };
     // Overlaid curves are told apart by colour when colour is wanted (--color, NO_COLOR, a tty).
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-    let layout = terminal::PlotLayout::new(usize::from(columns));
+    let layout = braille::PlotLayout::new(usize::from(columns));
     let figure = figure(specs, options, layout.resolution())?;
-    let text = terminal::plot(&figure, &layout, color);
+    let text = braille::plot(&figure, &layout, color);
     let mut sink = Sink::open(None)?;
     sink.write_all(text.as_bytes()).map_err(|e| sink.fail(e))?;
     sink.finish()?;

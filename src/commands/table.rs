@@ -22,7 +22,10 @@ pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {
     let format = options::format(args.format, args.output.as_deref(), FormatName::Csv)?.format();
     let schedules: Vec<&dyn Schedule> = specs.iter().map(|s| s.schedule.as_ref()).collect();
 
-    let mut sink = Sink::open(args.output.as_deref())?;
+    let mut sink = Sink::open_unless_input(
+        args.output.as_deref(),
+        &args.schedule.input(&args.files).files,
+    )?;
     write_rows(
         &mut sink,
         format.as_ref(),

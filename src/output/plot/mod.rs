@@ -1,11 +1,10 @@
 //! Plots of learning-rate schedules. This file decides what a plot shows (curves, markers,
-//! warmup spans, title); `chart` draws it as PNG or SVG and `output::terminal` as braille text.
-//! Both start from the same [`Figure`], so they agree on every number.
+//! warmup spans, title); [`chart`] draws it as PNG or SVG and [`braille`] as text for a
+//! terminal. Both start from the same [`Figure`], so they agree on every number.
 
 pub mod axis;
+pub mod braille;
 pub mod chart;
-mod overlap;
-mod text;
 pub mod trace;
 
 use crate::schedule::{Decay, Params, WarmupMethod};
@@ -315,19 +314,47 @@ fn describe(spec: &NamedSchedule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Input, Layer, load};
+    use crate::schedule::{Dialect, build};
 
-    fn specs(flags: &[(&'static str, &str)]) -> Vec<NamedSchedule> {
-        let mut layer = Layer::default();
-        for (key, value) in flags {
-            layer.set_flag(key, Some(value));
+    /// A schedule as the model builds it, in iterations; `epochs` makes it count in epochs of
+    /// that many iterations.
+    fn named(name: &str, dialect: Dialect, params: Params, epochs: Option<u64>) -> NamedSchedule {
+        NamedSchedule {
+            name: name.into(),
+            dialect,
+            iters_per_epoch: epochs,
+            unit: if epochs.is_some() {
+                Unit::Epoch
+            } else {
+                Unit::Iter
+            },
+            schedule: build(dialect, params).unwrap(),
         }
-        load(&Input {
-            files: vec![],
-            flags: layer,
-        })
-        .unwrap()
-        .schedules
+    }
+
+    /// One schedule named `schedule`, in iterations.
+    fn specs(params: Params) -> Vec<NamedSchedule> {
+        vec![named("schedule", Dialect::default(), params, None)]
+    }
+
+    fn reference() -> Vec<NamedSchedule> {
+        specs(Params::default())
+    }
+
+    fn milestones(milestones: &[u64], iters: u64) -> Params {
+        Params {
+            decay: Decay::Milestones(milestones.to_vec()),
+            iters,
+            ..Params::default()
+        }
+    }
+
+    /// `--dialect all`: the reference schedule as each framework computes it.
+    fn every_dialect() -> Vec<NamedSchedule> {
+        Dialect::ALL
+            .iter()
+            .map(|&d| named(d.name(), d, Params::default(), None))
+            .collect()
     }
 
     fn options(x_unit: XUnit) -> PlotOptions {
@@ -340,7 +367,7 @@ mod tests {
 
     #[test]
     fn reference_figure() {
-        let figure = Figure::new(&specs(&[]), &options(XUnit::Iteration), 1200).unwrap();
+        let figure = Figure::new(&reference(), &options(XUnit::Iteration), 1200).unwrap();
         assert_eq!(
             figure.title,
             "schedule: base_lr 0.01, milestones [50, 100], gamma 0.1, \
@@ -370,13 +397,11 @@ mod tests {
 
     #[test]
     fn epoch_axis_divides_by_iters_per_epoch() {
-        let specs = specs(&[
-            ("iters_per_epoch", "100"),
-            ("unit", "epoch"),
-            ("milestones", "30,60"),
-            ("warmup_iters", "5"),
-            ("iters", "90"),
-        ]);
+        let params = Params {
+            warmup_iters: 500,
+            ..milestones(&[3000, 6000], 9000)
+        };
+        let specs = vec![named("schedule", Dialect::Maskrcnn, params, Some(100))];
         let figure = Figure::new(&specs, &options(XUnit::Epoch), 1200).unwrap();
         assert_eq!(figure.x_max, 90.0);
         assert_eq!(figure.end_label, "90");
@@ -397,7 +422,8 @@ mod tests {
     #[test]
     fn epoch_markers_between_epochs_say_so() {
         // The reference example stepped per batch of a 391-batch epoch.
-        let specs = specs(&[("iters_per_epoch", "391")]);
+        let mut specs = reference();
+        specs[0].iters_per_epoch = Some(391);
         let figure = Figure::new(&specs, &options(XUnit::Epoch), 1200).unwrap();
         let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["≈0.128", "≈0.256"]);
@@ -406,12 +432,12 @@ mod tests {
 
     #[test]
     fn milestone_labels_share_one_exact_style() {
-        let resnet = specs(&[("milestones", "150150,300300"), ("iters", "450450")]);
+        let resnet = specs(milestones(&[150150, 300300], 450450));
         let figure = Figure::new(&resnet, &options(XUnit::Iteration), 1200).unwrap();
         let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["150150", "300300"]);
         assert_eq!(figure.end_label, "450450");
-        let detectron2 = specs(&[("milestones", "210000,250000"), ("iters", "270000")]);
+        let detectron2 = specs(milestones(&[210000, 250000], 270000));
         let figure = Figure::new(&detectron2, &options(XUnit::Iteration), 1200).unwrap();
         let labels: Vec<&str> = figure.markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["210k", "250k"]);
@@ -420,7 +446,7 @@ mod tests {
 
     #[test]
     fn shared_markers_name_every_curve() {
-        let all = specs(&[("dialect", "all")]);
+        let all = every_dialect();
         let figure = Figure::new(&all, &options(XUnit::Iteration), 1200).unwrap();
         let names = |x: f64| -> Vec<&str> {
             let marker = figure.markers.iter().find(|m| m.x == x).unwrap();
@@ -441,13 +467,13 @@ mod tests {
 
     #[test]
     fn epoch_axis_needs_an_epoch_length() {
-        let err = Figure::new(&specs(&[]), &options(XUnit::Epoch), 100).unwrap_err();
+        let err = Figure::new(&reference(), &options(XUnit::Epoch), 100).unwrap_err();
         assert_eq!(err.schedule, "schedule");
     }
 
     #[test]
     fn overlay_titles() {
-        let all = specs(&[("dialect", "all")]);
+        let all = every_dialect();
         let title = default_title(&all);
         assert!(
             title.starts_with(&format!("{} dialects: base_lr 0.01,", all.len())),
@@ -457,19 +483,32 @@ mod tests {
 
     #[test]
     fn titles_describe_other_decays() {
-        let step = specs(&[("step_size", "30"), ("warmup_iters", "0")]);
+        let step = specs(Params {
+            decay: Decay::StepSize(30),
+            warmup_iters: 0,
+            iters: 90,
+            ..Params::default()
+        });
         assert_eq!(
             default_title(&step),
             "schedule: base_lr 0.01, step_size 30 iters, gamma 0.1, no warmup"
         );
-        let one = specs(&[("step_size", "1"), ("warmup_iters", "1")]);
+        let one = specs(Params {
+            decay: Decay::StepSize(1),
+            warmup_iters: 1,
+            iters: 4,
+            ..Params::default()
+        });
         assert!(default_title(&one).contains("step_size 1 iter, gamma 0.1, linear warmup 1 iter"));
-        let flat = specs(&[("milestones", ""), ("warmup_method", "constant")]);
+        let flat = specs(Params {
+            warmup_method: WarmupMethod::Constant,
+            ..milestones(&[], 20)
+        });
         assert_eq!(
             default_title(&flat),
             "schedule: base_lr 0.01, no decay, constant warmup 10 iters at 0.1×"
         );
-        let many = specs(&[("milestones", "1,2,3,4,5,6,7,8")]);
+        let many = specs(milestones(&[1, 2, 3, 4, 5, 6, 7, 8], 12));
         assert!(default_title(&many).contains("milestones [1, 2, 3, 4, 5, 6, …]"));
     }
 }

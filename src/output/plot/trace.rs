@@ -1,5 +1,5 @@
 //! The learning-rate curve as a polyline whose size depends on the drawing's resolution, never
-//! on `iters` (SPEC section 4).
+//! on `iters` (see docs/performance.md, "plot").
 //!
 //! A schedule is a step function: lr holds over `[t, t + 1)`. The trace is a staircase through
 //! it: a constant segment is one horizontal run, a decay one vertical drop at its boundary, and a

@@ -1,10 +1,11 @@
 //! Where output goes: stdout, or a file written atomically (a temporary file in the same
 //! directory, renamed over the target only once everything was written).
 //!
-//! Nothing partial is ever left behind: a write error drops the temporary file, and so does an
-//! interrupt (SIGINT, SIGTERM, SIGHUP) while it is being written. Targets that are not regular
-//! files (`/dev/null`, `/dev/stdout`, a named pipe) are written in place, since renaming over
-//! them would replace the device or pipe with a regular file.
+//! Nothing partial is ever left behind: a write error drops the temporary file, and so does a
+//! signal that ends lrsched while it is being written (`signals.rs`). Targets that are not
+//! regular files (`/dev/null`, `/dev/stdout`, a named pipe) are written in place, since
+//! renaming over them would replace the device or pipe with a regular file. An output that is
+//! one of the command's input files is refused before anything is written.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -25,8 +26,8 @@ pub enum Sink {
         /// What the temporary file replaces: `path`, or the file a symbolic link points to.
         target: PathBuf,
         /// Declared after `writer` so that it is dropped after the temporary file is deleted:
-        /// an interrupt in between then only removes a file that is already gone.
-        _interrupt_cleanup: interrupt::Registration,
+        /// a signal in between then only removes a file that is already gone.
+        _signal_cleanup: signals::Registration,
     },
     /// A device, pipe or socket, written directly.
     InPlace {
@@ -48,24 +49,58 @@ impl std::fmt::Display for SinkError {
     }
 }
 
+/// Why output could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// Writing to stdout failed (possibly a closed pipe, which is no error).
+    Stdout(io::Error),
+    /// An output file's problem.
+    File(SinkError),
+    /// The output file is one of the inputs (the same file, by whatever name).
+    OverInput { output: PathBuf, input: PathBuf },
+}
+
 impl Sink {
     /// `None` or `-` is stdout; anything else a file created on [`Sink::finish`].
-    pub fn open(path: Option<&Path>) -> Result<Sink, SinkError> {
-        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+    pub fn open(output: Option<&Path>) -> Result<Sink, OutputError> {
+        Sink::open_unless_input(output, &[])
+    }
+
+    /// As [`Sink::open`], but refuses an output file that is one of `inputs` (the same file,
+    /// also through a symbolic or hard link), before anything is written.
+    pub fn open_unless_input(
+        output: Option<&Path>,
+        inputs: &[PathBuf],
+    ) -> Result<Sink, OutputError> {
+        signals::report_oversized_writes();
+        let Some(path) = output.filter(|p| p.as_os_str() != "-") else {
+            if stdout_at_start::was_closed() {
+                return Err(OutputError::Stdout(stdout_at_start::closed_error()));
+            }
             return Ok(Sink::Stdout(BufWriter::with_capacity(
                 BUFFER_BYTES,
                 io::stdout(),
             )));
         };
-        let error = |problem: String| SinkError {
-            path: path.to_path_buf(),
-            problem,
+        let error = |problem: String| {
+            OutputError::File(SinkError {
+                path: path.to_path_buf(),
+                problem,
+            })
         };
         let existing = match fs::metadata(path) {
             Ok(metadata) => Some(metadata),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(error(describe(&e))),
         };
+        if let Some(metadata) = &existing
+            && let Some(input) = inputs.iter().find(|input| same_file(path, metadata, input))
+        {
+            return Err(OutputError::OverInput {
+                output: path.to_path_buf(),
+                input: input.clone(),
+            });
+        }
         if let Some(metadata) = &existing {
             if metadata.is_dir() {
                 return Err(error("is a directory".into()));
@@ -94,7 +129,7 @@ impl Sink {
         if !dir.is_dir() {
             return Err(error(format!("directory {} does not exist", dir.display())));
         }
-        let (temp, registration) = interrupt::registered(|| {
+        let (temp, registration) = signals::registered(|| {
             tempfile::Builder::new()
                 .prefix(".lrsched-")
                 .suffix(".tmp")
@@ -115,15 +150,15 @@ impl Sink {
             writer: BufWriter::with_capacity(BUFFER_BYTES, temp),
             path: path.to_path_buf(),
             target,
-            _interrupt_cleanup: registration,
+            _signal_cleanup: registration,
         })
     }
 
     /// Flushes, and for a file moves it into place. Dropping a file sink without finishing it
     /// deletes the temporary file, so a failed command leaves nothing behind.
-    pub fn finish(self) -> Result<(), FinishError> {
+    pub fn finish(self) -> Result<(), OutputError> {
         match self {
-            Sink::Stdout(mut writer) => writer.flush().map_err(FinishError::Io),
+            Sink::Stdout(mut writer) => writer.flush().map_err(OutputError::Stdout),
             Sink::InPlace { mut writer, path } => {
                 writer.flush().map_err(|e| in_place_error(&path, e))
             }
@@ -131,10 +166,10 @@ impl Sink {
                 writer,
                 path,
                 target,
-                _interrupt_cleanup,
+                _signal_cleanup,
             } => {
                 let error = |problem: String| {
-                    FinishError::Sink(SinkError {
+                    OutputError::File(SinkError {
                         path: path.clone(),
                         problem,
                     })
@@ -152,11 +187,11 @@ impl Sink {
 
     /// Classifies a write error: on stdout or a pipe it may be a closed reader; otherwise it is
     /// the file's.
-    pub fn fail(&self, error: io::Error) -> FinishError {
+    pub fn fail(&self, error: io::Error) -> OutputError {
         match self {
-            Sink::Stdout(_) => FinishError::Io(error),
+            Sink::Stdout(_) => OutputError::Stdout(error),
             Sink::InPlace { path, .. } => in_place_error(path, error),
-            Sink::File { path, .. } => FinishError::Sink(SinkError {
+            Sink::File { path, .. } => OutputError::File(SinkError {
                 path: path.clone(),
                 problem: describe(&error),
             }),
@@ -164,23 +199,31 @@ impl Sink {
     }
 }
 
+/// Whether `input` is the file `output` (whose metadata, links followed, is `metadata`).
+fn same_file(output: &Path, metadata: &fs::Metadata, input: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = output;
+        fs::metadata(input).is_ok_and(|i| i.dev() == metadata.dev() && i.ino() == metadata.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        fs::canonicalize(input).is_ok_and(|i| fs::canonicalize(output).is_ok_and(|o| o == i))
+    }
+}
+
 /// A reader that went away (`-o /dev/stdout | head`, a named pipe) ends as quietly as on
 /// stdout; anything else is the target's problem.
-fn in_place_error(path: &Path, error: io::Error) -> FinishError {
+fn in_place_error(path: &Path, error: io::Error) -> OutputError {
     if error.kind() == io::ErrorKind::BrokenPipe {
-        return FinishError::Io(error);
+        return OutputError::Stdout(error);
     }
-    FinishError::Sink(SinkError {
+    OutputError::File(SinkError {
         path: path.to_path_buf(),
         problem: describe(&error),
     })
-}
-
-/// A failed finish: a write error on stdout (possibly a closed pipe) or a file problem.
-#[derive(Debug)]
-pub enum FinishError {
-    Io(io::Error),
-    Sink(SinkError),
 }
 
 #[cfg(unix)]
@@ -234,150 +277,14 @@ pub fn describe(error: &io::Error) -> String {
     }
 }
 
-/// Deletes the temporary files being written when the process is interrupted, then lets the
-/// signal end the process as it would have (so a shell sees SIGINT, status 130, and a script
-/// loop stops).
+pub mod stdout_at_start;
+
 #[cfg(unix)]
-mod interrupt {
-    use std::ffi::CString;
-    use std::io;
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
-    use std::ptr;
-    use std::sync::Once;
-    use std::sync::atomic::{AtomicPtr, Ordering};
-
-    const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
-
-    /// Temporary files open at once: one per output being written, so a few are plenty. A file
-    /// that finds no free slot is still deleted on errors, only not on an interrupt.
-    const SLOTS: usize = 8;
-
-    /// Paths (owned C strings) the signal handler deletes. The handler may only use
-    /// async-signal-safe calls: atomic loads and `unlink` on paths prepared in advance.
-    static PENDING: [AtomicPtr<libc::c_char>; SLOTS] =
-        [const { AtomicPtr::new(ptr::null_mut()) }; SLOTS];
-
-    static INSTALL: Once = Once::new();
-
-    /// Keeps a path registered for deletion on interrupt until dropped.
-    pub struct Registration {
-        slot: Option<usize>,
-    }
-
-    /// Creates a temporary file with `create` and registers its path, with the signals
-    /// blocked in between so none can leave the file behind unregistered.
-    pub fn registered<F: AsRef<Path>>(
-        create: impl FnOnce() -> io::Result<F>,
-    ) -> io::Result<(F, Registration)> {
-        INSTALL.call_once(install);
-        let _blocked = Blocked::new();
-        let file = create()?;
-        let registration = Registration::new(file.as_ref());
-        Ok((file, registration))
-    }
-
-    impl Registration {
-        fn new(path: &Path) -> Registration {
-            let Ok(owned) = CString::new(path.as_os_str().as_bytes()) else {
-                return Registration { slot: None };
-            };
-            let raw = owned.into_raw();
-            let slot = PENDING.iter().position(|slot| {
-                slot.compare_exchange(ptr::null_mut(), raw, Ordering::SeqCst, Ordering::SeqCst)
-                    .is_ok()
-            });
-            if slot.is_none() {
-                // SAFETY: `raw` came from `into_raw` above and was stored nowhere.
-                drop(unsafe { CString::from_raw(raw) });
-            }
-            Registration { slot }
-        }
-    }
-
-    impl Drop for Registration {
-        fn drop(&mut self) {
-            if let Some(slot) = self.slot {
-                let raw = PENDING[slot].swap(ptr::null_mut(), Ordering::SeqCst);
-                if !raw.is_null() {
-                    // SAFETY: only `Registration::new` stores pointers, from `into_raw`, and
-                    // the swap took this one out, so nothing else can free or read it; the
-                    // handler runs on the writing thread, never concurrently with this.
-                    drop(unsafe { CString::from_raw(raw) });
-                }
-            }
-        }
-    }
-
-    extern "C" fn on_signal(signal: libc::c_int) {
-        for slot in &PENDING {
-            let path = slot.load(Ordering::SeqCst);
-            if !path.is_null() {
-                // SAFETY: a registered path is a valid C string until its registration drops.
-                unsafe { libc::unlink(path) };
-            }
-        }
-        // SAFETY: both are async-signal-safe. The signal is blocked while its handler runs, so
-        // the raised one is delivered, with the default action, as soon as the handler returns.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-    }
-
-    fn install() {
-        for signal in SIGNALS {
-            // SAFETY: plain sigaction calls on zero-initialised structs, as the C API expects.
-            unsafe {
-                let mut previous: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, ptr::null(), &mut previous) != 0 {
-                    continue;
-                }
-                // A signal the parent chose to ignore (nohup, a background job) stays ignored.
-                if previous.sa_sigaction == libc::SIG_IGN {
-                    continue;
-                }
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-                libc::sigemptyset(&mut action.sa_mask);
-                action.sa_flags = libc::SA_RESTART;
-                libc::sigaction(signal, &action, ptr::null_mut());
-            }
-        }
-    }
-
-    /// The interrupt signals blocked for this thread until dropped.
-    struct Blocked {
-        previous: libc::sigset_t,
-    }
-
-    impl Blocked {
-        fn new() -> Blocked {
-            // SAFETY: sigset_t is plain data; the calls only fill and read it.
-            unsafe {
-                let mut set: libc::sigset_t = std::mem::zeroed();
-                libc::sigemptyset(&mut set);
-                for signal in SIGNALS {
-                    libc::sigaddset(&mut set, signal);
-                }
-                let mut previous: libc::sigset_t = std::mem::zeroed();
-                libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut previous);
-                Blocked { previous }
-            }
-        }
-    }
-
-    impl Drop for Blocked {
-        fn drop(&mut self) {
-            // SAFETY: restores the mask saved by `Blocked::new`.
-            unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.previous, ptr::null_mut()) };
-        }
-    }
-}
+mod signals;
 
 /// Without POSIX signals there is nothing to register: errors still delete the file.
 #[cfg(not(unix))]
-mod interrupt {
+mod signals {
     use std::io;
 
     pub struct Registration;
@@ -385,11 +292,22 @@ mod interrupt {
     pub fn registered<F>(create: impl FnOnce() -> io::Result<F>) -> io::Result<(F, Registration)> {
         Ok((create()?, Registration))
     }
+
+    pub fn report_oversized_writes() {}
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The file problem `result` ends with, as the user reads it.
+    fn file_error(result: Result<Sink, OutputError>) -> String {
+        match result {
+            Err(OutputError::File(e)) => e.to_string(),
+            Err(other) => panic!("expected a file error, got {other:?}"),
+            Ok(_) => panic!("expected a file error"),
+        }
+    }
 
     #[test]
     fn file_appears_only_on_finish() {
@@ -415,11 +333,8 @@ mod tests {
 
     #[test]
     fn missing_directory_is_an_error() {
-        let err = Sink::open(Some(Path::new("/nonexistent-dir/x.csv")))
-            .err()
-            .unwrap();
         assert_eq!(
-            err.to_string(),
+            file_error(Sink::open(Some(Path::new("/nonexistent-dir/x.csv")))),
             "cannot write /nonexistent-dir/x.csv: directory /nonexistent-dir does not exist"
         );
     }
@@ -430,9 +345,8 @@ mod tests {
         let file = dir.path().join("plain");
         fs::write(&file, "x").unwrap();
         let target = file.join("out.csv");
-        let err = Sink::open(Some(&target)).err().unwrap();
         assert_eq!(
-            err.to_string(),
+            file_error(Sink::open(Some(&target))),
             format!(
                 "cannot write {}: a parent in the path is not a directory",
                 target.display()
@@ -457,7 +371,7 @@ mod tests {
         let mut sink = Sink::open(Some(Path::new("/dev/full"))).unwrap();
         sink.write_all(b"x").unwrap();
         match sink.finish() {
-            Err(FinishError::Sink(e)) => assert_eq!(
+            Err(OutputError::File(e)) => assert_eq!(
                 e.to_string(),
                 "cannot write /dev/full: no space left on device"
             ),
@@ -493,5 +407,36 @@ mod tests {
         sink.finish().unwrap();
         let mode = fs::metadata(&target).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_input_is_never_an_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.toml");
+        fs::write(&input, "gamma = 0.5\n").unwrap();
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        let hard = dir.path().join("hard.toml");
+        fs::hard_link(&input, &hard).unwrap();
+        let inputs = [dir.path().join("other.toml"), input.clone()];
+        for output in [&input, &link, &hard] {
+            match Sink::open_unless_input(Some(output), &inputs) {
+                Err(OutputError::OverInput {
+                    output: refused,
+                    input: named,
+                }) => {
+                    assert_eq!(&refused, output);
+                    assert_eq!(named, input);
+                }
+                other => panic!("{} was not refused: {:?}", output.display(), other.err()),
+            }
+        }
+        assert_eq!(fs::read_to_string(&input).unwrap(), "gamma = 0.5\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3);
+        // Another file, and stdout, are fine.
+        let other = dir.path().join("out.csv");
+        assert!(Sink::open_unless_input(Some(&other), &inputs).is_ok());
+        assert!(Sink::open_unless_input(None, &inputs).is_ok());
     }
 }

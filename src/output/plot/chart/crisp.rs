@@ -1,54 +1,27 @@
-//! The embedded font, and text and wide lines on bitmaps.
+//! A bitmap backend with crisp text and solid wide lines.
 //!
-//! plotters lays text out with the font registered here (so labels are measured the same in
-//! PNG and SVG), but its own bitmap glyph drawing (0.3.7, `ab_glyph` feature) drops each
-//! glyph's side bearing and rounds every glyph's position, which spaces letters unevenly
-//! ("iter ati on"). [`Crisp`] wraps a bitmap backend and draws text itself, placing every
-//! glyph at its exact sub-pixel position.
+//! plotters lays text out with the embedded font (so labels are measured the same in PNG and
+//! SVG), but its own bitmap glyph drawing (0.3.7, `ab_glyph` feature) drops each glyph's side
+//! bearing and rounds every glyph's position, which spaces letters unevenly ("iter ati on").
+//! [`Crisp`] wraps a bitmap backend and draws text itself, placing every glyph at its exact
+//! sub-pixel position.
 //!
 //! It draws lines wider than a pixel itself too: plotters turns a wide polyline into one
 //! polygon filled even-odd, so a wide staircase whose steps are narrower than the stroke
 //! folds over itself and shows holes.
 
-use std::sync::OnceLock;
-
-use ab_glyph::{Font, FontRef, ScaleFont, point};
+use ab_glyph::{Font, ScaleFont, point};
 use plotters::prelude::DrawingBackend;
-use plotters::style::FontStyle;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
 
-/// DejaVu Sans (licence in `assets/fonts/`).
-const FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-
-/// The family name the font is registered under. Generic, so that an SVG viewer substitutes
-/// its own sans-serif font for the `<text>` elements.
-pub const FAMILY: &str = "sans-serif";
+use super::font::font;
 
 /// plotters' text box height for a font size (its `estimate_layout`), kept so that text sits
 /// where plotters' layout expects it.
 const SIZE_PER_BOX_HEIGHT: f64 = 1.24;
-
-fn font() -> Option<&'static FontRef<'static>> {
-    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
-        .as_ref()
-}
-
-/// Makes the embedded font plotters' `sans-serif`, once.
-pub fn register() -> Result<(), String> {
-    static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let registered = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok()
-    });
-    if registered && font().is_some() {
-        Ok(())
-    } else {
-        Err("the embedded font cannot be read".into())
-    }
-}
 
 /// A backend whose text is drawn glyph by glyph at exact positions and whose wide lines are
 /// solid; everything else goes to the wrapped backend untouched.
