@@ -4,7 +4,7 @@
 use super::{Params, Phase, Segment, WarmupMethod};
 
 /// Where a dialect's curve changes, as the framework counts.
-pub(crate) trait Shape {
+pub(crate) trait Piecewise {
     fn params(&self) -> &Params;
     fn iters(&self) -> u64 {
         self.params().iters
@@ -26,7 +26,7 @@ pub(crate) trait Shape {
 /// The segments of `[0, iters)`; `lr_at` gives the lr of each constant one, asked in increasing
 /// order of iteration.
 pub(crate) fn segments<'a>(
-    shape: &'a impl Shape,
+    shape: &'a impl Piecewise,
     mut lr_at: impl FnMut(u64) -> f64 + 'a,
 ) -> Box<dyn Iterator<Item = Segment> + 'a> {
     let iters = shape.iters();
