@@ -1,12 +1,15 @@
 //! The command line, as clap sees it. Values stay text here: `config` converts and checks them
 //! so that a flag and a TOML key share one set of rules and messages.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, ColorChoice, Parser, Subcommand, ValueHint};
 
 use crate::config::{Input, Layer};
 use crate::output::FormatName;
+use crate::schedule::Dialect;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -139,8 +142,8 @@ pub struct ScheduleArgs {
     /// Unit of milestones, step_size, warmup_iters and iters: iter or epoch [default: iter]
     #[arg(long, value_name = "UNIT")]
     pub unit: Option<String>,
-    /// Framework whose exact arithmetic to reproduce, or `all` [default: maskrcnn]
-    #[arg(long, value_name = "NAME")]
+    // Help and possible values come from the registry of dialects.
+    #[arg(long, value_name = "NAME", value_parser = DialectName, help = dialect_help())]
     pub dialect: Option<String>,
     /// Label for legends and JSON [default: file stem, or "schedule"]
     #[arg(long, value_name = "NAME")]
@@ -166,6 +169,41 @@ impl ScheduleArgs {
         let mut files = positional_files.to_vec();
         files.extend(self.config.iter().cloned());
         Input { files, flags }
+    }
+}
+
+fn dialect_help() -> String {
+    format!(
+        "Framework whose exact arithmetic to reproduce, or `all` [default: {}]",
+        Dialect::default().name()
+    )
+}
+
+/// `--dialect` takes any text (`config` checks it, as it checks the TOML key) but offers the
+/// registry's names, and `all`, to help and completions.
+#[derive(Clone)]
+struct DialectName;
+
+impl TypedValueParser for DialectName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let dialects = Dialect::ALL.iter().map(|d| {
+            PossibleValue::new(d.name())
+                .help(d.construction())
+                .aliases(d.aliases().iter().copied())
+        });
+        let all = PossibleValue::new("all").help("every dialect above, side by side");
+        Some(Box::new(dialects.chain([all])))
     }
 }
 
@@ -331,6 +369,31 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `--dialect` offers the registry's names and `all`, and leaves any other text to
+    /// `config`, whose message lists what is accepted.
+    #[test]
+    fn dialect_values_come_from_the_registry() {
+        let command = Cli::command();
+        let table = command.find_subcommand("table").expect("table");
+        let dialect = table
+            .get_arguments()
+            .find(|a| a.get_id() == "dialect")
+            .expect("--dialect");
+        let offered: Vec<String> = dialect
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let mut names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        names.push("all");
+        assert_eq!(offered, names);
+        let parsed = Cli::try_parse_from(["lrsched", "table", "--dialect", "bogus"]).unwrap();
+        let Command::Table(args) = parsed.command else {
+            panic!("not table");
+        };
+        assert_eq!(args.schedule.dialect.as_deref(), Some("bogus"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::cli::InitArgs;
 use crate::config::{self, ConfigError, KEYS, Origin};
 use crate::error::Error;
 use crate::output::sink::Sink;
+use crate::schedule::Dialect;
 
 /// Loads back to exactly the built-in defaults (tested). Each key's line is `key = value`,
 /// commented out (`# key = value`) where the default is derived or absent.
@@ -50,8 +51,7 @@ warmup_method = "linear"
 unit = "iter"
 
 # Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:
-# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,
-# mxnet, timm, mmengine; or "all" to compare them (see docs/dialects.md).
+# {dialects}
 dialect = "maskrcnn"
 
 # Label in plot legends and JSON. Default: this file's name without .toml.
@@ -92,6 +92,10 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Error> {
 pub fn render(settings: &BTreeMap<&'static str, String>) -> String {
     let mut text = String::with_capacity(TEMPLATE.len());
     for line in TEMPLATE.lines() {
+        if line == DIALECTS_LINE {
+            text.push_str(&dialect_comment());
+            continue;
+        }
         match setting_key(line) {
             Some(key) if settings.contains_key(key) => {
                 text.push_str(&format!("{key} = {}", settings[key]));
@@ -107,6 +111,40 @@ pub fn render(settings: &BTreeMap<&'static str, String>) -> String {
     text
 }
 
+/// The template's line that stands for the list of dialects.
+const DIALECTS_LINE: &str = "# {dialects}";
+/// The longest comment line the list of dialects is wrapped to.
+const COMMENT_WIDTH: usize = 79;
+
+/// The registry's dialects (and aliases) as comment lines: what `dialect` accepts.
+fn dialect_comment() -> String {
+    let names: Vec<String> = Dialect::ALL
+        .iter()
+        .map(|d| match d.aliases() {
+            [] => d.name().to_string(),
+            aliases => format!("{} (= {})", d.name(), aliases.join(", ")),
+        })
+        .collect();
+    let sentence = format!(
+        "{}; or \"all\" to compare them (see docs/dialects.md).",
+        names.join(", ")
+    );
+    let mut text = String::new();
+    let mut line = String::from("#");
+    for word in sentence.split(' ') {
+        if line.chars().count() + 1 + word.chars().count() > COMMENT_WIDTH && line != "#" {
+            text.push_str(&line);
+            text.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    text.push_str(&line);
+    text.push('\n');
+    text
+}
+
 /// The key a template line sets, commented out (`# iters = 150`) or not.
 fn setting_key(line: &str) -> Option<&'static str> {
     let assignment = line.strip_prefix("# ").unwrap_or(line);
@@ -118,7 +156,7 @@ fn setting_key(line: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::config::{Input, Layer, parse_layer, resolve};
-    use crate::schedule::{Decay, Dialect, Params};
+    use crate::schedule::{Decay, Params};
     use std::path::Path;
 
     fn flags(pairs: &[(&'static str, &str)]) -> Input {
@@ -151,7 +189,19 @@ mod tests {
     fn without_flags_the_template_is_written_unchanged() {
         let settings = config::settings(&Input::default()).unwrap();
         assert!(settings.is_empty());
-        assert_eq!(render(&settings), TEMPLATE);
+        assert_eq!(
+            render(&settings),
+            TEMPLATE.replace(&format!("{DIALECTS_LINE}\n"), &dialect_comment())
+        );
+    }
+
+    #[test]
+    fn the_dialect_comment_lists_the_registry() {
+        assert_eq!(
+            dialect_comment(),
+            "# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
+             # mxnet, timm, mmengine; or \"all\" to compare them (see docs/dialects.md).\n"
+        );
     }
 
     #[test]

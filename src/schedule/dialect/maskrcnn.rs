@@ -1,4 +1,4 @@
-//! maskrcnn-benchmark `MaskrcnnLR`: the default semantics, and the intended schedule
+//! maskrcnn-benchmark `WarmupMultiStepLR`: the default semantics, and the intended schedule
 //! the other dialects are compared with (docs/guide.md#the-schedule).
 //!
 //! `lr(t) = (base_lr * w(t)) * gamma.powf(k(t))`, in exactly that order, which is what
@@ -26,7 +26,7 @@ impl Framework for MaskrcnnDialect {
         "torch 2.15"
     }
     fn construction(&self) -> &'static str {
-        "maskrcnn-benchmark MaskrcnnLR"
+        "maskrcnn-benchmark WarmupMultiStepLR"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         check(&params)?;
@@ -34,7 +34,7 @@ impl Framework for MaskrcnnDialect {
     }
 }
 
-/// `MaskrcnnLR.__init__` refuses milestones out of order.
+/// `WarmupMultiStepLR.__init__` refuses milestones out of order.
 fn check(params: &Params) -> Result<(), Rejection> {
     if let Decay::Milestones(milestones) = &params.decay
         && let Some(unsorted) = first_unsorted(milestones)
