@@ -1,8 +1,10 @@
 //! The command line, as clap sees it. Values stay text here: `config` converts and checks them
 //! so that a flag and a TOML key share one set of rules and messages.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser, ValueParser};
 use clap::{
     Arg, ArgAction, ArgGroup, ArgMatches, Args, ColorChoice, FromArgMatches, Parser, Subcommand,
     ValueHint, value_parser,
@@ -10,6 +12,7 @@ use clap::{
 
 use crate::config::{self, Input, Layer};
 use crate::output::FormatName;
+use crate::schedule::Dialect;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -149,7 +152,7 @@ impl ScheduleArgs {
                     .long(key.long)
                     .value_name(key.value_name)
                     .allow_hyphen_values(key.kind.allows_hyphen_values())
-                    .value_parser(value_parser!(String))
+                    .value_parser(flag_values(key.name))
                     .action(ArgAction::Set)
                     .help(key.help_line()),
             );
@@ -189,6 +192,42 @@ impl FromArgMatches for ScheduleArgs {
             }
         }
         Ok(())
+    }
+}
+
+/// A flag's value stays text for `config`; `--dialect` also offers the registry's names.
+fn flag_values(key: &str) -> ValueParser {
+    match key {
+        "dialect" => ValueParser::new(DialectName),
+        _ => value_parser!(String),
+    }
+}
+
+/// `--dialect` takes any text (`config` checks it, as it checks the TOML key) but offers the
+/// registry's names, and `all`, to help and completions.
+#[derive(Clone)]
+struct DialectName;
+
+impl TypedValueParser for DialectName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let dialects = Dialect::ALL.iter().map(|d| {
+            PossibleValue::new(d.name())
+                .help(d.construction())
+                .aliases(d.aliases().iter().copied())
+        });
+        let all = PossibleValue::new("all").help("every dialect above, side by side");
+        Some(Box::new(dialects.chain([all])))
     }
 }
 
@@ -354,6 +393,40 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `--dialect` offers the registry's names and `all`, and leaves any other text to
+    /// `config`, whose message lists what is accepted.
+    #[test]
+    fn dialect_values_come_from_the_registry() {
+        let command = Cli::command();
+        let table = command.find_subcommand("table").expect("table");
+        let dialect = table
+            .get_arguments()
+            .find(|a| a.get_id() == "dialect")
+            .expect("--dialect");
+        let offered: Vec<String> = dialect
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let mut names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+        names.push("all");
+        assert_eq!(offered, names);
+        let parsed = Cli::try_parse_from(["lrsched", "table", "--dialect", "bogus"]).unwrap();
+        let Command::Table(args) = parsed.command else {
+            panic!("not table");
+        };
+        // The text reaches config, which refuses it with its own message.
+        let error = config::load(&args.schedule.input(&[]))
+            .err()
+            .expect("refused");
+        assert!(
+            error
+                .to_string()
+                .starts_with("--dialect: unknown dialect 'bogus'"),
+            "{error}"
+        );
     }
 
     #[test]

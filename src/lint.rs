@@ -1,19 +1,33 @@
-//! Likely mistakes in a valid schedule: things a framework accepts but a user rarely means.
+//! Likely mistakes in a valid schedule (things a framework accepts but a user rarely means),
+//! and what the dialect's framework does differently from maskrcnn.
 
-use crate::output::number;
-use crate::schedule::message::list;
-use crate::schedule::{Decay, departures};
+use crate::schedule::message::{list, number};
+use crate::schedule::{Decay, Departure, Severity, departures};
 use crate::schedule::{NamedSchedule, Unit};
 
-/// One finding, phrased for the user.
+/// A likely mistake, phrased for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning(pub String);
 
-/// Every warning for `spec`: its parameters' and its dialect's.
-pub fn lint(spec: &NamedSchedule) -> Vec<Warning> {
-    let mut warnings = parameter_lints(spec);
-    warnings.extend(dialect_lints(spec));
-    warnings
+/// One line of `check`'s report: a warning, or a note on what the framework does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// Everything `check` reports on `spec`: its parameters' warnings, then its dialect's
+/// departures from maskrcnn, each a warning or a note.
+pub fn lint(spec: &NamedSchedule) -> Vec<Finding> {
+    let warnings = parameter_lints(spec).into_iter().map(|w| Finding {
+        severity: Severity::Warning,
+        text: w.0,
+    });
+    let departures = dialect_departures(spec).map(|d| Finding {
+        severity: d.severity,
+        text: d.text,
+    });
+    warnings.chain(departures).collect()
 }
 
 /// Likely mistakes in the parameters themselves, whatever the dialect.
@@ -90,19 +104,26 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
 
 /// Where the framework's curve departs from the intended one in a way users rarely mean.
 pub fn dialect_lints(spec: &NamedSchedule) -> Vec<Warning> {
-    let mut warnings = Vec::new();
+    dialect_departures(spec)
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| Warning(d.text))
+        .collect()
+}
+
+/// The dialect's departures, named after it when the schedule has another name.
+fn dialect_departures(spec: &NamedSchedule) -> impl Iterator<Item = Departure> {
     let dialect = spec.dialect.name();
     let prefix = if spec.name == dialect {
         String::new()
     } else {
         format!("{dialect}: ")
     };
-    for departure in departures(spec.dialect, spec.schedule.as_ref()) {
-        if departure.surprising {
-            warnings.push(Warning(format!("{prefix}{}", departure.note)));
-        }
-    }
-    warnings
+    departures(spec.dialect, spec.schedule.as_ref())
+        .into_iter()
+        .map(move |d| Departure {
+            text: format!("{prefix}{}", d.text),
+            ..d
+        })
 }
 
 #[cfg(test)]
@@ -110,17 +131,27 @@ mod tests {
     use super::*;
     use crate::config::{Layer, load_toml};
 
-    fn lints(toml: &str) -> Vec<String> {
+    fn findings(toml: &str, severity: Severity) -> Vec<String> {
         let loaded = load_toml("t.toml", toml, &Layer::default()).unwrap();
         lint(&loaded.schedules[0])
             .into_iter()
-            .map(|w| w.0)
+            .filter(|f| f.severity == severity)
+            .map(|f| f.text)
             .collect()
+    }
+
+    fn lints(toml: &str) -> Vec<String> {
+        findings(toml, Severity::Warning)
+    }
+
+    fn notes(toml: &str) -> Vec<String> {
+        findings(toml, Severity::Note)
     }
 
     #[test]
     fn reference_example_is_clean() {
         assert!(lints("").is_empty());
+        assert!(notes("").is_empty());
     }
 
     #[test]
@@ -189,11 +220,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            lints("dialect = \"torch-chained\""),
+            lints("dialect = \"torch-chained\"\nwarmup_iters = 0"),
             vec![
-                "torch-chained: after warmup the lr is 0.010000000000000004, not 0.01 = base_lr × \
-                 gamma^0 (3 of 3 constant phases are off): the schedulers multiply the lr in \
-                 place, so rounding accumulates"
+                "torch-chained: after warmup the lr is 0.001, not 0.01 = base_lr × gamma^0 (3 of 3 \
+                 constant phases are off): LinearLR(total_iters=0) multiplies by start_factor at \
+                 construction and never undoes it"
             ]
         );
         assert!(
@@ -205,6 +236,34 @@ mod tests {
         );
         // Conventions rather than surprises: MXNet's one-step-late decays.
         assert!(lints("dialect = \"mxnet\"").is_empty());
+        assert_eq!(notes("dialect = \"mxnet\"").len(), 3);
+    }
+
+    /// In-place rounding is the framework's arithmetic, not the user's mistake: a note, which
+    /// `check --strict` does not fail on.
+    #[test]
+    fn in_place_rounding_is_a_note() {
+        for dialect in ["torch-chained", "mmengine"] {
+            let toml = format!("dialect = \"{dialect}\"");
+            assert!(lints(&toml).is_empty(), "{dialect}: {:?}", lints(&toml));
+            assert!(
+                notes(&toml)
+                    .iter()
+                    .any(|n| n.contains("multiply the lr in place, so rounding accumulates")),
+                "{dialect}: {:?}",
+                notes(&toml)
+            );
+        }
+        assert_eq!(
+            notes("dialect = \"torch-chained\""),
+            vec![
+                "torch-chained: 3 of 10 warmup values differ in the last bits: LinearLR \
+                 multiplies the lr in place at each step, so rounding accumulates",
+                "torch-chained: after warmup the lr is 0.010000000000000004, not 0.01 = base_lr × \
+                 gamma^0 (3 of 3 constant phases are off): the schedulers multiply the lr in \
+                 place, so rounding accumulates"
+            ]
+        );
     }
 
     #[test]

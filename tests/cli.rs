@@ -393,13 +393,53 @@ fn dialect_all_warns_once_and_not_about_departures() {
         1,
         "{stderr}"
     );
-    // One dialect on its own still says where it departs.
+    // One dialect on its own still warns where it departs in a way users rarely mean, and
+    // keeps quiet about its rounding (a note, for explain and check).
+    lrsched()
+        .args([
+            "at",
+            "10",
+            "--dialect",
+            "torch-chained",
+            "--warmup-iters",
+            "0",
+        ])
+        .assert()
+        .success()
+        .stdout("0.001\n")
+        .stderr(predicate::str::contains(
+            "warning: schedule: torch-chained: after warmup the lr is 0.001, not 0.01",
+        ));
     lrsched()
         .args(["at", "10", "--dialect", "torch-chained"])
         .assert()
         .success()
         .stdout("0.010000000000000004\n")
-        .stderr(predicate::str::contains(
-            "warning: schedule: torch-chained: after warmup the lr is 0.010000000000000004",
+        .stderr("");
+}
+
+/// In-place rounding is what the framework does: `check` notes it and `--strict` passes; a
+/// decay moved by W is a warning, and fails it.
+#[test]
+fn check_strict_fails_on_warnings_not_notes() {
+    for dialect in ["torch-chained", "mmengine"] {
+        lrsched()
+            .args(["check", "--strict", "--dialect", dialect])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::starts_with(format!(
+                "ok: schedule ({dialect}): "
+            )))
+            .stdout(predicate::str::contains(format!(
+                "\n  note: {dialect}: after warmup the lr is 0.01000000000000000"
+            )))
+            .stdout(predicate::str::contains("warning").not());
+    }
+    lrsched()
+        .args(["check", "--strict", "--dialect", "torch-sequential"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "\n  warning: torch-sequential: decays at 60 and 110 instead of 50 and 100",
         ));
 }

@@ -1,4 +1,5 @@
-//! `lrsched check`: validation (errors exit 2 before we get here) and lint warnings.
+//! `lrsched check`: validation (errors exit 2 before we get here), lint warnings, and notes on
+//! what the dialect's framework does (which `--strict` does not count).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use crate::error::Error;
 use crate::lint::lint;
 use crate::output::number;
 use crate::output::sink::Sink;
+use crate::schedule::Severity;
 
 /// Counting phases walks them; past this many (a step_size of 1 over a long run), the report
 /// says "over" rather than walking on.
@@ -18,8 +20,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut report = String::new();
     let mut warning_count = 0;
     for spec in &specs {
-        let warnings = lint(spec);
-        warning_count += warnings.len();
+        let findings = lint(spec);
+        let warnings = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+        warning_count += warnings;
         let p = spec.params();
         let counted = spec.schedule.segments().take(PHASES_COUNTED + 1).count();
         let phases = if counted > PHASES_COUNTED {
@@ -28,11 +34,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             counted.to_string()
         };
         let last_lr = spec.schedule.lr(p.iters - 1);
-        let status = if warnings.is_empty() {
-            "ok"
-        } else {
-            "warnings"
-        };
+        let status = if warnings == 0 { "ok" } else { "warnings" };
         report.push_str(&format!(
             "{status}: {} ({}): {} iterations, {phases} phases, lr {} → {}\n",
             spec.name,
@@ -41,8 +43,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             number(spec.schedule.lr(0)),
             number(last_lr)
         ));
-        for warning in warnings {
-            report.push_str(&format!("  warning: {}\n", warning.0));
+        for finding in findings {
+            report.push_str(&format!("  {}: {}\n", finding.severity, finding.text));
         }
     }
     let mut sink = Sink::open(None)?;

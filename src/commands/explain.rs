@@ -95,7 +95,7 @@ fn departure_notes(specs: &[NamedSchedule]) -> String {
         };
         text.push_str(&format!("\n{whose} departs from maskrcnn:\n"));
         for note in notes {
-            text.push_str(&format!("  - {}\n", note.note));
+            text.push_str(&format!("  - {}\n", note.text));
         }
     }
     text

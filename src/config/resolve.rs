@@ -378,7 +378,12 @@ mod tests {
                 spec.dialect,
                 spec.name.as_str()
             ),
-            (Some(7), Unit::Epoch, Dialect::Timm, "n")
+            (
+                Some(7),
+                Unit::Epoch,
+                Dialect::from_name("timm").unwrap(),
+                "n"
+            )
         );
         let stepped = one("step_size = 30", &[]).unwrap();
         assert_eq!(stepped.params().decay, Decay::StepSize(30));

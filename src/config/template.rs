@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::keys::{KEYS, Key, Unset};
 use super::resolve::Given;
+use crate::schedule::Dialect;
 
 /// Decay by milestones, or instead every `step_size`: the file shows the alternative right
 /// after milestones, and comments out the default milestones when it is given.
@@ -32,6 +33,9 @@ pub(super) fn render(given: &Given) -> String {
             text.push_str(line);
             text.push('\n');
         }
+        if key.name == "dialect" {
+            text.push_str(&dialect_comment());
+        }
         let line = match (set.get(key.name), &key.unset) {
             (Some(value), _) => format!("{} = {}", key.name, value.toml()),
             (None, Unset::Value(default))
@@ -45,6 +49,38 @@ pub(super) fn render(given: &Given) -> String {
         text.push_str(&line);
         text.push('\n');
     }
+    text
+}
+
+/// The longest comment line the list of dialects is wrapped to.
+const COMMENT_WIDTH: usize = 79;
+
+/// The registry's dialects (and aliases) as comment lines: what `dialect` accepts.
+fn dialect_comment() -> String {
+    let names: Vec<String> = Dialect::ALL
+        .iter()
+        .map(|d| match d.aliases() {
+            [] => d.name().to_string(),
+            aliases => format!("{} (= {})", d.name(), aliases.join(", ")),
+        })
+        .collect();
+    let sentence = format!(
+        "{}; or \"all\" to compare them (see docs/dialects.md).",
+        names.join(", ")
+    );
+    let mut text = String::new();
+    let mut line = String::from("#");
+    for word in sentence.split(' ') {
+        if line.chars().count() + 1 + word.chars().count() > COMMENT_WIDTH && line != "#" {
+            text.push_str(&line);
+            text.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    text.push_str(&line);
+    text.push('\n');
     text
 }
 
@@ -63,6 +99,17 @@ fn file_order() -> Vec<&'static Key> {
 
 #[cfg(test)]
 mod tests {
+    use super::dialect_comment;
+
+    #[test]
+    fn the_dialect_comment_lists_the_registry() {
+        assert_eq!(
+            dialect_comment(),
+            "# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
+             # mxnet, timm, mmengine; or \"all\" to compare them (see docs/dialects.md).\n"
+        );
+    }
+
     use super::super::{ConfigError, Input, Layer, load, load_toml, schedule_file};
     use crate::schedule::{Decay, Dialect, Params};
 

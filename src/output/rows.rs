@@ -582,7 +582,7 @@ impl Decade {
 mod tests {
     use super::*;
     use crate::output::{Csv, Json, JsonLines};
-    use crate::schedule::{Decay, Params, WarmupMultiStep};
+    use crate::schedule::{Decay, Maskrcnn, Params};
 
     fn render(
         format: &dyn Format,
@@ -598,7 +598,7 @@ mod tests {
 
     #[test]
     fn every_row_matches_lr() {
-        let s = WarmupMultiStep::new(Params::default());
+        let s = Maskrcnn::new(Params::default());
         let text = render(
             &Csv { delimiter: ',' },
             &[Column::Iteration, Column::Lr(0)],
@@ -623,7 +623,7 @@ mod tests {
 
     #[test]
     fn every_and_range_across_segments() {
-        let s = WarmupMultiStep::new(Params::default());
+        let s = Maskrcnn::new(Params::default());
         let text = render(
             &Csv { delimiter: ',' },
             &[
@@ -647,8 +647,8 @@ mod tests {
 
     #[test]
     fn shorter_schedule_has_missing_cells() {
-        let long = WarmupMultiStep::new(Params::default());
-        let short = WarmupMultiStep::new(Params {
+        let long = Maskrcnn::new(Params::default());
+        let short = Maskrcnn::new(Params {
             iters: 2,
             ..Params::default()
         });
@@ -670,7 +670,7 @@ mod tests {
 
     #[test]
     fn epoch_column() {
-        let s = WarmupMultiStep::new(Params::default());
+        let s = Maskrcnn::new(Params::default());
         let text = render(
             &Csv { delimiter: ',' },
             &[Column::Epoch { iters_per_epoch: 4 }],
@@ -844,7 +844,7 @@ mod tests {
 
     #[test]
     fn iteration_digits_carry_in_rows() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             iters: 2000,
             ..Params::default()
         });
@@ -879,7 +879,7 @@ mod tests {
 
     #[test]
     fn rows_without_iteration_repeat() {
-        let s = WarmupMultiStep::new(Params::default());
+        let s = Maskrcnn::new(Params::default());
         let text = render(
             &csv(),
             &[Column::Phase(0), Column::Lr(0)],
@@ -897,7 +897,7 @@ mod tests {
 
     #[test]
     fn rows_near_u64_max() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             iters: u64::MAX,
             ..Params::default()
         });
@@ -919,7 +919,7 @@ mod tests {
 
     #[test]
     fn json_opens_the_first_row_differently() {
-        let s = WarmupMultiStep::new(Params::default());
+        let s = Maskrcnn::new(Params::default());
         let text = render(
             &Json,
             &[Column::Iteration, Column::Lr(0)],
@@ -937,7 +937,7 @@ mod tests {
 
     #[test]
     fn many_milestones_and_every_match_lr() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             decay: Decay::Milestones((1..=1000).map(|m| m * 7).collect()),
             gamma: 0.99,
             iters: 7100,
@@ -1033,8 +1033,8 @@ mod tests {
 
     #[test]
     fn several_schedules_split_runs() {
-        let a = WarmupMultiStep::new(Params::default());
-        let b = WarmupMultiStep::new(Params {
+        let a = Maskrcnn::new(Params::default());
+        let b = Maskrcnn::new(Params {
             decay: Decay::Milestones(vec![12]),
             warmup_iters: 0,
             iters: 14,
@@ -1058,7 +1058,7 @@ mod tests {
 
     #[test]
     fn long_tables_cross_chunks_intact() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             iters: 30_000,
             ..Params::default()
         });

@@ -21,6 +21,29 @@ pub fn list_around(items: &[u64], focus: usize) -> String {
     abbreviated(items, Some(focus))
 }
 
+/// The index of the first item below the one before it: `None` when the list is sorted
+/// ascending (repeats allowed).
+pub fn first_unsorted(items: &[u64]) -> Option<usize> {
+    (1..items.len()).find(|&i| items[i - 1] > items[i])
+}
+
+/// Iterations in a sentence: "60", "60 and 110", "60, 110 and 160", "60, 110, 160, … (12 in
+/// all)"; `complete` is false when `points` was cut short, which leaves the count out.
+pub fn in_words(points: &[u64], complete: bool) -> String {
+    let text: Vec<String> = points.iter().take(3).map(u64::to_string).collect();
+    match points.len() {
+        0 => "no iteration".into(),
+        1 => text[0].clone(),
+        2 | 3 => format!(
+            "{} and {}",
+            text[..text.len() - 1].join(", "),
+            text[text.len() - 1]
+        ),
+        _ if !complete => format!("{}, …", text.join(", ")),
+        n => format!("{}, … ({n} in all)", text.join(", ")),
+    }
+}
+
 /// A float as every output writes it: the shortest text that reads back the same (`1e300`,
 /// never 301 digits).
 pub fn number(value: f64) -> String {
@@ -89,6 +112,24 @@ mod tests {
             list(&(0..9).collect::<Vec<u64>>()),
             "[0, 1, 2, …, 8] (9 in all)"
         );
+    }
+
+    #[test]
+    fn unsorted_lists() {
+        assert_eq!(first_unsorted(&[]), None);
+        assert_eq!(first_unsorted(&[20, 20, 40]), None);
+        assert_eq!(first_unsorted(&[60, 30]), Some(1));
+        assert_eq!(first_unsorted(&[10, 50, 40, 30]), Some(2));
+    }
+
+    #[test]
+    fn points_in_words() {
+        assert_eq!(in_words(&[], true), "no iteration");
+        assert_eq!(in_words(&[5], true), "5");
+        assert_eq!(in_words(&[5, 6], true), "5 and 6");
+        assert_eq!(in_words(&[5, 6, 7], true), "5, 6 and 7");
+        assert_eq!(in_words(&[5, 6, 7, 8], true), "5, 6, 7, … (4 in all)");
+        assert_eq!(in_words(&[5, 6, 7, 8], false), "5, 6, 7, …");
     }
 
     #[test]

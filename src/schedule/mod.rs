@@ -2,31 +2,23 @@
 //!
 //! Nothing here does I/O: parameters go in, `lr(t)` and the piecewise structure of the curve
 //! (its segments) come out. Every consumer — tables, `at`, plots, `explain` — goes through the
-//! [`Schedule`] trait, so a framework dialect is only another implementation of it.
+//! [`Schedule`] trait, so a framework dialect is only another implementation of it, in its own
+//! file under `dialect/` and on one line of the registry, [`Dialect::ALL`].
 
+mod chainable;
 mod departures;
-mod detectron2;
-mod maskrcnn;
+mod dialect;
 pub mod message;
 mod milestones;
-mod mmengine;
-mod mxnet;
 mod named;
 mod piecewise;
 mod stepper;
-mod timm;
-mod torch_chained;
-mod torch_sequential;
 
-pub use departures::{Departure, departures};
-pub use detectron2::Detectron2;
-pub use maskrcnn::WarmupMultiStep;
-use mmengine::Mmengine;
-use mxnet::Mxnet;
+pub use departures::{Departure, Severity, departures};
+pub use dialect::Dialect;
+/// maskrcnn's formula: the intended schedule every other dialect is compared with.
+pub use dialect::maskrcnn::Maskrcnn;
 pub use named::{NamedSchedule, Unit};
-pub use timm::Timm;
-use torch_chained::TorchChained;
-use torch_sequential::TorchSequential;
 
 use std::fmt;
 
@@ -151,103 +143,6 @@ pub trait Schedule {
     }
 }
 
-/// Whose arithmetic to reproduce (SPEC section 5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    /// maskrcnn-benchmark `WarmupMultiStepLR`, also called `warmup-multistep`: the default.
-    Maskrcnn,
-    /// PyTorch `ChainedScheduler([LinearLR | ConstantLR, MultiStepLR])`.
-    TorchChained,
-    /// PyTorch `SequentialLR([LinearLR | ConstantLR, MultiStepLR], milestones=[W])`.
-    TorchSequential,
-    /// detectron2 `build_lr_scheduler` (fvcore `WarmupParamScheduler` + `LRMultiplier`).
-    Detectron2,
-    /// MXNet `MultiFactorScheduler` with warmup.
-    Mxnet,
-    /// timm `MultiStepLRScheduler`, `t_in_epochs=False`.
-    Timm,
-    /// mmengine `LinearLR | ConstantLR` + `MultiStepLR`, `by_epoch=False`.
-    Mmengine,
-}
-
-impl Default for Dialect {
-    /// maskrcnn-benchmark's formula is the intended schedule: the others are compared with it.
-    fn default() -> Self {
-        Dialect::Maskrcnn
-    }
-}
-
-impl Dialect {
-    /// Every dialect, in the order `--dialect all` lists them.
-    pub const ALL: &'static [Dialect] = &[
-        Dialect::Maskrcnn,
-        Dialect::TorchChained,
-        Dialect::TorchSequential,
-        Dialect::Detectron2,
-        Dialect::Mxnet,
-        Dialect::Timm,
-        Dialect::Mmengine,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Maskrcnn => "maskrcnn",
-            Dialect::TorchChained => "torch-chained",
-            Dialect::TorchSequential => "torch-sequential",
-            Dialect::Detectron2 => "detectron2",
-            Dialect::Mxnet => "mxnet",
-            Dialect::Timm => "timm",
-            Dialect::Mmengine => "mmengine",
-        }
-    }
-
-    /// Accepts each dialect's name and its aliases.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "warmup-multistep" => Some(Dialect::Maskrcnn),
-            _ => Dialect::ALL.iter().copied().find(|d| d.name() == name),
-        }
-    }
-
-    /// Names accepted on input, for error messages and completions.
-    pub fn accepted_names() -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = Dialect::ALL.iter().map(|d| d.name()).collect();
-        names.push("warmup-multistep");
-        names
-    }
-
-    /// The framework, by name.
-    pub fn framework(self) -> &'static str {
-        match self {
-            Dialect::Maskrcnn => "maskrcnn-benchmark",
-            Dialect::TorchChained | Dialect::TorchSequential => "PyTorch",
-            Dialect::Detectron2 => "detectron2",
-            Dialect::Mxnet => "MXNet",
-            Dialect::Timm => "timm",
-            Dialect::Mmengine => "mmengine",
-        }
-    }
-
-    /// The framework and the scheduler construction the dialect reproduces, in a few words.
-    pub fn construction(self) -> &'static str {
-        match self {
-            Dialect::Maskrcnn => "maskrcnn-benchmark WarmupMultiStepLR",
-            Dialect::TorchChained => {
-                "PyTorch ChainedScheduler([LinearLR or ConstantLR, MultiStepLR])"
-            }
-            Dialect::TorchSequential => {
-                "PyTorch SequentialLR([LinearLR or ConstantLR, MultiStepLR], milestones=[W])"
-            }
-            Dialect::Detectron2 => {
-                "detectron2 build_lr_scheduler: LRMultiplier(WarmupParamScheduler(MultiStepParamScheduler))"
-            }
-            Dialect::Mxnet => "MXNet MultiFactorScheduler with warmup",
-            Dialect::Timm => "timm MultiStepLRScheduler(t_in_epochs=False)",
-            Dialect::Mmengine => "mmengine LinearLR or ConstantLR + MultiStepLR (by_epoch=False)",
-        }
-    }
-}
-
 /// Parameters a framework refuses, in that framework's terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
@@ -258,28 +153,5 @@ pub struct Rejection {
 
 /// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
 pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-    Ok(match dialect {
-        Dialect::Maskrcnn => {
-            if let Decay::Milestones(milestones) = &params.decay
-                && let Some(unsorted) =
-                    (1..milestones.len()).find(|&i| milestones[i - 1] > milestones[i])
-            {
-                return Err(Rejection {
-                    key: "milestones",
-                    message: format!(
-                        "must be sorted ascending (repeats allowed), got {} \
-                         (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")",
-                        message::list_around(milestones, unsorted)
-                    ),
-                });
-            }
-            Box::new(WarmupMultiStep::new(params))
-        }
-        Dialect::TorchChained => Box::new(TorchChained::new(params)?),
-        Dialect::TorchSequential => Box::new(TorchSequential::new(params)?),
-        Dialect::Detectron2 => Box::new(Detectron2::new(params)?),
-        Dialect::Mxnet => Box::new(Mxnet::new(params)?),
-        Dialect::Timm => Box::new(Timm::new(params)),
-        Dialect::Mmengine => Box::new(Mmengine::new(params)?),
-    })
+    dialect.framework_impl().build(params)
 }

@@ -4,7 +4,7 @@
 use super::{Params, Phase, Segment, WarmupMethod};
 
 /// Where a dialect's curve changes, as the framework counts.
-pub(crate) trait Shape {
+pub(crate) trait Piecewise {
     fn params(&self) -> &Params;
     fn iters(&self) -> u64 {
         self.params().iters
@@ -26,28 +26,28 @@ pub(crate) trait Shape {
 /// The segments of `[0, iters)`; `lr_at` gives the lr of each constant one, asked in increasing
 /// order of iteration.
 pub(crate) fn segments<'a>(
-    shape: &'a impl Shape,
+    curve: &'a impl Piecewise,
     mut lr_at: impl FnMut(u64) -> f64 + 'a,
 ) -> Box<dyn Iterator<Item = Segment> + 'a> {
-    let iters = shape.iters();
-    let warmup_end = shape.warmup_end();
+    let iters = curve.iters();
+    let warmup_end = curve.warmup_end();
     let mut start = 0;
     Box::new(std::iter::from_fn(move || {
         if start >= iters {
             return None;
         }
         let warmup = start < warmup_end;
-        let mut end = shape.next_decay(start).unwrap_or(iters).min(iters);
+        let mut end = curve.next_decay(start).unwrap_or(iters).min(iters);
         if warmup {
             end = end.min(warmup_end);
         }
-        let ramps = warmup && shape.warmup_ramps();
+        let ramps = warmup && curve.warmup_ramps();
         let segment = Segment {
             start,
             end,
             phase: Phase {
                 warmup,
-                decays: shape.decays(start),
+                decays: curve.decays(start),
             },
             constant_lr: (!ramps).then(|| lr_at(start)),
         };

@@ -12,7 +12,7 @@
 //! the framework's run is over and the lr holds its last value (as detectron2's does), so no
 //! question costs more steps than building did.
 
-use super::piecewise::{self, Shape};
+use super::piecewise::{self, Piecewise};
 use super::{Params, Rejection, Schedule, Segment};
 
 /// One framework's in-place update rule.
@@ -250,7 +250,7 @@ pub(crate) struct Stepped<R> {
     checkpoints: Checkpoints,
 }
 
-impl<R: Recurrence + Shape> Stepped<R> {
+impl<R: Recurrence + Piecewise> Stepped<R> {
     /// Builds the checkpoints, or refuses in `framework`'s terms a schedule past [`MAX_STEPS`].
     pub(crate) fn from_rule(rule: R, framework: &str) -> Result<Self, Rejection> {
         let checkpoints = Checkpoints::new(&rule, rule.iters(), framework)?;
@@ -258,13 +258,13 @@ impl<R: Recurrence + Shape> Stepped<R> {
     }
 }
 
-impl<R: Recurrence + Shape> Schedule for Stepped<R> {
+impl<R: Recurrence + Piecewise> Schedule for Stepped<R> {
     fn params(&self) -> &Params {
-        Shape::params(&self.rule)
+        Piecewise::params(&self.rule)
     }
 
     fn warmup_end(&self) -> u64 {
-        Shape::warmup_end(&self.rule)
+        Piecewise::warmup_end(&self.rule)
     }
 
     fn lr(&self, t: u64) -> f64 {

@@ -401,7 +401,7 @@ mod tests {
             warmup_iters: 500,
             ..milestones(&[3000, 6000], 9000)
         };
-        let specs = vec![named("schedule", Dialect::Maskrcnn, params, Some(100))];
+        let specs = vec![named("schedule", Dialect::default(), params, Some(100))];
         let figure = Figure::new(&specs, &options(XUnit::Epoch), 1200).unwrap();
         assert_eq!(figure.x_max, 90.0);
         assert_eq!(figure.end_label, "90");

@@ -155,11 +155,11 @@ impl Staircase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Decay, Params, WarmupMultiStep};
+    use crate::schedule::{Decay, Maskrcnn, Params};
 
     #[test]
     fn reference_example_is_an_exact_staircase() {
-        let schedule = WarmupMultiStep::new(Params::default());
+        let schedule = Maskrcnn::new(Params::default());
         let trace = trace(&schedule, 1200);
         // 150 iterations over 1200 pixels: every warmup iteration is its own step.
         let warmup_points = trace.points.iter().filter(|p| p.0 < 10.0).count();
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn long_warmup_is_sampled_per_pixel_with_exact_ends() {
-        let schedule = WarmupMultiStep::new(Params {
+        let schedule = Maskrcnn::new(Params {
             warmup_iters: 1_000_000,
             decay: Decay::Milestones(vec![]),
             iters: 2_000_000,
@@ -210,14 +210,14 @@ mod tests {
     #[test]
     fn size_does_not_grow_with_iters() {
         let small = trace(
-            &WarmupMultiStep::new(Params {
+            &Maskrcnn::new(Params {
                 iters: 1000,
                 ..Params::default()
             }),
             800,
         );
         let huge = trace(
-            &WarmupMultiStep::new(Params {
+            &Maskrcnn::new(Params {
                 iters: 100_000_000,
                 ..Params::default()
             }),
@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn more_segments_than_pixels_stays_bounded() {
-        let schedule = WarmupMultiStep::new(Params {
+        let schedule = Maskrcnn::new(Params {
             decay: Decay::StepSize(1),
             gamma: 0.999_999,
             iters: 100_000_000,
@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn dense_markers_are_left_out() {
-        let schedule = WarmupMultiStep::new(Params {
+        let schedule = Maskrcnn::new(Params {
             decay: Decay::StepSize(10),
             gamma: 0.99,
             iters: 10_000,

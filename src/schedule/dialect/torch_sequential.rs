@@ -7,16 +7,82 @@
 //! (60 and 110 in the reference example). With W = 0 MultiStepLR runs from the start, as the
 //! golden files show.
 
-use super::milestones::Milestones;
-use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped};
-use super::torch_chained::{apply_milestone, check_warmup, linear_lr_factor};
-use super::{Params, Rejection, WarmupMethod};
+use super::Framework;
+use crate::schedule::chainable::{
+    IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, check_warmup, counter_note, linear_lr_factor,
+};
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::Piecewise;
+use crate::schedule::stepper::{Recurrence, Stepped};
+use crate::schedule::{Params, Rejection, Schedule, WarmupMethod};
+
+/// The registry's entry for torch-sequential.
+pub(crate) struct TorchSequentialDialect;
+
+impl Framework for TorchSequentialDialect {
+    fn name(&self) -> &'static str {
+        "torch-sequential"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "PyTorch"
+    }
+    fn version(&self) -> &'static str {
+        "torch 2.15"
+    }
+    fn construction(&self) -> &'static str {
+        "PyTorch SequentialLR([LinearLR or ConstantLR, MultiStepLR], milestones=[W])"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(TorchSequential::new(params)?))
+    }
+}
+
+impl Departs for TorchSequentialDialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        format!(
+            "SequentialLR switches to MultiStepLR at milestones=[{}]",
+            p.warmup_iters
+        )
+    }
+    fn decay_reason(&self, p: &Params) -> String {
+        format!(
+            "SequentialLR restarts MultiStepLR's count at the switch (W = {})",
+            p.warmup_iters
+        )
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        IN_PLACE_WARMUP
+    }
+    fn warmup_shape(&self, schedule: &dyn Schedule, warmup_end: u64) -> Departure {
+        let p = schedule.params();
+        if Milestones::of(p).count_lt(warmup_end) > 0 {
+            Departure::note(format!(
+                "milestones inside the warmup do not decay it: SequentialLR steps only the \
+                 warmup scheduler before its switch to MultiStepLR at W = {}",
+                p.warmup_iters
+            ))
+        } else {
+            Departure::note(format!(
+                "the warmup values are a product of LinearLR's factors: {IN_PLACE_WARMUP}"
+            ))
+        }
+    }
+    fn level_reason(&self, _: &Params, _: bool) -> String {
+        IN_PLACE_LEVELS.into()
+    }
+    fn structural(&self, p: &Params) -> Vec<Departure> {
+        counter_note(p).into_iter().collect()
+    }
+}
 
 /// Built by [`TorchSequential::new`]; evaluated by the shared in-place stepper.
-pub(crate) type TorchSequential = Stepped<Rule>;
+pub(crate) type TorchSequential = Stepped<TorchSequentialRule>;
 
-pub(crate) struct Rule {
+pub(crate) struct TorchSequentialRule {
     params: Params,
     milestones: Milestones,
 }
@@ -24,7 +90,7 @@ pub(crate) struct Rule {
 impl TorchSequential {
     pub fn new(params: Params) -> Result<Self, Rejection> {
         check_warmup(&params)?;
-        let rule = Rule {
+        let rule = TorchSequentialRule {
             milestones: Milestones::of(&params),
             params,
         };
@@ -32,7 +98,7 @@ impl TorchSequential {
     }
 }
 
-impl Rule {
+impl TorchSequentialRule {
     /// `_update_lr(0)` at the switch: MultiStepLR's closed form at epoch 0.
     fn switch_lr(&self) -> f64 {
         let p = &self.params;
@@ -45,7 +111,7 @@ impl Rule {
     }
 }
 
-impl Recurrence for Rule {
+impl Recurrence for TorchSequentialRule {
     fn initial(&self) -> f64 {
         let p = &self.params;
         if p.warmup_iters == 0 {
@@ -103,7 +169,7 @@ impl Recurrence for Rule {
     }
 }
 
-impl Shape for Rule {
+impl Piecewise for TorchSequentialRule {
     fn params(&self) -> &Params {
         &self.params
     }

@@ -10,15 +10,113 @@
 //! `sched(W / N)`, the scheduled value at the end of warmup: a milestone inside the warmup
 //! makes it ramp towards the decayed lr instead of multiplying the ramp.
 
-use super::message::list_around;
-use super::milestones::Milestones;
-use super::piecewise::{self, Shape};
-use super::{Params, Rejection, Schedule, Segment, WarmupMethod};
+use super::Framework;
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::message::{list, list_around, number};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::{self, Piecewise};
+use crate::schedule::{Decay, Params, Rejection, Schedule, Segment, WarmupMethod};
 
 /// fvcore's `ParamScheduler.WHERE_EPSILON`.
 const WHERE_EPSILON: f64 = 1e-6;
 
-pub struct Detectron2 {
+/// The registry's entry for detectron2.
+pub(crate) struct Detectron2Dialect;
+
+impl Framework for Detectron2Dialect {
+    fn name(&self) -> &'static str {
+        "detectron2"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "detectron2"
+    }
+    fn version(&self) -> &'static str {
+        "fvcore 0.1.5"
+    }
+    fn construction(&self) -> &'static str {
+        "detectron2 build_lr_scheduler: LRMultiplier(WarmupParamScheduler(MultiStepParamScheduler))"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(Detectron2::new(params)?))
+    }
+}
+
+/// How far fvcore's epsilon moves things on a run of `iters`.
+fn epsilon_reason(p: &Params) -> String {
+    format!(
+        "fvcore compares where = t / iters with a 1e-6 epsilon, {} iterations at iters = {}",
+        number(WHERE_EPSILON * p.iters as f64),
+        p.iters
+    )
+}
+
+/// The milestones `build_lr_scheduler` drops: those past iters.
+fn dropped(p: &Params) -> Vec<u64> {
+    match &p.decay {
+        Decay::Milestones(given) => given.iter().copied().filter(|&m| m > p.iters).collect(),
+        Decay::StepSize(_) => Vec::new(),
+    }
+}
+
+impl Departs for Detectron2Dialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        epsilon_reason(p)
+    }
+    fn decay_reason(&self, p: &Params) -> String {
+        let mut reasons: Vec<String> = Vec::new();
+        if Milestones::of(p).count_lt(p.warmup_iters.min(p.iters)) > 0 {
+            reasons.push(
+                "a milestone inside the warmup only changes the value the warmup ramps to".into(),
+            );
+        }
+        if !dropped(p).is_empty() {
+            reasons.push("milestones past iters are dropped".into());
+        }
+        if WHERE_EPSILON * p.iters as f64 >= 0.5 || reasons.is_empty() {
+            reasons.push(epsilon_reason(p));
+        }
+        reasons.join("; ")
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        "fvcore interpolates end × where + start × (1 - where)"
+    }
+    /// fvcore's warmup starts from `warmup_factor × scheduler(0)` and, when linear, ends at
+    /// `scheduler(W / iters)`: a milestone inside it is not applied part-way.
+    fn warmup_shape(&self, schedule: &dyn Schedule, warmup_end: u64) -> Departure {
+        Departure::note(match schedule.params().warmup_method {
+            WarmupMethod::Constant => format!(
+                "the constant warmup holds {}, warmup_factor × the lr scheduled at 0, instead \
+                 of decaying inside it (WarmupParamScheduler holds warmup_factor × scheduler(0))",
+                number(schedule.lr(0))
+            ),
+            WarmupMethod::Linear | WarmupMethod::Exp => format!(
+                "the warmup ramps towards {}, the lr scheduled at its end, instead of decaying \
+                 inside it (WarmupParamScheduler interpolates towards scheduler(W / iters))",
+                number(schedule.lr(warmup_end))
+            ),
+        })
+    }
+    fn level_reason(&self, _: &Params, _: bool) -> String {
+        "LRMultiplier multiplies base_lr by MultiStepParamScheduler's gamma ** k".into()
+    }
+    fn structural(&self, p: &Params) -> Vec<Departure> {
+        let dropped = dropped(p);
+        if dropped.is_empty() {
+            return Vec::new();
+        }
+        vec![Departure::warning(format!(
+            "milestones {} are past iters {}: build_lr_scheduler silently drops them (it keeps \
+             m <= max_iter)",
+            list(&dropped),
+            p.iters
+        ))]
+    }
+}
+
+pub(crate) struct Detectron2 {
     params: Params,
     /// The milestones kept by `build_lr_scheduler` (those <= N).
     steps: Milestones,
@@ -137,7 +235,7 @@ fn first_true(mut low: u64, mut high: u64, holds: impl Fn(u64) -> bool) -> u64 {
     low
 }
 
-impl Shape for Detectron2 {
+impl Piecewise for Detectron2 {
     fn params(&self) -> &Params {
         &self.params
     }
@@ -201,7 +299,6 @@ impl Schedule for Detectron2 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Decay;
 
     #[test]
     fn reference_example() {

@@ -8,16 +8,75 @@
 //! the base lr by `start_factor` and MultiStepLR applies a milestone at 0. Rounding accumulates:
 //! the reference example trains at 0.010000000000000004, not 0.01.
 
-use super::message::number;
-use super::milestones::Milestones;
-use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped};
-use super::{Params, Rejection, WarmupMethod};
+use super::Framework;
+use crate::schedule::chainable::{
+    IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, check_warmup, counter_note, linear_lr_factor,
+};
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::Piecewise;
+use crate::schedule::stepper::{Recurrence, Stepped};
+use crate::schedule::{Params, Rejection, Schedule, WarmupMethod};
+
+/// The registry's entry for torch-chained.
+pub(crate) struct TorchChainedDialect;
+
+impl Framework for TorchChainedDialect {
+    fn name(&self) -> &'static str {
+        "torch-chained"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "PyTorch"
+    }
+    fn version(&self) -> &'static str {
+        "torch 2.15"
+    }
+    fn construction(&self) -> &'static str {
+        "PyTorch ChainedScheduler([LinearLR or ConstantLR, MultiStepLR])"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(TorchChained::new(params)?))
+    }
+}
+
+impl Departs for TorchChainedDialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        format!(
+            "LinearLR and ConstantLR end at total_iters = {}",
+            p.warmup_iters
+        )
+    }
+    fn decay_reason(&self, _: &Params) -> String {
+        "MultiStepLR decays at the steps its Counter lists".into()
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        IN_PLACE_WARMUP
+    }
+    fn warmup_shape(&self, _: &dyn Schedule, _: u64) -> Departure {
+        Departure::note(format!(
+            "the warmup values are a product of LinearLR's and MultiStepLR's factors: {IN_PLACE_WARMUP}"
+        ))
+    }
+    fn level_reason(&self, p: &Params, far: bool) -> String {
+        if p.warmup_iters == 0 && far {
+            "LinearLR(total_iters=0) multiplies by start_factor at construction and never undoes it"
+                .into()
+        } else {
+            IN_PLACE_LEVELS.into()
+        }
+    }
+    fn structural(&self, p: &Params) -> Vec<Departure> {
+        counter_note(p).into_iter().collect()
+    }
+}
 
 /// Built by [`TorchChained::new`]; evaluated by the shared in-place stepper.
-pub(crate) type TorchChained = Stepped<Rule>;
+pub(crate) type TorchChained = Stepped<TorchChainedRule>;
 
-pub(crate) struct Rule {
+pub(crate) struct TorchChainedRule {
     params: Params,
     milestones: Milestones,
 }
@@ -40,7 +99,7 @@ impl TorchChained {
                 ),
             });
         }
-        let rule = Rule {
+        let rule = TorchChainedRule {
             milestones: Milestones::of(&params),
             params,
         };
@@ -48,54 +107,7 @@ impl TorchChained {
     }
 }
 
-/// What LinearLR and ConstantLR accept as a start factor, shared with torch-sequential.
-pub(crate) fn check_warmup(params: &Params) -> Result<(), Rejection> {
-    let f = params.warmup_factor;
-    match params.warmup_method {
-        WarmupMethod::Exp => Err(Rejection {
-            key: "warmup_method",
-            message: "PyTorch has no exponential warmup scheduler; this construction uses \
-                      LinearLR (linear) or ConstantLR (constant)"
-                .into(),
-        }),
-        WarmupMethod::Linear if f <= 0.0 || f > 1.0 => Err(Rejection {
-            key: "warmup_factor",
-            message: format!(
-                "must be in (0, 1], got {} (LinearLR: \"Starting multiplicative factor expected \
-                 to be greater than 0 and less or equal to 1.\")",
-                number(f)
-            ),
-        }),
-        WarmupMethod::Constant if f > 1.0 => Err(Rejection {
-            key: "warmup_factor",
-            message: format!(
-                "must be in [0, 1], got {} (ConstantLR: \"Constant multiplicative factor \
-                 expected to be between 0 and 1.\")",
-                number(f)
-            ),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// LinearLR's chainable factor at `last_epoch` (1 <= last_epoch <= total_iters), in PyTorch's
-/// operation order.
-pub(crate) fn linear_lr_factor(start_factor: f64, total_iters: u64, last_epoch: u64) -> f64 {
-    let span = 1.0 - start_factor;
-    1.0 + span / (total_iters as f64 * start_factor + (last_epoch - 1) as f64 * span)
-}
-
-/// `lr * gamma ** count`, as MultiStepLR's chainable `get_lr` applies a milestone listed
-/// `count` times (nothing when it is not listed).
-pub(crate) fn apply_milestone(lr: f64, gamma: f64, count: u64) -> f64 {
-    if count == 0 {
-        lr
-    } else {
-        lr * gamma.powf(count as f64)
-    }
-}
-
-impl Recurrence for Rule {
+impl Recurrence for TorchChainedRule {
     fn initial(&self) -> f64 {
         let p = &self.params;
         apply_milestone(
@@ -143,7 +155,7 @@ impl Recurrence for Rule {
     }
 }
 
-impl Shape for Rule {
+impl Piecewise for TorchChainedRule {
     fn params(&self) -> &Params {
         &self.params
     }

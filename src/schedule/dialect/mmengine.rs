@@ -7,20 +7,107 @@
 //! ("end should be larger than begin"), and MultiStepLR's default `end = INF = int(1e9)` means a
 //! milestone at or past 1e9 never fires.
 
-use super::message::number;
-use super::milestones::Milestones;
-use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped};
-use super::torch_chained::apply_milestone;
-use super::{Params, Rejection, WarmupMethod};
+use super::Framework;
+use crate::schedule::chainable::{
+    IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, counter_note, linear_lr_factor,
+};
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::message::{list, number};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::Piecewise;
+use crate::schedule::stepper::{Recurrence, Stepped};
+use crate::schedule::{Decay, Params, Rejection, Schedule, WarmupMethod};
 
 /// mmengine's `INF = int(1e9)`, MultiStepLR's default `end`.
-pub(crate) const MMENGINE_INF: u64 = 1_000_000_000;
+const MMENGINE_INF: u64 = 1_000_000_000;
+
+/// The registry's entry for mmengine.
+pub(crate) struct MmengineDialect;
+
+impl Framework for MmengineDialect {
+    fn name(&self) -> &'static str {
+        "mmengine"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "mmengine"
+    }
+    fn version(&self) -> &'static str {
+        "mmengine 0.10.7"
+    }
+    fn construction(&self) -> &'static str {
+        "mmengine LinearLR or ConstantLR + MultiStepLR (by_epoch=False)"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(Mmengine::new(params)?))
+    }
+}
+
+impl Departs for MmengineDialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        format!(
+            "LinearLR(begin=0, end={w}) steps while step < end and sets total_iters = end - \
+             begin - 1, so the full lr comes at {}",
+            p.warmup_iters - 1,
+            w = p.warmup_iters
+        )
+    }
+    fn decay_reason(&self, _: &Params) -> String {
+        format!("MultiStepLR stops stepping at its default end = INF = {MMENGINE_INF}")
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        IN_PLACE_WARMUP
+    }
+    /// The warmup scheduler takes W - 1 steps: a linear ramp is steeper (milestones inside it
+    /// still decay it, in place, as the phases show).
+    fn warmup_shape(&self, schedule: &dyn Schedule, _: u64) -> Departure {
+        let w = schedule.params().warmup_iters;
+        let (warmup, scheduler) = match schedule.params().warmup_method {
+            WarmupMethod::Constant => ("lasts", "ConstantLR"),
+            WarmupMethod::Linear | WarmupMethod::Exp => ("ramps over", "LinearLR"),
+        };
+        Departure::note(format!(
+            "the warmup {warmup} {} steps, not {w}: {scheduler}(begin=0, end={w}) sets \
+             total_iters = end - begin - 1",
+            w - 1
+        ))
+    }
+    fn level_reason(&self, p: &Params, far: bool) -> String {
+        if p.warmup_iters == 1 && far {
+            "a warmup scheduler with end = 1 steps only at construction: its start factor is \
+             never undone"
+                .into()
+        } else {
+            IN_PLACE_LEVELS.into()
+        }
+    }
+    fn structural(&self, p: &Params) -> Vec<Departure> {
+        let mut out = Vec::new();
+        if let Decay::Milestones(given) = &p.decay {
+            let never: Vec<u64> = given
+                .iter()
+                .copied()
+                .filter(|&m| m >= MMENGINE_INF)
+                .collect();
+            if !never.is_empty() {
+                out.push(Departure::warning(format!(
+                    "milestones {} never fire: MultiStepLR steps only below its default \
+                     end = INF = {MMENGINE_INF}",
+                    list(&never)
+                )));
+            }
+        }
+        out.extend(counter_note(p));
+        out
+    }
+}
 
 /// Built by [`Mmengine::new`]; evaluated by the shared in-place stepper.
-pub(crate) type Mmengine = Stepped<Rule>;
+pub(crate) type Mmengine = Stepped<MmengineRule>;
 
-pub(crate) struct Rule {
+pub(crate) struct MmengineRule {
     params: Params,
     milestones: Milestones,
 }
@@ -28,7 +115,7 @@ pub(crate) struct Rule {
 impl Mmengine {
     pub fn new(params: Params) -> Result<Self, Rejection> {
         check(&params)?;
-        let rule = Rule {
+        let rule = MmengineRule {
             milestones: Milestones::of(&params).below(MMENGINE_INF),
             params,
         };
@@ -102,14 +189,14 @@ fn check(params: &Params) -> Result<(), Rejection> {
     Ok(())
 }
 
-impl Rule {
+impl MmengineRule {
     /// mmengine's `total_iters = end - begin - 1`.
     fn total_iters(&self) -> u64 {
         self.params.warmup_iters - 1
     }
 }
 
-impl Recurrence for Rule {
+impl Recurrence for MmengineRule {
     fn initial(&self) -> f64 {
         let p = &self.params;
         apply_milestone(
@@ -131,10 +218,7 @@ impl Recurrence for Rule {
         let f = p.warmup_factor;
         let total = self.total_iters();
         let warmed = match p.warmup_method {
-            WarmupMethod::Linear if t <= total => {
-                let span = 1.0 - f;
-                lr * (1.0 + span / (total as f64 * f + (t - 1) as f64 * span))
-            }
+            WarmupMethod::Linear if t <= total => lr * linear_lr_factor(f, total, t),
             WarmupMethod::Constant if t == total => lr * (1.0 / f),
             _ => lr,
         };
@@ -160,7 +244,7 @@ impl Recurrence for Rule {
     }
 }
 
-impl Shape for Rule {
+impl Piecewise for MmengineRule {
     fn params(&self) -> &Params {
         &self.params
     }

@@ -8,11 +8,104 @@
 //! land at m + W - 1: shifted by the warmup, and one step early. The list is bisected as given,
 //! sorted or not, and nothing is validated.
 
-use super::milestones::Milestones;
-use super::piecewise::{self, Shape};
-use super::{Params, Schedule, Segment};
+use super::Framework;
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::message::{first_unsorted, list_around, number};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::{self, Piecewise};
+use crate::schedule::{Decay, Params, Rejection, Schedule, Segment, WarmupMethod};
 
-pub struct Timm {
+/// The registry's entry for timm.
+pub(crate) struct TimmDialect;
+
+impl Framework for TimmDialect {
+    fn name(&self) -> &'static str {
+        "timm"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "timm"
+    }
+    fn version(&self) -> &'static str {
+        "timm 1.0.31"
+    }
+    fn construction(&self) -> &'static str {
+        "timm MultiStepLRScheduler(t_in_epochs=False)"
+    }
+    /// timm validates nothing.
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(Timm::new(params)))
+    }
+}
+
+/// The milestone list as given, and where it first goes down, when it does.
+fn unsorted(p: &Params) -> Option<(&[u64], usize)> {
+    match &p.decay {
+        Decay::Milestones(given) => first_unsorted(given).map(|i| (given.as_slice(), i)),
+        Decay::StepSize(_) => None,
+    }
+}
+
+impl Departs for TimmDialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        format!("timm warms up while t < warmup_t = {}", p.warmup_iters)
+    }
+    fn decay_reason(&self, p: &Params) -> String {
+        let w = p.warmup_iters;
+        let mut reason = if w > 0 {
+            format!(
+                "warmup_prefix shifts decay_t by W = {w} and bisect_right(decay_t, t + 1) \
+                 applies each one a step early"
+            )
+        } else {
+            "bisect_right(decay_t, t + 1) applies each one a step early".to_string()
+        };
+        if unsorted(p).is_some() {
+            reason.push_str("; an unsorted decay_t is bisected as given");
+        }
+        reason
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        "timm computes warmup_lr_init + t × (base_lr - warmup_lr_init) / W"
+    }
+    fn warmup_shape(&self, schedule: &dyn Schedule, warmup_end: u64) -> Departure {
+        let p = schedule.params();
+        if p.warmup_method != WarmupMethod::Linear {
+            Departure::warning(format!(
+                "timm has no {} warmup: MultiStepLRScheduler always ramps linearly from \
+                 warmup_lr_init = {} to base_lr",
+                p.warmup_method.name(),
+                number(p.base_lr * p.warmup_factor)
+            ))
+        } else if Milestones::of(p).count_lt(warmup_end) > 0 {
+            Departure::note(
+                "milestones inside the warmup do not decay it: with warmup_prefix, timm counts \
+                 decay_t from the end of the warmup"
+                    .into(),
+            )
+        } else {
+            Departure::note(format!("the warmup differs: {}", self.warmup_arithmetic()))
+        }
+    }
+    fn level_reason(&self, _: &Params, _: bool) -> String {
+        "timm computes base_lr × decay_rate ** k".into()
+    }
+    fn structural(&self, p: &Params) -> Vec<Departure> {
+        unsorted(p)
+            .map(|(given, at)| {
+                Departure::warning(format!(
+                    "decay_t {} is not sorted: timm bisects it as given (its code assumes sorted)",
+                    list_around(given, at)
+                ))
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+pub(crate) struct Timm {
     params: Params,
     milestones: Milestones,
     /// `warmup_lr_init`.
@@ -39,7 +132,7 @@ impl Timm {
     }
 }
 
-impl Shape for Timm {
+impl Piecewise for Timm {
     fn params(&self) -> &Params {
         &self.params
     }
@@ -88,7 +181,6 @@ impl Schedule for Timm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{Decay, WarmupMethod};
 
     #[test]
     fn decays_shift_by_warmup_and_one_step_early() {

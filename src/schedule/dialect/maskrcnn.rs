@@ -1,18 +1,65 @@
-//! maskrcnn-benchmark `WarmupMultiStepLR`: the default semantics (SPEC section 1).
+//! maskrcnn-benchmark `WarmupMultiStepLR`: the default semantics, and the intended schedule
+//! the other dialects are compared with (docs/guide.md#the-schedule).
 //!
 //! `lr(t) = (base_lr * w(t)) * gamma.powf(k(t))`, in exactly that order, which is what
 //! `base_lr * warmup_factor * self.gamma ** bisect_right(milestones, t)` computes in Python
 //! (C `pow` for the power, as `f64::powf`).
 
-use super::{Decay, Params, Phase, Schedule, Segment, WarmupMethod};
+use super::Framework;
+use crate::schedule::message::{first_unsorted, list_around};
+use crate::schedule::{Decay, Params, Phase, Rejection, Schedule, Segment, WarmupMethod};
 
-pub struct WarmupMultiStep {
+/// The registry's entry for maskrcnn.
+pub(crate) struct MaskrcnnDialect;
+
+impl Framework for MaskrcnnDialect {
+    fn name(&self) -> &'static str {
+        "maskrcnn"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["warmup-multistep"]
+    }
+    fn framework(&self) -> &'static str {
+        "maskrcnn-benchmark"
+    }
+    fn version(&self) -> &'static str {
+        "torch 2.15"
+    }
+    fn construction(&self) -> &'static str {
+        "maskrcnn-benchmark WarmupMultiStepLR"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        check(&params)?;
+        Ok(Box::new(Maskrcnn::new(params)))
+    }
+}
+
+/// `WarmupMultiStepLR.__init__` refuses milestones out of order.
+fn check(params: &Params) -> Result<(), Rejection> {
+    if let Decay::Milestones(milestones) = &params.decay
+        && let Some(unsorted) = first_unsorted(milestones)
+    {
+        return Err(Rejection {
+            key: "milestones",
+            message: format!(
+                "must be sorted ascending (repeats allowed), got {} \
+                 (maskrcnn-benchmark: \"Milestones should be a list of increasing integers\")",
+                list_around(milestones, unsorted)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// maskrcnn's formula, for any parameters: `build` refuses unsorted milestones first, and the
+/// comparison in `departures` sorts them.
+pub struct Maskrcnn {
     params: Params,
 }
 
-impl WarmupMultiStep {
+impl Maskrcnn {
     pub fn new(params: Params) -> Self {
-        WarmupMultiStep { params }
+        Maskrcnn { params }
     }
 
     /// k(t): decays applied at iteration t.
@@ -63,7 +110,7 @@ impl WarmupMultiStep {
     }
 }
 
-impl Schedule for WarmupMultiStep {
+impl Schedule for Maskrcnn {
     fn params(&self) -> &Params {
         &self.params
     }
@@ -103,8 +150,8 @@ impl Schedule for WarmupMultiStep {
 mod tests {
     use super::*;
 
-    fn reference() -> WarmupMultiStep {
-        WarmupMultiStep::new(Params::default())
+    fn reference() -> Maskrcnn {
+        Maskrcnn::new(Params::default())
     }
 
     #[test]
@@ -148,7 +195,7 @@ mod tests {
 
     #[test]
     fn warmup_past_a_milestone_splits_the_ramp() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             warmup_iters: 60,
             ..Params::default()
         });
@@ -162,7 +209,7 @@ mod tests {
 
     #[test]
     fn step_size_counts_from_end_of_warmup() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             decay: Decay::StepSize(30),
             iters: 100,
             ..Params::default()
@@ -176,7 +223,7 @@ mod tests {
 
     #[test]
     fn repeated_milestone_decays_twice() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             decay: Decay::Milestones(vec![20, 20, 40]),
             ..Params::default()
         });
@@ -189,13 +236,13 @@ mod tests {
 
     #[test]
     fn exp_and_constant_warmup() {
-        let exp = WarmupMultiStep::new(Params {
+        let exp = Maskrcnn::new(Params {
             warmup_method: WarmupMethod::Exp,
             ..Params::default()
         });
         assert_eq!(exp.lr(0), 0.01 * 0.1);
         assert_eq!(exp.lr(5), 0.01 * 0.1f64.powf(0.5));
-        let constant = WarmupMultiStep::new(Params {
+        let constant = Maskrcnn::new(Params {
             warmup_method: WarmupMethod::Constant,
             ..Params::default()
         });
@@ -205,7 +252,7 @@ mod tests {
 
     #[test]
     fn no_warmup_starts_at_base_lr() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             warmup_iters: 0,
             ..Params::default()
         });
@@ -214,8 +261,33 @@ mod tests {
     }
 
     #[test]
+    fn unsorted_milestones_are_refused() {
+        let refused = MaskrcnnDialect
+            .build(Params {
+                decay: Decay::Milestones(vec![100, 50]),
+                ..Params::default()
+            })
+            .err()
+            .unwrap();
+        assert_eq!(refused.key, "milestones");
+        assert_eq!(
+            refused.message,
+            "must be sorted ascending (repeats allowed), got [100, 50] (maskrcnn-benchmark: \
+             \"Milestones should be a list of increasing integers\")"
+        );
+        assert!(
+            MaskrcnnDialect
+                .build(Params {
+                    decay: Decay::Milestones(vec![20, 20, 40]),
+                    ..Params::default()
+                })
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn huge_step_size_does_not_overflow() {
-        let s = WarmupMultiStep::new(Params {
+        let s = Maskrcnn::new(Params {
             decay: Decay::StepSize(u64::MAX),
             iters: 1000,
             ..Params::default()

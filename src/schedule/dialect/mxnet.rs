@@ -7,16 +7,89 @@
 //! m + 1, milestones inside the warmup are caught up all at once at W, and the decayed lr is a
 //! product computed in place (0.0001 after two decays of 0.01, not 0.00010000000000000002).
 
-use super::message::{list_around, number};
-use super::milestones::Milestones;
-use super::piecewise::Shape;
-use super::stepper::{Recurrence, Stepped};
-use super::{Params, Rejection, WarmupMethod};
+use super::Framework;
+use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::message::{list_around, number};
+use crate::schedule::milestones::Milestones;
+use crate::schedule::piecewise::Piecewise;
+use crate::schedule::stepper::{Recurrence, Stepped};
+use crate::schedule::{Params, Rejection, Schedule, WarmupMethod};
+
+/// The registry's entry for mxnet.
+pub(crate) struct MxnetDialect;
+
+impl Framework for MxnetDialect {
+    fn name(&self) -> &'static str {
+        "mxnet"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn framework(&self) -> &'static str {
+        "MXNet"
+    }
+    fn version(&self) -> &'static str {
+        "MXNet main"
+    }
+    fn construction(&self) -> &'static str {
+        "MXNet MultiFactorScheduler with warmup"
+    }
+    fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        Ok(Box::new(Mxnet::new(params)?))
+    }
+}
+
+/// Whether a milestone falls inside the warmup (before its end or the run's).
+fn inside_warmup(p: &Params) -> bool {
+    Milestones::of(p).count_lt(p.warmup_iters.min(p.iters)) > 0
+}
+
+impl Departs for MxnetDialect {
+    fn warmup_end_reason(&self, p: &Params) -> String {
+        format!(
+            "MultiFactorScheduler warms up while num_update < warmup_steps = {}",
+            p.warmup_iters
+        )
+    }
+    fn decay_reason(&self, p: &Params) -> String {
+        let late = "MultiFactorScheduler decays once num_update > step, a step late";
+        if inside_warmup(p) {
+            format!(
+                "{late}; milestones inside the warmup wait for its end at {}",
+                p.warmup_iters
+            )
+        } else {
+            late.into()
+        }
+    }
+    fn warmup_arithmetic(&self) -> &'static str {
+        "MXNet computes begin + (final - begin) × i / W"
+    }
+    fn warmup_shape(&self, schedule: &dyn Schedule, warmup_end: u64) -> Departure {
+        let p = schedule.params();
+        if Milestones::of(p).count_lt(warmup_end) > 0 {
+            Departure::note(format!(
+                "milestones inside the warmup do not decay it: MXNet's warmup is closed form, \
+                 and the milestones below W = {} are applied at its end",
+                p.warmup_iters
+            ))
+        } else {
+            Departure::note(format!("the warmup differs: {}", self.warmup_arithmetic()))
+        }
+    }
+    fn level_reason(&self, _: &Params, _: bool) -> String {
+        "MultiFactorScheduler multiplies base_lr by factor in place at each milestone".into()
+    }
+    /// MXNet refuses the lists the others reorder or drop.
+    fn structural(&self, _: &Params) -> Vec<Departure> {
+        Vec::new()
+    }
+}
 
 /// Built by [`Mxnet::new`]; evaluated by the shared in-place stepper.
-pub(crate) type Mxnet = Stepped<Rule>;
+pub(crate) type Mxnet = Stepped<MxnetRule>;
 
-pub(crate) struct Rule {
+pub(crate) struct MxnetRule {
     params: Params,
     milestones: Milestones,
     /// `warmup_begin_lr`.
@@ -27,7 +100,7 @@ impl Mxnet {
     pub fn new(params: Params) -> Result<Self, Rejection> {
         let milestones = Milestones::of(&params);
         check(&params, &milestones)?;
-        let rule = Rule {
+        let rule = MxnetRule {
             begin: params.base_lr * params.warmup_factor,
             milestones,
             params,
@@ -102,7 +175,7 @@ fn check(params: &Params, milestones: &Milestones) -> Result<(), Rejection> {
     Ok(())
 }
 
-impl Rule {
+impl MxnetRule {
     /// `get_warmup_lr(i)` for i < W.
     fn warmup(&self, t: u64) -> f64 {
         let p = &self.params;
@@ -121,7 +194,7 @@ impl Rule {
     }
 }
 
-impl Recurrence for Rule {
+impl Recurrence for MxnetRule {
     fn direct(&self, t: u64) -> Option<f64> {
         (t < self.params.warmup_iters).then(|| self.warmup(t))
     }
@@ -173,7 +246,7 @@ impl Recurrence for Rule {
     }
 }
 
-impl Shape for Rule {
+impl Piecewise for MxnetRule {
     fn params(&self) -> &Params {
         &self.params
     }
