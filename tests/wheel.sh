@@ -55,7 +55,7 @@ while IFS= read -r entry; do
         "lrsched-$version.dist-info/METADATA" | "lrsched-$version.dist-info/WHEEL") ;;
         "lrsched-$version.dist-info/RECORD") ;;
         "lrsched-$version.dist-info/licenses/assets/fonts/LICENSE-DejaVu.txt") ;;
-        "lrsched-$version.dist-info/sboms/"*.cyclonedx.json) ;; # maturin >= 1.9: dependency list
+        "lrsched-$version.dist-info/sboms/"*.cyclonedx.json) ;; # newer maturin: the Rust dependencies
         *) fail "unexpected file in the wheel: $entry" ;;
     esac
 done <<<"$entries"

@@ -31,7 +31,7 @@ def find_lrsched_bin() -> str:
     sys.exit(
         "python -m lrsched: the lrsched executable is not installed (looked for "
         + " and ".join(candidates)
-        + "); reinstall with `pip install lrsched`"
+        + "); reinstall the lrsched package with pip"
     )
 
 
