@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::lint::lint;
+use crate::lint::{lint, run_in_epochs};
 use crate::output::number;
 use crate::output::sink::Sink;
 
@@ -18,6 +18,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut report = String::new();
     let mut warning_count = 0;
     for spec in &specs {
+        // Beside the report, so that it stays the same with or without an epoch length.
+        if let Some(line) = run_in_epochs(spec) {
+            eprintln!("{line}");
+        }
         let warnings = lint(spec);
         warning_count += warnings.len();
         let p = spec.params();

@@ -166,8 +166,8 @@ impl Amount {
             Unit::Epoch => {
                 let Some(per_epoch) = per_epoch else {
                     return Err(format!(
-                        "{self} needs an epoch length: iters_per_epoch, or dataset_size and \
-                         batch_size"
+                        "{self} needs an epoch length: --iters-per-epoch N, or --dataset-size N \
+                         with --batch-size B"
                     ));
                 };
                 let past_u64 = || {
