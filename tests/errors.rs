@@ -1288,7 +1288,15 @@ const UNIT_CASES: &[Case] = &[
     ),
     case(
         SCALING,
-        &["table", "--rule", "cube", "--from-batch", "1", "--to-batch", "2"],
+        &[
+            "table",
+            "--rule",
+            "cube",
+            "--from-batch",
+            "1",
+            "--to-batch",
+            "2",
+        ],
         "--rule: unknown rule 'cube'; expected linear, sqrt or none",
     ),
     case(
