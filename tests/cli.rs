@@ -372,20 +372,15 @@ fn example_schedules() {
     // mmengine's in-place arithmetic is a departure `check --strict` reports.
     let mmdet = Path::new("schedules").join("mmdet-1x.toml");
     lrsched().arg("check").arg(&mmdet).assert().code(0);
-    assert_eq!(
-        stdout_of(&[
-            "at",
-            "0",
-            "500",
-            "58640",
-            "80630",
-            "87959",
-            "-c",
-            mmdet.to_str().unwrap()
-        ]),
-        "0.00002\n0.019999999999999952\n0.0019999999999999953\n0.00019999999999999955\n\
-         0.00019999999999999955\n"
-    );
+    lrsched()
+        .args(["at", "0", "500", "58640", "80630", "87959", "-c"])
+        .arg(&mmdet)
+        .assert()
+        .success()
+        .stdout(
+            "0.00002\n0.019999999999999952\n0.0019999999999999953\n0.00019999999999999955\n\
+             0.00019999999999999955\n",
+        );
     let listed: Vec<String> = fs::read_dir("schedules")
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -294,7 +294,9 @@ mod tests {
                 .unwrap()
                 .iterations(Unit::Iter, None, false),
             Err(
-                "8ep needs an epoch length: iters_per_epoch, or dataset_size and batch_size".into()
+                "8ep needs an epoch length: --iters-per-epoch N, or --dataset-size N with \
+                 --batch-size B"
+                    .into()
             )
         );
         assert_eq!(
