@@ -91,6 +91,18 @@ lrsched init > my-schedule.toml\n  \
 lrsched init -o my-schedule.toml && lrsched check my-schedule.toml\n  \
 lrsched init --milestones 60000,80000 --iters 90000 --warmup-iters 1000 -o d2.toml")]
     Init(InitArgs),
+    /// Scale a schedule to another batch or number of devices, written as schedule TOML
+    #[command(
+        after_help = "Rule: k = to / from; base_lr × k (--rule linear, the default), × sqrt(k) \
+(sqrt) or unchanged (none); every count in iterations becomes round(x / k), rounding half to \
+even, as detectron2's auto_scale_workers does, so that the run keeps its epochs; counts in epochs \
+stay. --keep-warmup keeps warmup_iters. The same flags scale the schedule of any other command.\n\n\
+Examples:\n  \
+lrsched scale schedules/detectron2-1x.toml --from-devices 8 --to-devices 4\n  \
+lrsched scale schedules/detectron2-1x.toml --from-batch 16 --to-batch 2 --keep-warmup -o d2-1gpu.toml\n  \
+lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --terminal"
+    )]
+    Scale(ScaleArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:\n  \
 lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
@@ -147,15 +159,21 @@ impl ScheduleArgs {
                     .help("Schedule TOML file (repeatable: one schedule per file)"),
             );
         for key in config::KEYS {
-            command = command.arg(
-                Arg::new(key.name)
-                    .long(key.long)
-                    .value_name(key.value_name)
-                    .allow_hyphen_values(key.kind.allows_hyphen_values())
-                    .value_parser(flag_values(key.name))
-                    .action(ArgAction::Set)
-                    .help(key.help_line()),
-            );
+            let mut arg = Arg::new(key.name)
+                .long(key.long)
+                .value_name(key.value_name)
+                .allow_hyphen_values(key.kind.allows_hyphen_values())
+                .value_parser(flag_values(key.name))
+                .action(ArgAction::Set)
+                .help(key.help_line());
+            // `--drop-last` alone is true; `--drop-last=false` says it.
+            if key.kind == config::Kind::Switch {
+                arg = arg
+                    .num_args(0..=1)
+                    .require_equals(true)
+                    .default_missing_value("true");
+            }
+            command = command.arg(arg);
         }
         command
     }
@@ -359,6 +377,21 @@ pub struct InitArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ScaleArgs {
+    /// The schedule TOML file to scale (same as -c)
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Write to FILE instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
@@ -374,13 +407,14 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 8] = [
+pub const MAN_PAGES: [&str; 9] = [
     "table",
     "at",
     "plot",
     "explain",
     "check",
     "init",
+    "scale",
     "completions",
     "man",
 ];

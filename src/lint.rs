@@ -58,24 +58,6 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
                     p.warmup_iters
                 ));
             }
-            if let (Unit::Iter, Some(per_epoch), Some(&last)) =
-                (spec.unit, spec.iters_per_epoch, milestones.iter().max())
-            {
-                let epochs = p.iters.div_ceil(per_epoch);
-                if last < per_epoch {
-                    warn(format!(
-                        "milestones {} all fall inside the first epoch ({per_epoch} iterations): \
-                         if they are epochs, set unit = \"epoch\" (--unit epoch)",
-                        list(milestones)
-                    ));
-                } else if last < epochs {
-                    warn(format!(
-                        "milestones {} are all below the number of epochs ({epochs}): \
-                         if they are epochs, set unit = \"epoch\" (--unit epoch)",
-                        list(milestones)
-                    ));
-                }
-            }
         }
         Decay::StepSize(step) => {
             let first = p.warmup_iters.saturating_add(*step);
@@ -99,7 +81,137 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
             number(p.warmup_factor)
         ));
     }
+    if let Some(per_epoch) = spec.iters_per_epoch {
+        warnings.extend(epoch_lints(spec, per_epoch));
+    }
     warnings
+}
+
+/// A run longer than this many epochs is more likely counts in the wrong unit than a plan.
+const MAX_EPOCHS: u64 = 1000;
+
+/// Counts that look like the wrong unit, once the epoch length is known: milestones written
+/// as iterations that look like epochs, and a run of more than [`MAX_EPOCHS`] epochs.
+fn epoch_lints(spec: &NamedSchedule, per_epoch: u64) -> Vec<Warning> {
+    let p = spec.params();
+    let bare_in = |name: &str| {
+        spec.bare_counts
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, unit)| *unit)
+    };
+    let mut warnings = Vec::new();
+    if let (Decay::Milestones(milestones), Some(Unit::Iter)) = (&p.decay, bare_in("milestones"))
+        && let Some(&last) = milestones.iter().max()
+    {
+        let epochs = p.iters.div_ceil(per_epoch);
+        let looks = if last < per_epoch {
+            Some(format!(
+                "milestones {} all fall inside the first epoch ({per_epoch} iterations)",
+                list(milestones)
+            ))
+        } else if last < epochs {
+            Some(format!(
+                "milestones {} are all below the number of epochs ({epochs})",
+                list(milestones)
+            ))
+        } else {
+            None
+        };
+        if let Some(looks) = looks {
+            warnings.push(Warning(format!(
+                "{looks}: {}",
+                as_epochs_advice(spec, milestones, last, per_epoch)
+            )));
+        }
+    }
+    if u128::from(p.iters) > u128::from(MAX_EPOCHS) * u128::from(per_epoch) {
+        let advice = match bare_in("iters") {
+            Some(Unit::Epoch) => {
+                let written = p.iters / per_epoch;
+                format!(
+                    ": unit = \"epoch\" read iters {written} as epochs; if it is iterations, \
+                     write --iters {written}it"
+                )
+            }
+            _ => String::new(),
+        };
+        warnings.push(Warning(format!(
+            "a run of {} is more than {MAX_EPOCHS} epochs{advice}",
+            in_epochs(p.iters, per_epoch)
+        )));
+    }
+    warnings
+}
+
+/// What to write if the milestones are epochs: each with its unit, and what `unit = "epoch"`
+/// would do besides, to every other count written bare in iterations and to the run.
+fn as_epochs_advice(spec: &NamedSchedule, milestones: &[u64], last: u64, per_epoch: u64) -> String {
+    let p = spec.params();
+    let per_value: Vec<String> = milestones.iter().map(|m| format!("{m}ep")).collect();
+    let times = |n: u64| {
+        n.checked_mul(per_epoch)
+            .map_or("past the u64 range".to_string(), |iters| iters.to_string())
+    };
+    let others: Vec<String> = spec
+        .bare_counts
+        .iter()
+        .filter(|(key, unit)| *unit == Unit::Iter && *key != "milestones")
+        .filter_map(|(key, _)| {
+            let value = match *key {
+                "warmup_iters" => p.warmup_iters,
+                "iters" => p.iters,
+                _ => return None,
+            };
+            (value > 0).then(|| format!("{key} {value} into {}", times(value)))
+        })
+        .collect();
+    // The run `unit = "epoch"` would make: iters epochs, or 1.5 × the last milestone's.
+    let run_epochs = if others.iter().any(|o| o.starts_with("iters ")) {
+        Some(p.iters)
+    } else {
+        last.checked_add(last.div_ceil(2))
+    };
+    let run = run_epochs.map_or("past the u64 range".to_string(), |epochs| {
+        format!("a run of {} iterations, {epochs} epochs", times(epochs))
+    });
+    let mut advice = format!(
+        "if they are epochs, write --milestones {}",
+        per_value.join(",")
+    );
+    if others.is_empty() {
+        advice.push_str(&format!(" (or set unit = \"epoch\": {run})"));
+    } else {
+        advice.push_str(&format!(
+            "; unit = \"epoch\" would also turn {} ({run})",
+            others.join(" and ")
+        ));
+    }
+    advice
+}
+
+/// `270000 iterations = 36.5 epochs at 7393 it/epoch`.
+pub fn in_epochs(iterations: u64, per_epoch: u64) -> String {
+    let epochs = iterations as f64 / per_epoch as f64;
+    let epochs = if iterations.is_multiple_of(per_epoch) {
+        (iterations / per_epoch).to_string()
+    } else if epochs < 1.0 {
+        format!("{epochs:.2}")
+    } else {
+        format!("{epochs:.1}")
+    };
+    format!("{iterations} iterations = {epochs} epochs at {per_epoch} it/epoch")
+}
+
+/// The run's length in epochs, when the epoch length is known: one line for `check` and
+/// `explain`.
+pub fn run_in_epochs(spec: &NamedSchedule) -> Option<String> {
+    let per_epoch = spec.iters_per_epoch?;
+    Some(format!(
+        "{}: {}",
+        spec.name,
+        in_epochs(spec.params().iters, per_epoch)
+    ))
 }
 
 /// Where the framework's curve departs from the intended one in a way users rarely mean.
@@ -178,14 +290,24 @@ mod tests {
             lints("iters_per_epoch = 391"),
             vec![
                 "milestones [50, 100] all fall inside the first epoch (391 iterations): \
-                  if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                  if they are epochs, write --milestones 50ep,100ep; unit = \"epoch\" would \
+                  also turn warmup_iters 10 into 3910 (a run of 58650 iterations, 150 epochs)"
             ]
         );
         assert_eq!(
-            lints("iters_per_epoch = 20\nmilestones = [30, 60]\niters = 1800"),
+            lints("iters_per_epoch = 20\nmilestones = [30, 60]\niters = 1800\nwarmup_iters = 0"),
             vec![
                 "milestones [30, 60] are all below the number of epochs (90): \
-                  if they are epochs, set unit = \"epoch\" (--unit epoch)"
+                  if they are epochs, write --milestones 30ep,60ep; unit = \"epoch\" would \
+                  also turn iters 1800 into 36000 (a run of 36000 iterations, 1800 epochs)"
+            ]
+        );
+        assert_eq!(
+            lints("iters_per_epoch = 100\nmilestones = [30, 60]\nwarmup_iters = \"10it\""),
+            vec![
+                "milestones [30, 60] all fall inside the first epoch (100 iterations): \
+                  if they are epochs, write --milestones 30ep,60ep (or set unit = \"epoch\": a \
+                  run of 9000 iterations, 90 epochs)"
             ]
         );
         assert_eq!(
@@ -264,6 +386,30 @@ mod tests {
                  place, so rounding accumulates"
             ]
         );
+    }
+
+    /// The epoch lint's own advice, followed with `unit = "epoch"`: the run becomes 90000
+    /// epochs, which is said, with the per-value form.
+    #[test]
+    fn runs_past_a_thousand_epochs() {
+        assert_eq!(
+            lints(
+                "unit = \"epoch\"\niters_per_epoch = 7393\nmilestones = [8, 11]\n\
+                 iters = 90000\nwarmup_iters = \"500it\""
+            ),
+            vec![
+                "a run of 665370000 iterations = 90000 epochs at 7393 it/epoch is more than \
+                 1000 epochs: unit = \"epoch\" read iters 90000 as epochs; if it is \
+                 iterations, write --iters 90000it"
+            ]
+        );
+        assert_eq!(
+            lints("iters_per_epoch = 1\nmilestones = []\niters = \"1001it\""),
+            vec!["a run of 1001 iterations = 1001 epochs at 1 it/epoch is more than 1000 epochs"]
+        );
+        assert!(lints("iters_per_epoch = 1\nmilestones = []\niters = 1000").is_empty());
+        // Milestones with their unit are what the user said.
+        assert!(lints("iters_per_epoch = 391\nmilestones = [\"50it\", \"100it\"]").is_empty());
     }
 
     #[test]

@@ -362,13 +362,32 @@ fn example_schedules() {
         "0 399 400 32000",
         "0.010000000000000002 0.010000000000000002 0.1 0.010000000000000002",
     );
+    // detectron2 1x scaled to 4 GPUs: lr 0.01, every count doubled.
+    check(
+        "detectron2-1x-4gpu.toml",
+        "0 2000 119999 120000 179999",
+        "0.00001 0.01 0.01 0.001 0.00010000000000000002",
+    );
+    // Counts with their units: warmup 500it, decays at epochs 8 and 11 of 7330 iterations.
+    // mmengine's in-place arithmetic is a departure `check --strict` reports.
+    let mmdet = Path::new("schedules").join("mmdet-1x.toml");
+    lrsched().arg("check").arg(&mmdet).assert().code(0);
+    lrsched()
+        .args(["at", "0", "500", "58640", "80630", "87959", "-c"])
+        .arg(&mmdet)
+        .assert()
+        .success()
+        .stdout(
+            "0.00002\n0.019999999999999952\n0.0019999999999999953\n0.00019999999999999955\n\
+             0.00019999999999999955\n",
+        );
     let listed: Vec<String> = fs::read_dir("schedules")
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
         listed.len(),
-        6,
+        8,
         "a new schedule file needs a check here: {listed:?}"
     );
 }

@@ -129,7 +129,7 @@ const CASES: &[Case] = &[
         NON_NUMERIC,
         b"iters = \"ten\"\n",
         &["table", "bad.toml"],
-        "bad.toml:1: iters: expected a whole number, found a string",
+        "bad.toml:1: iters: 'ten' is not a whole number",
     ),
     // negative
     case(
@@ -353,7 +353,9 @@ const CASES: &[Case] = &[
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
         "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, step_size, \
-         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, unit, dialect, name",
+         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, dataset_size, \
+         batch_size, batch_per_device, devices, grad_accum, drop_last, unit, from_batch, \
+         to_batch, from_devices, to_devices, rule, keep_warmup, dialect, name",
     ),
     with_file(
         UNKNOWN_KEY,
@@ -396,7 +398,7 @@ const CASES: &[Case] = &[
         WRONG_TYPE,
         b"milestones = [50, \"100\"]\n",
         &["table", "bad.toml"],
-        "bad.toml:1: milestones: expected whole numbers, found a string in the list",
+        "bad.toml:1: milestones: the string \"100\" has no unit: write 100 as a number, or \"100it\" or \"100ep\" in the list",
     ),
     with_file(
         WRONG_TYPE,
@@ -507,7 +509,7 @@ const CASES: &[Case] = &[
     case(
         CONFLICT,
         &["table", "--unit", "epoch"],
-        "--unit: unit = epoch needs iters_per_epoch (--iters-per-epoch N)",
+        "--unit: unit = epoch needs an epoch length: iters_per_epoch, or dataset_size and a batch",
     ),
     case(
         CONFLICT,
@@ -605,37 +607,7 @@ fn names_in(dir: &Path) -> BTreeSet<String> {
 fn check_class(class: &str) {
     let cases: Vec<&Case> = CASES.iter().filter(|c| c.class == class).collect();
     assert!(!cases.is_empty(), "no case for {class}");
-    for case in cases {
-        let dir = tempfile::tempdir().expect("scratch directory");
-        if let Some((name, bytes)) = case.file {
-            fs::write(dir.path().join(name), bytes).expect("case file written");
-        }
-        let before = names_in(dir.path());
-        let output = lrsched()
-            .current_dir(dir.path())
-            .args(case.args)
-            .write_stdin(case.stdin)
-            .output()
-            .expect("lrsched runs");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            stderr,
-            format!("error: {}\n", case.message),
-            "stderr of {:?}",
-            case.args
-        );
-        assert_eq!(output.status.code(), Some(2), "status of {:?}", case.args);
-        assert_eq!(
-            names_in(dir.path()),
-            before,
-            "{:?} left a file behind",
-            case.args
-        );
-        if let Some((name, bytes)) = case.file {
-            let now = fs::read(dir.path().join(name)).expect("case file still there");
-            assert_eq!(&now, bytes, "{:?} changed {name}", case.args);
-        }
-    }
+    check_cases(&cases);
 }
 
 #[test]
@@ -1384,4 +1356,293 @@ fn file_size_limit_is_reported_like_a_full_disk() {
         "error: cannot write to stdout: file too large\n"
     );
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// Runs each case in a scratch directory of its own and checks the message, the status, and
+/// that the directory holds exactly the files the case put there, unchanged.
+fn check_cases(cases: &[&Case]) {
+    for case in cases {
+        let dir = tempfile::tempdir().expect("scratch directory");
+        if let Some((name, bytes)) = case.file {
+            fs::write(dir.path().join(name), bytes).expect("case file written");
+        }
+        let before = names_in(dir.path());
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(case.args)
+            .write_stdin(case.stdin)
+            .output()
+            .expect("lrsched runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr,
+            format!("error: {}\n", case.message),
+            "stderr of {:?}",
+            case.args
+        );
+        assert_eq!(output.status.code(), Some(2), "status of {:?}", case.args);
+        assert_eq!(
+            names_in(dir.path()),
+            before,
+            "{:?} left a file behind",
+            case.args
+        );
+        if let Some((name, bytes)) = case.file {
+            let now = fs::read(dir.path().join(name)).expect("case file still there");
+            assert_eq!(&now, bytes, "{:?} changed {name}", case.args);
+        }
+    }
+}
+
+const UNITS: &str = "units";
+const EPOCH_LENGTH: &str = "epoch lengths";
+const FRACTIONS: &str = "fractions";
+const SCALING: &str = "scaling";
+
+/// Counts with units, epoch lengths, fractions and scaling: the rows of docs/errors.md under
+/// those classes.
+const UNIT_CASES: &[Case] = &[
+    case(
+        UNITS,
+        &["table", "--milestones", "8,11weeks"],
+        "--milestones: unknown unit 'weeks' in '11weeks'; expected a number with it, iter, \
+         iters, ep, epoch or epochs (500it, 8ep), or a bare number in the list",
+    ),
+    with_file(
+        UNITS,
+        b"milestones = [\"8 weeks\"]\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: milestones: unknown unit 'weeks' in '8 weeks'; expected a number with it, \
+         iter, iters, ep, epoch or epochs (500it, 8ep), or a bare number in the list",
+    ),
+    case(
+        UNITS,
+        &["table", "--milestones", "8ep"],
+        "--milestones: 8ep needs an epoch length: --iters-per-epoch N, or --dataset-size N with \
+         --batch-size B",
+    ),
+    case(
+        UNITS,
+        &["table", "--warmup-iters", "2.5it"],
+        "--warmup-iters: '2.5it' is not a whole number of iterations (fractions are for \
+         epochs: 2.4ep)",
+    ),
+    case(
+        UNITS,
+        &["table", "--iters", "2.5"],
+        "--iters: must be a whole number, got 2.5",
+    ),
+    with_file(
+        UNITS,
+        b"warmup_iters = \"500\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: warmup_iters: the string \"500\" has no unit: write 500 as a number, or \
+         \"500it\" or \"500ep\"",
+    ),
+    case(
+        UNITS,
+        &["table", "--step-size", "2.4ep", "--iters-per-epoch", "7393"],
+        "--step-size: 2.4ep is 17743.2 iterations at 7393 per epoch, not a whole number",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &["table", "--iters-per-epoch", "7392.9375"],
+        "--iters-per-epoch: '7392.9375' is not a whole number",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &["table", "--dataset-size", "coco"],
+        "--dataset-size: unknown dataset 'coco'; expected a number of samples or one of: \
+         coco2017, coco2017-nonempty, imagenet1k, cityscapes, cifar10, cifar100",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &["table", "--dataset-size", "coco2017"],
+        "--dataset-size: needs a batch to count the epoch: batch_size, or batch_per_device \
+         (× devices)",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &["table", "--batch-size", "16"],
+        "--batch-size: counts the epoch only with dataset_size (--dataset-size N, or a \
+         dataset's name)",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &[
+            "table",
+            "--iters-per-epoch",
+            "7393",
+            "--dataset-size",
+            "coco2017",
+            "--batch-size",
+            "16",
+        ],
+        "--dataset-size conflicts with --iters-per-epoch: iters_per_epoch is the epoch length \
+         itself: give it, or dataset_size and a batch, not both",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &[
+            "table",
+            "--dataset-size",
+            "coco2017",
+            "--batch-size",
+            "16",
+            "--devices",
+            "8",
+        ],
+        "--devices conflicts with --batch-size: batch_size is the global batch: give it, or \
+         batch_per_device × devices, not both",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &[
+            "table",
+            "--dataset-size",
+            "10",
+            "--batch-size",
+            "16",
+            "--drop-last",
+        ],
+        "--drop-last: 10 samples in batches of 16 leave no full batch to keep",
+    ),
+    case(
+        EPOCH_LENGTH,
+        &["table", "--drop-last=maybe"],
+        "--drop-last: expected true or false, got 'maybe'",
+    ),
+    case(
+        FRACTIONS,
+        &["table", "--warmup-factor", "1/0"],
+        "--warmup-factor: '1/0' divides by zero",
+    ),
+    with_file(
+        FRACTIONS,
+        b"warmup_factor = \"1/x\"\n",
+        &["table", "bad.toml"],
+        "bad.toml:1: warmup_factor: 'x' is not a number",
+    ),
+    case(
+        SCALING,
+        &["table", "--from-batch", "16"],
+        "--from-batch: needs --to-batch too",
+    ),
+    case(
+        SCALING,
+        &[
+            "table",
+            "--from-batch",
+            "16",
+            "--to-batch",
+            "4",
+            "--from-devices",
+            "8",
+            "--to-devices",
+            "2",
+        ],
+        "--from-devices conflicts with --from-batch: scale by batch or by devices, not both",
+    ),
+    case(
+        SCALING,
+        &["table", "--rule", "sqrt"],
+        "--rule: applies only when scaling: give --from-batch and --to-batch, or \
+         --from-devices and --to-devices",
+    ),
+    case(
+        SCALING,
+        &[
+            "table",
+            "--rule",
+            "cube",
+            "--from-batch",
+            "1",
+            "--to-batch",
+            "2",
+        ],
+        "--rule: unknown rule 'cube'; expected linear, sqrt or none",
+    ),
+    case(
+        SCALING,
+        &[
+            "table",
+            "--from-batch",
+            "16",
+            "--to-batch",
+            "4",
+            "--iters-per-epoch",
+            "7393",
+        ],
+        "--to-batch conflicts with --iters-per-epoch: an epoch's length changes with the \
+         batch: give dataset_size and a batch instead of iters_per_epoch, and lrsched counts \
+         both",
+    ),
+    case(
+        SCALING,
+        &[
+            "table",
+            "--from-batch",
+            "16",
+            "--to-batch",
+            "4",
+            "--batch-size",
+            "8",
+            "--dataset-size",
+            "coco2017",
+        ],
+        "--from-batch conflicts with --batch-size: the schedule's batch_size 8 is not the one \
+         scaled from",
+    ),
+    case(
+        SCALING,
+        &[
+            "table",
+            "--from-devices",
+            "8",
+            "--to-devices",
+            "1",
+            "--batch-size",
+            "12",
+            "--dataset-size",
+            "coco2017",
+        ],
+        "--batch-size: 12 × 1 / 8 is not a whole batch_size after scaling",
+    ),
+    case(
+        SCALING,
+        &["scale"],
+        "--to-batch: scale needs --from-batch and --to-batch, or --from-devices and \
+         --to-devices",
+    ),
+    Case {
+        class: SCALING,
+        args: &[
+            "scale",
+            "--from-batch",
+            "16",
+            "--to-batch",
+            "8",
+            "-o",
+            "mine.toml",
+        ],
+        file: Some(("mine.toml", b"gamma = 0.5\n")),
+        stdin: b"",
+        message: "--output: mine.toml already exists; add --force to overwrite it",
+    },
+];
+
+#[test]
+fn units_epoch_lengths_fractions_and_scaling() {
+    let cases: Vec<&Case> = UNIT_CASES.iter().collect();
+    check_cases(&cases);
+    // docs/errors.md shows each, under its class.
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for class in [UNITS, EPOCH_LENGTH, FRACTIONS, SCALING] {
+        assert!(doc.contains(&format!("| {class} |")), "no row for {class}");
+    }
+    for case in UNIT_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::lint::lint;
+use crate::lint::{lint, run_in_epochs};
 use crate::output::number;
 use crate::output::sink::Sink;
 use crate::schedule::Severity;
@@ -20,6 +20,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut report = String::new();
     let mut warning_count = 0;
     for spec in &specs {
+        // Beside the report, so that it stays the same with or without an epoch length.
+        if let Some(line) = run_in_epochs(spec) {
+            eprintln!("{line}");
+        }
         let findings = lint(spec);
         let warnings = findings
             .iter()

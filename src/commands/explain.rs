@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::diagnostics;
 use crate::error::Error;
+use crate::lint::run_in_epochs;
 use crate::output::sink::Sink;
 use crate::output::{Cell, FormatName, number, terminal, write_table};
 use crate::schedule::NamedSchedule;
@@ -60,7 +61,13 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
                         .collect()
                 })
                 .collect();
-            let mut text = terminal::aligned(&headers, &text_rows, &numeric);
+            // The run in epochs, when known, heads the table.
+            let mut text: String = specs
+                .iter()
+                .filter_map(run_in_epochs)
+                .map(|line| line + "\n")
+                .collect();
+            text.push_str(&terminal::aligned(&headers, &text_rows, &numeric));
             text.push_str(&departure_notes(&specs));
             sink.write_all(text.as_bytes())
         }

@@ -8,6 +8,7 @@ pub mod init;
 pub mod man;
 pub mod options;
 pub mod plot;
+pub mod scale;
 pub mod table;
 
 use std::path::PathBuf;

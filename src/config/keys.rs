@@ -3,7 +3,10 @@
 //! its own check. The flags, the TOML reader, `init`'s file and the guide's table all follow
 //! this table; what a key means for the schedule is in `resolve`.
 
+use super::amount::Amount;
+use super::epoch::dataset_size;
 use super::error::{ConfigError, Origin};
+use super::scale::Rule;
 use super::value::{Kind, Raw, Value, as_written};
 use crate::schedule::{Decay, Dialect, Params, Unit, WarmupMethod};
 
@@ -59,16 +62,17 @@ pub const KEYS: &[Key] = &[
         name: "milestones",
         long: "milestones",
         value_name: "LIST",
-        kind: Kind::Counts,
+        kind: Kind::Amounts,
         unset: Unset::Value(|| match Params::default().decay {
-            Decay::Milestones(list) => Value::Counts(list),
-            Decay::StepSize(_) => Value::Counts(Vec::new()),
+            Decay::Milestones(list) => Value::Amounts(list.into_iter().map(Amount::bare).collect()),
+            Decay::StepSize(_) => Value::Amounts(Vec::new()),
         }),
-        help: "Iterations at which lr is multiplied by gamma, e.g. 60000,80000; empty for none",
+        help: "Iterations (or 8ep epochs) at which lr is multiplied by gamma, e.g. 60000,80000; \
+               empty for none",
         doc: "iterations at which lr is multiplied by `gamma`, ascending, repeats allowed; \
-              `[]` / `--milestones=` for none",
+              each may carry its unit (`8ep`, `500it`); `[]` / `--milestones=` for none",
         comment: "Iterations at which lr is multiplied by gamma (a repeated milestone decays \
-                  twice).\n[] means no decay.",
+                  twice).\n[] means no decay. A count may carry its unit: [\"8ep\", \"11ep\"].",
         check: any,
     },
     Key {
@@ -86,7 +90,7 @@ pub const KEYS: &[Key] = &[
         name: "step_size",
         long: "step-size",
         value_name: "N",
-        kind: Kind::Count,
+        kind: Kind::Amount,
         unset: Unset::Derived {
             help: None,
             doc: "none",
@@ -101,10 +105,10 @@ pub const KEYS: &[Key] = &[
         name: "warmup_iters",
         long: "warmup-iters",
         value_name: "N",
-        kind: Kind::Count,
-        unset: Unset::Value(|| Value::Count(Params::default().warmup_iters)),
-        help: "Length of the warmup phase",
-        doc: "warmup length W (0: none)",
+        kind: Kind::Amount,
+        unset: Unset::Value(|| Value::Amount(Amount::bare(Params::default().warmup_iters))),
+        help: "Length of the warmup phase (500it, 1ep)",
+        doc: "warmup length W (0: none; `500it`, `1ep`)",
         comment: "Length of the warmup phase (0: no warmup).",
         check: any,
     },
@@ -136,15 +140,15 @@ pub const KEYS: &[Key] = &[
         name: "iters",
         long: "iters",
         value_name: "N",
-        kind: Kind::Count,
+        kind: Kind::Amount,
         unset: Unset::Derived {
             help: Some("1.5 × last milestone"),
             doc: "ceil(1.5 × last milestone); with `step_size`: W + 3 × step_size; with \
                   neither: max(2W, 100)",
             example: "150",
         },
-        help: "Iterations to evaluate (t = 0 … N-1)",
-        doc: "iterations to evaluate, t = 0 … iters−1",
+        help: "Iterations to evaluate (t = 0 … N-1), or 12ep",
+        doc: "iterations to evaluate, t = 0 … iters−1 (`12ep`: 12 epochs)",
         comment: "Iterations to evaluate, t = 0 .. iters-1.\nDefault: ceil(1.5 * last \
                   milestone); with step_size, warmup_iters + 3 * step_size.",
         check: at_least_one,
@@ -159,11 +163,107 @@ pub const KEYS: &[Key] = &[
             doc: "none",
             example: "391",
         },
-        help: "Iterations per epoch, for epoch units and the epoch axis",
-        doc: "for epoch units, the epoch column and the epoch lint",
+        help: "Iterations per epoch, for epoch counts and the epoch axis",
+        doc: "the epoch length, for epoch counts, the epoch column and the epoch lints",
         comment: "Iterations per epoch: needed for unit = \"epoch\" and for epoch axes and \
                   columns.",
         check: at_least_one,
+    },
+    Key {
+        name: "dataset_size",
+        long: "dataset-size",
+        value_name: "N|NAME",
+        kind: Kind::CountOrName,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "\"coco2017\"",
+        },
+        help: "Training images, or a dataset's name (coco2017, imagenet1k, ...): with the batch, \
+               the epoch length",
+        doc: "training samples, or a named dataset ([Units](#units)): with the batch, gives the \
+              epoch length instead of `iters_per_epoch`",
+        comment: "Instead of iters_per_epoch: the training set's size, or its name (coco2017,\n\
+                  coco2017-nonempty, imagenet1k, cityscapes, cifar10, cifar100), with a batch.",
+        check: |value, _, at| match value {
+            Value::Text(name) => dataset_size(name, at).map(drop),
+            _ => at_least_one(value, &Raw::Text(String::new()), at),
+        },
+    },
+    Key {
+        name: "batch_size",
+        long: "batch-size",
+        value_name: "B",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "16",
+        },
+        help: "Global batch, all devices together (per optimizer step: without --grad-accum)",
+        doc: "the global batch (all devices), for the epoch length",
+        comment: "The global batch, all devices together.",
+        check: at_least_one,
+    },
+    Key {
+        name: "batch_per_device",
+        long: "batch-per-device",
+        value_name: "B",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "2",
+        },
+        help: "Batch on each device, instead of --batch-size (× --devices)",
+        doc: "instead of `batch_size`: the batch per device, × `devices`",
+        comment: "Instead of batch_size: the batch on each device, times devices.",
+        check: at_least_one,
+    },
+    Key {
+        name: "devices",
+        long: "devices",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: Some("1"),
+            doc: "1",
+            example: "8",
+        },
+        help: "Devices (GPUs) sharing an iteration, with --batch-per-device",
+        doc: "devices (GPUs) sharing an iteration, with `batch_per_device`",
+        comment: "Devices (GPUs) that share an iteration, with batch_per_device.",
+        check: at_least_one,
+    },
+    Key {
+        name: "grad_accum",
+        long: "grad-accum",
+        value_name: "A",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: Some("1"),
+            doc: "1",
+            example: "4",
+        },
+        help: "Batches per optimizer step (gradient accumulation)",
+        doc: "batches per optimizer (and scheduler) step",
+        comment: "Batches accumulated per optimizer (and scheduler) step.",
+        check: at_least_one,
+    },
+    Key {
+        name: "drop_last",
+        long: "drop-last",
+        value_name: "BOOL",
+        kind: Kind::Switch,
+        unset: Unset::Derived {
+            help: None,
+            doc: "false: a last, partial batch counts",
+            example: "true",
+        },
+        help: "The loader drops the last partial batch: floor(size / batch) batches, not ceil",
+        doc: "`true`: the loader drops the last partial batch (floor), else it counts (ceil)",
+        comment: "true if the loader drops the last, partial batch (floor instead of ceil).",
+        check: any,
     },
     Key {
         name: "unit",
@@ -171,10 +271,103 @@ pub const KEYS: &[Key] = &[
         value_name: "UNIT",
         kind: Kind::Text,
         unset: Unset::Value(|| Value::Text("iter".into())),
-        help: "Unit of milestones, step_size, warmup_iters and iters: iter or epoch",
-        doc: "unit of milestones, step_size, warmup_iters and iters: `iter` or `epoch`",
-        comment: "Unit of milestones, step_size, warmup_iters and iters: \"iter\" or \"epoch\".",
+        help: "Unit of bare counts (milestones, step_size, warmup_iters, iters): iter or epoch",
+        doc: "unit of the counts written bare (milestones, step_size, warmup_iters, iters): \
+              `iter` or `epoch`",
+        comment: "Unit of the counts written without one (milestones, step_size, warmup_iters,\n\
+                  iters): \"iter\" or \"epoch\". A count with its own (\"500it\", \"8ep\") keeps it.",
         check: |value, _, at| text_of(value).map_or(Ok(()), |name| unit(name, at).map(drop)),
+    },
+    Key {
+        name: "from_batch",
+        long: "from-batch",
+        value_name: "B",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "16",
+        },
+        help: "Scale the schedule from this global batch (with --to-batch)",
+        doc: "scale the schedule from this global batch to `to_batch` ([Units](#units))",
+        comment: "Scale this schedule from global batch from_batch to to_batch\n\
+                  (or from_devices to to_devices): lr by the rule, iterations by 1 / k.",
+        check: at_least_one,
+    },
+    Key {
+        name: "to_batch",
+        long: "to-batch",
+        value_name: "B",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "4",
+        },
+        help: "The global batch to scale the schedule to",
+        doc: "the global batch to scale to",
+        comment: "The global batch to scale to.",
+        check: at_least_one,
+    },
+    Key {
+        name: "from_devices",
+        long: "from-devices",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "8",
+        },
+        help: "Scale the schedule from this many devices (with --to-devices)",
+        doc: "instead of batches: scale from this many devices to `to_devices`",
+        comment: "Instead of batches: scale from from_devices to to_devices.",
+        check: at_least_one,
+    },
+    Key {
+        name: "to_devices",
+        long: "to-devices",
+        value_name: "N",
+        kind: Kind::Count,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none",
+            example: "4",
+        },
+        help: "The number of devices to scale the schedule to",
+        doc: "the number of devices to scale to",
+        comment: "The number of devices to scale to.",
+        check: at_least_one,
+    },
+    Key {
+        name: "rule",
+        long: "rule",
+        value_name: "RULE",
+        kind: Kind::Text,
+        unset: Unset::Derived {
+            help: Some("linear, when scaling"),
+            doc: "`\"linear\"` when scaling",
+            example: "\"sqrt\"",
+        },
+        help: "How base_lr follows the batch when scaling: linear, sqrt or none",
+        doc: "when scaling, base_lr × k (`linear`), × √k (`sqrt`) or unchanged (`none`)",
+        comment: "When scaling: base_lr times k (linear), sqrt(k) (sqrt), or unchanged (none).",
+        check: |value, _, at| text_of(value).map_or(Ok(()), |name| rule(name, at).map(drop)),
+    },
+    Key {
+        name: "keep_warmup",
+        long: "keep-warmup",
+        value_name: "BOOL",
+        kind: Kind::Switch,
+        unset: Unset::Derived {
+            help: None,
+            doc: "false: scaled",
+            example: "true",
+        },
+        help: "When scaling, keep warmup_iters as it is (maskrcnn-benchmark's recipe)",
+        doc: "when scaling, keep `warmup_iters` unscaled",
+        comment: "true to keep warmup_iters unscaled when scaling.",
+        check: any,
     },
     Key {
         name: "dialect",
@@ -286,8 +479,21 @@ fn not_negative(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError
 fn at_least_one(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
     match value {
         Value::Count(0) => Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0")),
+        Value::Amount(amount) if amount.is_zero() => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be >= 1, got {amount}"),
+        )),
         _ => Ok(()),
     }
+}
+
+pub(super) fn rule(name: &str, at: &Origin) -> Result<Rule, ConfigError> {
+    Rule::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!("unknown rule '{name}'; expected linear, sqrt or none"),
+        )
+    })
 }
 
 pub(super) fn warmup_method(name: &str, at: &Origin) -> Result<WarmupMethod, ConfigError> {
@@ -362,8 +568,8 @@ mod tests {
         let help = |name: &str| Key::named(name).unwrap().help_line();
         assert_eq!(
             help("milestones"),
-            "Iterations at which lr is multiplied by gamma, e.g. 60000,80000; empty for none \
-             [default: 50,100]"
+            "Iterations (or 8ep epochs) at which lr is multiplied by gamma, e.g. 60000,80000; \
+             empty for none [default: 50,100]"
         );
         assert_eq!(help("dialect").rsplit_once(' ').unwrap().1, "maskrcnn]");
         assert_eq!(
@@ -372,7 +578,7 @@ mod tests {
         );
         assert_eq!(
             help("iters"),
-            "Iterations to evaluate (t = 0 … N-1) [default: 1.5 × last milestone]"
+            "Iterations to evaluate (t = 0 … N-1), or 12ep [default: 1.5 × last milestone]"
         );
     }
 
@@ -397,7 +603,26 @@ mod tests {
             read("step_size", "0").unwrap_err(),
             "--step-size: must be >= 1, got 0"
         );
-        assert_eq!(read("warmup_iters", "0"), Ok(Value::Count(0)));
+        assert_eq!(
+            read("warmup_iters", "0"),
+            Ok(Value::Amount(Amount::bare(0)))
+        );
+        assert_eq!(
+            read("iters", "0ep").unwrap_err(),
+            "--iters: must be >= 1, got 0ep"
+        );
+        assert_eq!(
+            read("dataset_size", "coco"),
+            Err(
+                "--dataset-size: unknown dataset 'coco'; expected a number of samples or one \
+                 of: coco2017, coco2017-nonempty, imagenet1k, cityscapes, cifar10, cifar100"
+                    .into()
+            )
+        );
+        assert_eq!(
+            read("rule", "cube").unwrap_err(),
+            "--rule: unknown rule 'cube'; expected linear, sqrt or none"
+        );
         assert_eq!(
             read("unit", "days").unwrap_err(),
             "--unit: unknown unit 'days'; expected iter or epoch"

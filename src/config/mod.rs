@@ -5,15 +5,21 @@
 //! checks them, so a flag and a TOML key get the same rules and messages; `resolve` then
 //! applies the rules between keys.
 
+mod amount;
+mod epoch;
 mod error;
 mod keys;
 mod resolve;
+mod scale;
 mod template;
 mod toml_input;
 mod value;
 
+pub use amount::{Amount, Decimal};
+pub use epoch::{DATASETS, Dataset};
 pub use error::{ConfigError, Origin};
 pub use keys::{KEYS, Key, Unset};
+pub use scale::Rule;
 pub use value::{Kind, Value, parse_whole};
 
 use std::collections::BTreeMap;
@@ -93,9 +99,32 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
 /// only a schedule every command accepts is written; floats keep their exact value (shortest
 /// round-trip text) and counts stay in the user's unit.
 pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
+    let (given, path) = one_schedule(input)?;
+    resolve::resolve(&given, path.as_deref())?;
+    Ok(template::render(&given))
+}
+
+/// The schedule file `lrsched scale` writes: the one schedule of the input scaled as its
+/// `from_batch`/`to_batch` (or `from_devices`/`to_devices`) say, in [`schedule_file`]'s
+/// format, under a comment line that states the rule used.
+pub fn scaled_schedule_file(input: &Input) -> Result<String, ConfigError> {
+    let (given, path) = one_schedule(input)?;
+    let Some(scaling) = scale::scaling(&given)? else {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--to-batch".into()),
+            "scale needs --from-batch and --to-batch, or --from-devices and --to-devices",
+        ));
+    };
+    let scaled = scale::apply(&given, &scaling)?;
+    resolve::resolve(&scaled, path.as_deref())?;
+    Ok(scaling.comment() + &template::render(&scaled))
+}
+
+/// The keys of the input's one schedule, and its file.
+fn one_schedule(input: &Input) -> Result<(Given, Option<PathBuf>), ConfigError> {
     let (file, path) = match input.files.as_slice() {
         [] => (Layer::default(), None),
-        [path] => (toml_input::read_layer(path)?, Some(path.as_path())),
+        [path] => (toml_input::read_layer(path)?, Some(path.clone())),
         [_, second, ..] => {
             return Err(ConfigError::invalid(
                 Origin::Flag("--config".into()),
@@ -106,9 +135,7 @@ pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
             ));
         }
     };
-    let given = Given::read(&file, &input.flags)?;
-    resolve::resolve(&given, path)?;
-    Ok(template::render(&given))
+    Ok((Given::read(&file, &input.flags)?, path))
 }
 
 /// [`load`] for TOML text, as if read from a file at `path` (tests).

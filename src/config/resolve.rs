@@ -5,15 +5,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::amount::Amount;
 use super::error::{ConfigError, Origin};
 use super::keys::{self, KEYS};
 use super::value::Value;
-use super::{Layer, Loaded};
+use super::{Layer, Loaded, epoch, scale};
 use crate::schedule::message::number;
 use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Unit, WarmupMethod};
 
 /// The keys a file and the flags set (flags win), each read and checked on its own.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Given {
     values: BTreeMap<&'static str, (Value, Origin)>,
 }
@@ -47,36 +48,67 @@ impl Given {
     }
 
     /// Where a key's value came from; a key not set is its default.
-    fn origin(&self, name: &'static str) -> Origin {
+    pub(super) fn origin(&self, name: &'static str) -> Origin {
         self.values
             .get(name)
             .map_or(Origin::Default(name), |(_, at)| at.clone())
     }
 
+    pub(super) fn origin_if_set(&self, name: &str) -> Option<&Origin> {
+        self.values.get(name).map(|(_, at)| at)
+    }
+
+    pub(super) fn value_of(&self, name: &str) -> Option<(&Value, &Origin)> {
+        self.values.get(name).map(|(value, at)| (value, at))
+    }
+
+    /// Sets a key to a value derived from others (a scaled one).
+    pub(super) fn set(&mut self, name: &'static str, value: Value, at: Origin) {
+        self.values.insert(name, (value, at));
+    }
+
+    pub(super) fn remove(&mut self, name: &str) {
+        self.values.remove(name);
+    }
+
     // One accessor per value type. A key's row fixes its type, so each name below is only
     // ever asked for as its type (`every_key_reaches_the_schedule` sets every key).
-    fn number(&self, name: &str) -> Option<(f64, &Origin)> {
+    pub(super) fn number(&self, name: &str) -> Option<(f64, &Origin)> {
         match self.values.get(name)? {
             (Value::Number(value), at) => Some((*value, at)),
             _ => None,
         }
     }
 
-    fn count(&self, name: &str) -> Option<(u64, &Origin)> {
+    pub(super) fn count(&self, name: &str) -> Option<(u64, &Origin)> {
         match self.values.get(name)? {
             (Value::Count(value), at) => Some((*value, at)),
             _ => None,
         }
     }
 
-    fn counts(&self, name: &str) -> Option<(&[u64], &Origin)> {
+    pub(super) fn amount(&self, name: &str) -> Option<(&Amount, &Origin)> {
         match self.values.get(name)? {
-            (Value::Counts(list), at) => Some((list, at)),
+            (Value::Amount(amount), at) => Some((amount, at)),
             _ => None,
         }
     }
 
-    fn text(&self, name: &str) -> Option<(&str, &Origin)> {
+    pub(super) fn amounts(&self, name: &str) -> Option<(&[Amount], &Origin)> {
+        match self.values.get(name)? {
+            (Value::Amounts(list), at) => Some((list, at)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn switch(&self, name: &str) -> Option<(bool, &Origin)> {
+        match self.values.get(name)? {
+            (Value::Switch(on), at) => Some((*on, at)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn text(&self, name: &str) -> Option<(&str, &Origin)> {
         match self.values.get(name)? {
             (Value::Text(text), at) => Some((text, at)),
             _ => None,
@@ -84,9 +116,18 @@ impl Given {
     }
 }
 
+/// The given keys, scaled when they ask for it (`from_batch` … `to_devices`).
+pub(super) fn scaled(given: &Given) -> Result<Given, ConfigError> {
+    match scale::scaling(given)? {
+        Some(scaling) => scale::apply(given, &scaling),
+        None => Ok(given.clone()),
+    }
+}
+
 /// The schedules the given keys describe: one, or one per dialect for `dialect = "all"`,
 /// leaving out (with a warning) the frameworks that refuse it.
 pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, ConfigError> {
+    let given = &scaled(given)?;
     let defaults = Params::default();
     let base_lr = given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v);
     let gamma = given.number("gamma").map_or(defaults.gamma, |(v, _)| v);
@@ -112,47 +153,63 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         Some((name, at)) => keys::unit(name, at)?,
         None => Unit::Iter,
     };
-    let iters_per_epoch = given.count("iters_per_epoch").map(|(n, _)| n);
+    let iters_per_epoch = epoch::iters_per_epoch(given)?;
     if let (Unit::Epoch, None) = (unit, iters_per_epoch) {
         return Err(ConfigError::invalid(
             given.origin("unit"),
-            "unit = epoch needs iters_per_epoch (--iters-per-epoch N)",
+            "unit = epoch needs an epoch length: iters_per_epoch, or dataset_size and a batch",
         ));
     }
-    // A count in the configured unit, in iterations.
-    let to_iters = |count: u64, at: &Origin| -> Result<u64, ConfigError> {
-        match iters_per_epoch.filter(|_| unit == Unit::Epoch) {
-            None => Ok(count),
-            Some(per_epoch) => count.checked_mul(per_epoch).ok_or_else(|| {
-                ConfigError::invalid(
-                    at.clone(),
-                    format!("{count} epochs × {per_epoch} iters_per_epoch is past the u64 range"),
-                )
-            }),
+    // The keys whose counts were written bare, with the unit they were read in: the epoch
+    // lints' evidence.
+    let mut bare_counts = Vec::new();
+    let mut to_iters = |name: &'static str, amounts: &[Amount], at: &Origin, exact: bool| {
+        if amounts.iter().all(|amount| amount.unit.is_none()) {
+            bare_counts.push((name, unit));
         }
+        amounts
+            .iter()
+            .map(|amount| {
+                amount
+                    .iterations(unit, iters_per_epoch, exact)
+                    .map_err(|problem| ConfigError::invalid(at.clone(), problem))
+            })
+            .collect::<Result<Vec<u64>, ConfigError>>()
     };
-    let all_to_iters = |list: &[u64], at: &Origin| -> Result<Vec<u64>, ConfigError> {
-        list.iter().map(|&m| to_iters(m, at)).collect()
-    };
+    let one = |list: Vec<u64>| list[0];
 
-    let warmup_iters = match given.count("warmup_iters") {
-        Some((count, at)) => to_iters(count, at)?,
-        None => to_iters(defaults.warmup_iters, &Origin::Default("warmup_iters"))?,
-    };
-    let decay = match (given.counts("milestones"), given.count("step_size")) {
-        (_, Some((step, at))) => Decay::StepSize(to_iters(step, at)?),
-        (Some((list, at)), None) => Decay::Milestones(all_to_iters(list, at)?),
+    let (warmup, at) = given.amount("warmup_iters").map_or_else(
+        || {
+            (
+                Amount::bare(defaults.warmup_iters),
+                Origin::Default("warmup_iters"),
+            )
+        },
+        |(amount, at)| (*amount, at.clone()),
+    );
+    let warmup_iters = one(to_iters("warmup_iters", &[warmup], &at, false)?);
+    let decay = match (given.amounts("milestones"), given.amount("step_size")) {
+        (_, Some((step, at))) => Decay::StepSize(one(to_iters("step_size", &[*step], at, true)?)),
+        (Some((list, at)), None) => Decay::Milestones(to_iters("milestones", list, at, false)?),
         (None, None) => match &defaults.decay {
             Decay::Milestones(list) => {
-                Decay::Milestones(all_to_iters(list, &Origin::Default("milestones"))?)
+                let list: Vec<Amount> = list.iter().copied().map(Amount::bare).collect();
+                let at = Origin::Default("milestones");
+                Decay::Milestones(to_iters("milestones", &list, &at, false)?)
             }
             Decay::StepSize(step) => {
-                Decay::StepSize(to_iters(*step, &Origin::Default("step_size"))?)
+                let at = Origin::Default("step_size");
+                Decay::StepSize(one(to_iters(
+                    "step_size",
+                    &[Amount::bare(*step)],
+                    &at,
+                    true,
+                )?))
             }
         },
     };
-    let iters = match given.count("iters") {
-        Some((count, at)) => to_iters(count, at)?,
+    let iters = match given.amount("iters") {
+        Some((count, at)) => one(to_iters("iters", &[*count], at, false)?),
         None => default_iters(&decay, warmup_iters)?,
     };
     let name = match given.text("name") {
@@ -186,6 +243,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
                 dialect,
                 iters_per_epoch,
                 unit,
+                bare_counts: bare_counts.clone(),
                 schedule,
             }),
             Err(rejection) => refusals.push(ConfigError::invalid(
@@ -387,8 +445,51 @@ mod tests {
         );
         let stepped = one("step_size = 30", &[]).unwrap();
         assert_eq!(stepped.params().decay, Decay::StepSize(30));
+        // The epoch from the dataset, and a scaling: 2 → 4 devices of 3 make a batch of 12,
+        // floor(100 / 12) = 8 batches, ceil(8 / 3) = 3 steps an epoch.
+        let counted = [
+            ("dataset_size", "100"),
+            ("batch_per_device", "3"),
+            ("devices", "2"),
+            ("grad_accum", "3"),
+            ("drop_last", "true"),
+            ("from_devices", "2"),
+            ("to_devices", "4"),
+            ("rule", "\"sqrt\""),
+            ("keep_warmup", "true"),
+        ];
+        let text: String = counted
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}\n"))
+            .chain(["unit = \"epoch\"\nmilestones = [1, 2]\nwarmup_iters = \"5it\"\n".into()])
+            .collect();
+        let spec = one(&text, &[]).unwrap();
+        assert_eq!(spec.iters_per_epoch, Some(3));
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![3, 6]));
+        assert_eq!(spec.params().warmup_iters, 5);
+        assert_eq!(spec.params().base_lr, 0.01 * 2f64.sqrt());
+        // By batch: 8 → 16 images, ceil(2975 / 16) = 186 steps an epoch.
+        let by_batch = [("batch_size", "8"), ("from_batch", "8"), ("to_batch", "16")];
+        let text: String = by_batch
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}\n"))
+            .chain(["dataset_size = \"cityscapes\"\nrule = \"none\"\niters = \"12ep\"\n".into()])
+            .collect();
+        let spec = one(&text, &[]).unwrap();
+        assert_eq!(spec.iters_per_epoch, Some(186));
+        assert_eq!(spec.params().iters, 12 * 186);
+        assert_eq!(spec.params().base_lr, 0.01);
+        // round(10 / 2) and round(50 / 2), round(100 / 2).
+        assert_eq!(spec.params().warmup_iters, 5);
+        assert_eq!(spec.params().decay, Decay::Milestones(vec![25, 50]));
         // Every row is one of the above.
-        let mut tested: Vec<&str> = file.iter().map(|(k, _)| *k).chain(["step_size"]).collect();
+        let mut tested: Vec<&str> = file
+            .iter()
+            .chain(&counted)
+            .chain(&by_batch)
+            .map(|(k, _)| *k)
+            .chain(["step_size"])
+            .collect();
         let mut rows: Vec<&str> = KEYS.iter().map(|key| key.name).collect();
         tested.sort_unstable();
         rows.sort_unstable();
@@ -462,7 +563,8 @@ mod tests {
         );
         assert_eq!(
             error("unit = \"epoch\"", &[]),
-            "s.toml:1: unit: unit = epoch needs iters_per_epoch (--iters-per-epoch N)"
+            "s.toml:1: unit: unit = epoch needs an epoch length: iters_per_epoch, or dataset_size \
+             and a batch"
         );
         assert_eq!(
             error("iters = 10.5", &[]),
@@ -598,7 +700,8 @@ mod tests {
         );
         assert_eq!(
             error("milestones = [1, \"2\"]", &[]),
-            "s.toml:1: milestones: expected whole numbers, found a string in the list"
+            "s.toml:1: milestones: the string \"2\" has no unit: write 2 as a number, or \"2it\" \
+             or \"2ep\" in the list"
         );
         assert_eq!(
             error("gamma = true", &[]),

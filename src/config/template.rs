@@ -123,7 +123,7 @@ mod tests {
 base_lr = 0.01
 
 # Iterations at which lr is multiplied by gamma (a repeated milestone decays twice).
-# [] means no decay.
+# [] means no decay. A count may carry its unit: ["8ep", "11ep"].
 milestones = [50, 100]
 
 # Instead of milestones: decay every step_size iterations after warmup.
@@ -148,8 +148,47 @@ warmup_method = "linear"
 # Iterations per epoch: needed for unit = "epoch" and for epoch axes and columns.
 # iters_per_epoch = 391
 
-# Unit of milestones, step_size, warmup_iters and iters: "iter" or "epoch".
+# Instead of iters_per_epoch: the training set's size, or its name (coco2017,
+# coco2017-nonempty, imagenet1k, cityscapes, cifar10, cifar100), with a batch.
+# dataset_size = "coco2017"
+
+# The global batch, all devices together.
+# batch_size = 16
+
+# Instead of batch_size: the batch on each device, times devices.
+# batch_per_device = 2
+
+# Devices (GPUs) that share an iteration, with batch_per_device.
+# devices = 8
+
+# Batches accumulated per optimizer (and scheduler) step.
+# grad_accum = 4
+
+# true if the loader drops the last, partial batch (floor instead of ceil).
+# drop_last = true
+
+# Unit of the counts written without one (milestones, step_size, warmup_iters,
+# iters): "iter" or "epoch". A count with its own ("500it", "8ep") keeps it.
 unit = "iter"
+
+# Scale this schedule from global batch from_batch to to_batch
+# (or from_devices to to_devices): lr by the rule, iterations by 1 / k.
+# from_batch = 16
+
+# The global batch to scale to.
+# to_batch = 4
+
+# Instead of batches: scale from from_devices to to_devices.
+# from_devices = 8
+
+# The number of devices to scale to.
+# to_devices = 4
+
+# When scaling: base_lr times k (linear), sqrt(k) (sqrt), or unchanged (none).
+# rule = "sqrt"
+
+# true to keep warmup_iters unscaled when scaling.
+# keep_warmup = true
 
 # Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:
 # maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,

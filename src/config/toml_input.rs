@@ -89,7 +89,7 @@ fn raw_from_toml(value: &DeValue<'_>) -> Raw {
         DeValue::Array(items) => {
             Raw::Array(items.iter().map(|v| raw_from_toml(v.get_ref())).collect())
         }
-        DeValue::Boolean(_) => Raw::Other("a boolean"),
+        DeValue::Boolean(on) => Raw::Bool(*on),
         DeValue::Datetime(_) => Raw::Other("a date-time"),
         DeValue::Table(_) => Raw::Other("a table"),
     }

@@ -1,6 +1,7 @@
 //! The value types of schedule keys: how a raw flag or TOML value is read, and how a value is
 //! written back (as TOML for `lrsched init`, as flag text for `--help`).
 
+use super::amount::Amount;
 use super::error::{ConfigError, Origin};
 use crate::schedule::message::number;
 
@@ -13,21 +14,28 @@ pub enum Raw {
     Float(String),
     Str(String),
     Array(Vec<Raw>),
-    /// A TOML value of a type no key takes (boolean, date, table), by its type name.
+    Bool(bool),
+    /// A TOML value of a type no key takes (date, table), by its type name.
     Other(&'static str),
 }
 
 /// The type of a key's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// A finite f64.
+    /// A finite f64, or a fraction of two (`1/3`, in TOML as a string).
     Number,
-    /// A whole number of iterations (or epochs), `0 ..= u64::MAX`.
+    /// A whole number, `0 ..= u64::MAX`.
     Count,
-    /// A list of counts: a TOML array, or comma-separated on the command line.
-    Counts,
+    /// A number of iterations or epochs, with its unit or bare: `500`, `500it`, `2.4ep`.
+    Amount,
+    /// A list of amounts: a TOML array, or comma-separated on the command line.
+    Amounts,
     /// A string.
     Text,
+    /// On or off: `--drop-last` (or `--drop-last=false`), `drop_last = true`.
+    Switch,
+    /// A whole number, or a name for one (a dataset's size: `coco2017`).
+    CountOrName,
 }
 
 /// A key's value after its type and its key's own rule were checked.
@@ -35,8 +43,10 @@ pub enum Kind {
 pub enum Value {
     Number(f64),
     Count(u64),
-    Counts(Vec<u64>),
+    Amount(Amount),
+    Amounts(Vec<Amount>),
     Text(String),
+    Switch(bool),
 }
 
 impl Kind {
@@ -44,15 +54,24 @@ impl Kind {
         match self {
             Kind::Number => finite_f64(raw, at).map(Value::Number),
             Kind::Count => whole(raw, at).map(Value::Count),
-            Kind::Counts => whole_list(raw, at).map(Value::Counts),
+            Kind::Amount => amount(raw, at).map(Value::Amount),
+            Kind::Amounts => amount_list(raw, at).map(Value::Amounts),
             Kind::Text => string(raw, at).map(Value::Text),
+            Kind::Switch => switch(raw, at).map(Value::Switch),
+            Kind::CountOrName => match raw {
+                Raw::Str(name) => Ok(Value::Text(name.clone())),
+                Raw::Text(text) if text.trim().starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                    Ok(Value::Text(text.trim().to_string()))
+                }
+                _ => whole(raw, at).map(Value::Count),
+            },
         }
     }
 
     /// Whether the flag takes a value that starts with `-`: numbers do, so that `--gamma -1`
     /// reaches the key's check ("must be > 0") instead of clap's "unexpected argument".
     pub fn allows_hyphen_values(self) -> bool {
-        self != Kind::Text
+        !matches!(self, Kind::Text | Kind::Switch)
     }
 }
 
@@ -60,7 +79,11 @@ impl Value {
     /// As a TOML value: floats in their shortest round-trip text, strings quoted.
     pub fn toml(&self) -> String {
         match self {
-            Value::Counts(list) => format!("[{}]", counts(list, ", ")),
+            Value::Amounts(list) => {
+                let items: Vec<String> = list.iter().map(amount_toml).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Amount(amount) => amount_toml(amount),
             Value::Text(text) => toml_string(text),
             _ => self.flag_text(),
         }
@@ -71,15 +94,23 @@ impl Value {
         match self {
             Value::Number(value) => number(*value),
             Value::Count(count) => count.to_string(),
-            Value::Counts(list) => counts(list, ","),
+            Value::Amount(amount) => amount.to_string(),
+            Value::Amounts(list) => {
+                let items: Vec<String> = list.iter().map(Amount::to_string).collect();
+                items.join(",")
+            }
             Value::Text(text) => text.clone(),
+            Value::Switch(on) => on.to_string(),
         }
     }
 }
 
-fn counts(list: &[u64], separator: &str) -> String {
-    let items: Vec<String> = list.iter().map(u64::to_string).collect();
-    items.join(separator)
+/// A bare count as a TOML number (`500`, `2.4`), one with its unit as a string (`"8ep"`).
+fn amount_toml(amount: &Amount) -> String {
+    match amount.unit {
+        None => amount.to_string(),
+        Some(_) => toml_string(&amount.to_string()),
+    }
 }
 
 /// A TOML basic string: quoted, with quotes, backslashes and control characters escaped.
@@ -104,7 +135,7 @@ fn toml_string(text: &str) -> String {
 /// value's `Display` would print 301 digits.
 pub fn as_written(raw: &Raw) -> &str {
     match raw {
-        Raw::Text(t) | Raw::Integer(t) | Raw::Float(t) => t.trim(),
+        Raw::Text(t) | Raw::Integer(t) | Raw::Float(t) | Raw::Str(t) => t.trim(),
         _ => "a non-number",
     }
 }
@@ -116,6 +147,7 @@ fn type_name(raw: &Raw) -> &'static str {
         Raw::Float(_) => "a float",
         Raw::Str(_) => "a string",
         Raw::Array(_) => "an array",
+        Raw::Bool(_) => "a boolean",
         Raw::Other(kind) => kind,
     }
 }
@@ -127,12 +159,37 @@ fn type_error(raw: &Raw, at: &Origin, expected: &str) -> ConfigError {
     )
 }
 
-/// Parses a float, refusing NaN, infinities and values past the f64 range.
+/// Parses a float, or a fraction `a/b` as the f64 of a / b (a flag, or a TOML string:
+/// `"1/3"`), refusing NaN, infinities and values past the f64 range.
 fn finite_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
     let text = match raw {
         Raw::Text(t) | Raw::Integer(t) | Raw::Float(t) => t.trim(),
+        Raw::Str(t) if t.contains('/') => t.trim(),
         _ => return Err(type_error(raw, at, "a number")),
     };
+    let Some((numerator, denominator)) = text.split_once('/') else {
+        return decimal_f64(text, at);
+    };
+    let part = |part: &str| decimal_f64(part.trim(), at);
+    let (numerator, denominator) = (part(numerator)?, part(denominator)?);
+    if denominator == 0.0 {
+        return Err(ConfigError::invalid(
+            at.clone(),
+            format!("'{text}' divides by zero"),
+        ));
+    }
+    let quotient = numerator / denominator;
+    if !quotient.is_finite() || (quotient == 0.0 && numerator != 0.0) {
+        return Err(ConfigError::invalid(
+            at.clone(),
+            format!("'{text}' is {}, outside the f64 range", number(quotient)),
+        ));
+    }
+    Ok(quotient)
+}
+
+/// One decimal float, as Rust reads it.
+fn decimal_f64(text: &str, at: &Origin) -> Result<f64, ConfigError> {
     let value: f64 = text
         .parse()
         .map_err(|_| ConfigError::invalid(at.clone(), format!("'{text}' is not a number")))?;
@@ -201,7 +258,34 @@ pub fn parse_whole(text: &str) -> Result<u64, String> {
     }
 }
 
-fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
+/// A count with its unit or bare; a TOML string must carry its unit.
+fn amount(raw: &Raw, at: &Origin) -> Result<Amount, ConfigError> {
+    let invalid = |problem: String| ConfigError::invalid(at.clone(), problem);
+    match raw {
+        Raw::Text(t) | Raw::Integer(t) => Amount::parse(t).map_err(invalid),
+        Raw::Float(t) => Amount::parse_float(t).map_err(invalid),
+        Raw::Str(t) => unit_string(t).map_err(invalid),
+        _ => Err(type_error(
+            raw,
+            at,
+            "a whole number or a string with its unit (\"500it\", \"8ep\")",
+        )),
+    }
+}
+
+/// A TOML string count: `"500it"`, `"8ep"`, never bare (a bare count is a TOML number).
+fn unit_string(text: &str) -> Result<Amount, String> {
+    match Amount::parse(text) {
+        Ok(amount) if amount.unit.is_some() => Ok(amount),
+        Ok(_) => Err(format!(
+            "the string \"{text}\" has no unit: write {text} as a number, or \"{text}it\" \
+             or \"{text}ep\""
+        )),
+        Err(problem) => Err(problem),
+    }
+}
+
+fn amount_list(raw: &Raw, at: &Origin) -> Result<Vec<Amount>, ConfigError> {
     let in_list =
         |problem: String| ConfigError::invalid(at.clone(), format!("{problem} in the list"));
     match raw {
@@ -213,16 +297,17 @@ fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
                     at.clone(),
                     format!("an empty item in '{t}' (an empty value alone means no milestones)"),
                 )),
-                item => parse_whole(item).map_err(in_list),
+                item => Amount::parse(item).map_err(in_list),
             })
             .collect(),
         Raw::Array(items) => items
             .iter()
             .map(|item| match item {
-                Raw::Integer(t) => parse_whole(t).map_err(in_list),
-                Raw::Float(t) => Err(in_list(format!("must be whole numbers, got {t}"))),
+                Raw::Integer(t) => Amount::parse(t).map_err(in_list),
+                Raw::Float(t) => Amount::parse_float(t).map_err(in_list),
+                Raw::Str(t) => unit_string(t).map_err(in_list),
                 other => Err(in_list(format!(
-                    "expected whole numbers, found {}",
+                    "expected whole numbers or strings with their unit, found {}",
                     type_name(other)
                 ))),
             })
@@ -232,6 +317,21 @@ fn whole_list(raw: &Raw, at: &Origin) -> Result<Vec<u64>, ConfigError> {
             at,
             "an array of whole numbers, e.g. [60000, 80000]",
         )),
+    }
+}
+
+fn switch(raw: &Raw, at: &Origin) -> Result<bool, ConfigError> {
+    match raw {
+        Raw::Bool(on) => Ok(*on),
+        Raw::Text(t) => match t.trim() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(ConfigError::invalid(
+                at.clone(),
+                format!("expected true or false, got '{other}'"),
+            )),
+        },
+        _ => Err(type_error(raw, at, "true or false")),
     }
 }
 
@@ -252,10 +352,12 @@ mod tests {
 
     #[test]
     fn values_write_back_as_toml_and_as_flags() {
-        let list = Value::Counts(vec![7, 9]);
-        assert_eq!(list.toml(), "[7, 9]");
-        assert_eq!(list.flag_text(), "7,9");
-        assert_eq!(Value::Counts(vec![]).toml(), "[]");
+        let list = Value::Amounts(vec![Amount::bare(7), Amount::parse("9ep").unwrap()]);
+        assert_eq!(list.toml(), "[7, \"9ep\"]");
+        assert_eq!(list.flag_text(), "7,9ep");
+        assert_eq!(Value::Amounts(vec![]).toml(), "[]");
+        assert_eq!(Value::Amount(Amount::parse("2.4").unwrap()).toml(), "2.4");
+        assert_eq!(Value::Switch(true).toml(), "true");
         assert_eq!(Value::Number(1e-3).toml(), "0.001");
         assert_eq!(Value::Number(1e300).toml(), "1e300");
         assert_eq!(Value::Count(90000).toml(), "90000");
@@ -268,8 +370,67 @@ mod tests {
     fn each_kind_reads_its_type() {
         let text = |t: &str| Raw::Text(t.into());
         assert_eq!(
-            Kind::Counts.read(&text(" 7, 9 "), &flag()).unwrap(),
-            Value::Counts(vec![7, 9])
+            Kind::Amounts.read(&text(" 7, 9 "), &flag()).unwrap(),
+            Value::Amounts(vec![Amount::bare(7), Amount::bare(9)])
+        );
+        let toml_list = Raw::Array(vec![Raw::Str("8ep".into()), Raw::Str("11".into())]);
+        assert_eq!(
+            Kind::Amounts
+                .read(&toml_list, &flag())
+                .unwrap_err()
+                .to_string(),
+            "--x: the string \"11\" has no unit: write 11 as a number, or \"11it\" or \"11ep\" \
+             in the list"
+        );
+        assert_eq!(
+            Kind::Number.read(&text("1/3"), &flag()).unwrap(),
+            Value::Number(1.0 / 3.0)
+        );
+        assert_eq!(
+            Kind::Number.read(&Raw::Str("1/3".into()), &flag()).unwrap(),
+            Value::Number(0.3333333333333333)
+        );
+        assert_eq!(
+            Kind::Number
+                .read(&text("1/0"), &flag())
+                .unwrap_err()
+                .to_string(),
+            "--x: '1/0' divides by zero"
+        );
+        assert_eq!(
+            Kind::Number
+                .read(&text("1e300/1e-300"), &flag())
+                .unwrap_err()
+                .to_string(),
+            "--x: '1e300/1e-300' is inf, outside the f64 range"
+        );
+        assert_eq!(
+            Kind::Number
+                .read(&text("1/x"), &flag())
+                .unwrap_err()
+                .to_string(),
+            "--x: 'x' is not a number"
+        );
+        assert_eq!(
+            Kind::Switch.read(&Raw::Bool(true), &flag()).unwrap(),
+            Value::Switch(true)
+        );
+        assert_eq!(
+            Kind::Switch
+                .read(&text("yes"), &flag())
+                .unwrap_err()
+                .to_string(),
+            "--x: expected true or false, got 'yes'"
+        );
+        assert_eq!(
+            Kind::CountOrName.read(&text("coco2017"), &flag()).unwrap(),
+            Value::Text("coco2017".into())
+        );
+        assert_eq!(
+            Kind::CountOrName
+                .read(&Raw::Integer("2975".into()), &flag())
+                .unwrap(),
+            Value::Count(2975)
         );
         assert_eq!(
             Kind::Number.read(&text("1E-3"), &flag()).unwrap(),

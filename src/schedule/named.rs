@@ -15,6 +15,9 @@ pub struct NamedSchedule {
     pub dialect: Dialect,
     pub iters_per_epoch: Option<u64>,
     pub unit: Unit,
+    /// The counts (milestones, step_size, warmup_iters, iters) written as bare numbers, each
+    /// with the unit it was read in: what the epoch lints may suggest a unit for.
+    pub bare_counts: Vec<(&'static str, Unit)>,
     pub schedule: Box<dyn Schedule>,
 }
 

@@ -328,6 +328,7 @@ mod tests {
             } else {
                 Unit::Iter
             },
+            bare_counts: Vec::new(),
             schedule: build(dialect, params).unwrap(),
         }
     }
