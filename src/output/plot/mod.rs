@@ -5,12 +5,14 @@
 pub mod axis;
 pub mod braille;
 pub mod chart;
+pub mod compare;
 pub mod trace;
 
 use crate::schedule::{Decay, Params, WarmupMethod};
 use crate::schedule::{NamedSchedule, Unit};
 
 pub use axis::XUnit;
+pub use compare::Shade;
 
 use axis::{CountStyle, epoch_label, exact_counts, plain};
 
@@ -21,6 +23,67 @@ pub struct PlotOptions {
     pub log_y: bool,
     /// `None`: the schedule's name and key parameters.
     pub title: Option<String>,
+    pub layout: Layout,
+}
+
+/// How several schedules share one plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Overlay up to [`MAX_OVERLAID`] curves, a grid beyond.
+    Auto,
+    /// Every curve on one chart.
+    Overlay,
+    /// One panel per schedule, each over the first schedule (the reference), shaded where it
+    /// differs; in a terminal, one row per schedule marking where it differs.
+    Grid,
+}
+
+/// Most curves `Layout::Auto` overlays. Past six, an overlay needs the palette's grey, olive
+/// and cyan, which read as the grey of shared markers and of each other, and its nested rims
+/// and legend grow past what the eye follows; a grid panel names its schedule instead.
+pub const MAX_OVERLAID: usize = 6;
+
+/// Most schedules one plot draws, overlaid or in a grid: a 6×6 grid at 1200×700 leaves panels
+/// about 190×100 pixels, the smallest in which a curve and its two-line title still read.
+pub const MAX_DRAWN: usize = 36;
+
+impl Layout {
+    /// Whether `curves` curves are drawn as a grid.
+    pub fn is_grid(self, curves: usize) -> bool {
+        curves > 1
+            && match self {
+                Layout::Auto => curves > MAX_OVERLAID,
+                Layout::Overlay => false,
+                Layout::Grid => true,
+            }
+    }
+}
+
+/// The grid layout: every series against the first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The first schedule's name.
+    pub reference: String,
+    /// One per series, in order; the first is the reference's own.
+    pub panels: Vec<Panel>,
+}
+
+/// What one grid panel says about its schedule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    /// "decays at 60, 110 (maskrcnn: 50, 100)", "identical to maskrcnn".
+    pub summary: String,
+    /// Where the schedule differs from the reference, in axis units, at least a drawing unit
+    /// apart (closer ones merged), last-bits spans before the others.
+    pub spans: Vec<Span>,
+}
+
+/// An x range `[from, to)` in axis units over which a schedule differs from the reference.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub from: f64,
+    pub to: f64,
+    pub shade: Shade,
 }
 
 /// One schedule's curve, x in axis units.
@@ -60,6 +123,8 @@ pub struct Figure {
     /// Every marker position once, in order; none for a curve whose decays are too dense to
     /// mark one by one.
     pub markers: Vec<Marker>,
+    /// `Some` when the schedules are drawn as a grid rather than overlaid.
+    pub grid: Option<Grid>,
 }
 
 /// A position in iterations, with the epoch length that converts it to axis units.
@@ -159,6 +224,10 @@ impl Figure {
             })
             .collect();
 
+        let grid = options
+            .layout
+            .is_grid(specs.len())
+            .then(|| grid(specs, options.x_unit, end.x(), resolution));
         Ok(Figure {
             title: options
                 .title
@@ -170,6 +239,7 @@ impl Figure {
             log_y: options.log_y,
             series,
             markers,
+            grid,
         })
     }
 
@@ -189,6 +259,59 @@ impl Figure {
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|&lr| lr > 0.0)
             .min_by(f64::total_cmp)
+    }
+}
+
+/// Every schedule compared with the first, for the grid layout; differing spans closer than
+/// one of `resolution` drawing units across `x_max` merged.
+fn grid(specs: &[NamedSchedule], unit: XUnit, x_max: f64, resolution: u32) -> Grid {
+    let reference = &specs[0];
+    let per_unit = |spec: &NamedSchedule| match unit {
+        XUnit::Iteration => 1,
+        XUnit::Epoch => spec.iters_per_epoch.unwrap_or(1),
+    };
+    let longest = specs.iter().map(|s| s.params().iters).max().unwrap_or(0);
+    let gap = x_max / f64::from(resolution.max(1));
+    let panels = specs
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            if index == 0 {
+                return Panel {
+                    summary: "reference: grey in the other panels".into(),
+                    spans: Vec::new(),
+                };
+            }
+            let comparison = compare::compare(reference.schedule.as_ref(), spec.schedule.as_ref());
+            let units = [per_unit(reference), per_unit(spec)];
+            let summary = comparison.summary(&reference.name, |side, points| match unit {
+                XUnit::Iteration => exact_counts(points, CountStyle::for_max(longest)),
+                XUnit::Epoch => points
+                    .iter()
+                    .map(|&iteration| epoch_label(iteration, units[side]))
+                    .collect(),
+            });
+            let mut spans = Vec::new();
+            for shade in [Shade::LastBits, Shade::Differs] {
+                for run in comparison.runs.iter().filter(|r| r.shade == shade) {
+                    let (from, to) = (
+                        run.start as f64 / units[1] as f64,
+                        run.end as f64 / units[1] as f64,
+                    );
+                    match spans.last_mut() {
+                        Some(Span { to: last, shade: s, .. }) if *s == shade && from - *last < gap => {
+                            *last = to;
+                        }
+                        _ => spans.push(Span { from, to, shade }),
+                    }
+                }
+            }
+            Panel { summary, spans }
+        })
+        .collect();
+    Grid {
+        reference: reference.name.clone(),
+        panels,
     }
 }
 
@@ -362,6 +485,7 @@ mod tests {
             x_unit,
             log_y: false,
             title: None,
+            layout: Layout::Auto,
         }
     }
 
