@@ -43,8 +43,9 @@ pub enum Layout {
 /// and legend grow past what the eye follows; a grid panel names its schedule instead.
 pub const MAX_OVERLAID: usize = 6;
 
-/// Most schedules one plot draws, overlaid or in a grid: a 6×6 grid at 1200×700 leaves panels
-/// about 190×100 pixels, the smallest in which a curve and its two-line title still read.
+/// Most schedules one plot draws, overlaid or in a grid: 36 panels at 1200×700 (8×5) leave
+/// plots of about 126×63 pixels, the smallest in which a curve still reads beside its name. It
+/// also bounds the work and memory of a plot given a thousand files.
 pub const MAX_DRAWN: usize = 36;
 
 impl Layout {
