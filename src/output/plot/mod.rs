@@ -591,6 +591,78 @@ mod tests {
     }
 
     #[test]
+    fn layouts() {
+        assert!(!Layout::Auto.is_grid(MAX_OVERLAID));
+        assert!(Layout::Auto.is_grid(MAX_OVERLAID + 1));
+        assert!(Layout::Grid.is_grid(2));
+        assert!(!Layout::Overlay.is_grid(36));
+        // One schedule is one chart, whatever was asked.
+        assert!(!Layout::Grid.is_grid(1));
+        let figure = Figure::new(&reference(), &options(XUnit::Iteration), 1200).unwrap();
+        assert_eq!(figure.grid, None);
+    }
+
+    #[test]
+    fn grid_compares_every_dialect_with_the_first() {
+        let all = every_dialect();
+        assert!(all.len() > MAX_OVERLAID);
+        let figure = Figure::new(&all, &options(XUnit::Iteration), 1200).unwrap();
+        let grid = figure.grid.unwrap();
+        assert_eq!(grid.reference, "maskrcnn");
+        let summaries: Vec<(&str, &str)> = all
+            .iter()
+            .zip(&grid.panels)
+            .map(|(spec, panel)| (spec.name.as_str(), panel.summary.as_str()))
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                ("maskrcnn", "reference: grey in the other panels"),
+                ("torch-chained", "differs in the last bits on 143 rows"),
+                (
+                    "torch-sequential",
+                    "decays at 60, 110 (maskrcnn: 50, 100)"
+                ),
+                ("detectron2", "differs in the last bits on 1 row"),
+                ("mxnet", "decays at 51, 101 (maskrcnn: 50, 100)"),
+                ("timm", "decays at 59, 109 (maskrcnn: 50, 100)"),
+                ("mmengine", "warmup ends at 9 (maskrcnn: 10)"),
+            ]
+        );
+        // Where mxnet differs by more than rounding: one iteration at each decay.
+        let moved: Vec<(f64, f64)> = grid.panels[4]
+            .spans
+            .iter()
+            .filter(|s| s.shade == Shade::Differs)
+            .map(|s| (s.from, s.to))
+            .collect();
+        assert_eq!(moved, [(50.0, 51.0), (100.0, 101.0)]);
+        // The reference's panel has nothing to shade.
+        assert!(grid.panels[0].spans.is_empty());
+    }
+
+    #[test]
+    fn grid_summaries_count_in_the_axis_unit() {
+        let a = named("a", Dialect::default(), milestones(&[3000, 6000], 9000), Some(100));
+        let b = named("b", Dialect::default(), milestones(&[3050, 6000], 9000), Some(100));
+        let options = PlotOptions {
+            layout: Layout::Grid,
+            ..options(XUnit::Epoch)
+        };
+        let figure = Figure::new(&[a, b], &options, 1200).unwrap();
+        let panel = &figure.grid.unwrap().panels[1];
+        assert_eq!(panel.summary, "decays at 30.5, 60 (a: 30, 60)");
+        assert_eq!(
+            panel.spans,
+            [Span {
+                from: 30.0,
+                to: 30.5,
+                shade: Shade::Differs
+            }]
+        );
+    }
+
+    #[test]
     fn epoch_axis_needs_an_epoch_length() {
         let err = Figure::new(&reference(), &options(XUnit::Epoch), 100).unwrap_err();
         assert_eq!(err.schedule, "schedule");
