@@ -625,7 +625,9 @@ fn svg_rects(svg: &str, fill: &str) -> Vec<(i32, i32, i32, i32)> {
         .skip(1)
         .filter_map(|element| {
             let element = &element[..element.find("/>")?];
-            element.contains(&format!("fill=\"{fill}\"")).then_some(())?;
+            element
+                .contains(&format!("fill=\"{fill}\""))
+                .then_some(())?;
             Some((
                 number(element, "x")?,
                 number(element, "y")?,
@@ -699,12 +701,22 @@ fn every_dialect_is_a_grid_of_panels() {
     // mxnet decays one iteration late: still a visible span (3 pixels at least).
     let frame = frames[4];
     let mxnet: Vec<_> = shades.iter().filter(|s| inside(s) == Some(4)).collect();
-    assert!(mxnet.iter().all(|s| s.2 >= 3 && s.2 < frame.2 / 20), "{mxnet:?}");
+    assert!(
+        mxnet.iter().all(|s| s.2 >= 3 && s.2 < frame.2 / 20),
+        "{mxnet:?}"
+    );
 
     // Overlay asked for: the overlay, legend and all.
     plot_in(
         dir.path(),
-        &["--dialect", "all", "--layout", "overlay", "-o", "overlay.svg"],
+        &[
+            "--dialect",
+            "all",
+            "--layout",
+            "overlay",
+            "-o",
+            "overlay.svg",
+        ],
     );
     let svg = fs::read_to_string(dir.path().join("overlay.svg")).unwrap();
     assert!(panel_frames(&svg).is_empty());
@@ -735,19 +747,16 @@ fn many_files_make_a_grid_against_the_first() {
     let svg = fs::read_to_string(dir.path().join("many.svg")).unwrap();
     let texts = svg_texts(&svg);
     assert_eq!(panel_frames(&svg).len(), 16);
-    // The first is the reference; each other decays 2 iterations later than the one before.
+    // The first is the reference; each other decays 150 iterations later than the one before.
     for i in 2..=16 {
         let summary = format!("decays at {}, 3000 (s1: 250, 3000)", 100 + 150 * i);
-        assert!(texts.iter().any(|t| *t == summary), "{summary} in {texts:?}");
-        assert!(texts.iter().any(|t| *t == format!("s{i}")), "s{i}");
+        assert!(texts.contains(&summary), "{summary} in {texts:?}");
+        assert!(texts.contains(&format!("s{i}")), "s{i}");
     }
     // One shade per panel but the first, each wider than the one before.
     let shades = svg_rects(&svg, DIFFERS_FILL);
     assert_eq!(shades.len(), 15, "{shades:?}");
-    assert!(
-        shades.windows(2).all(|w| w[1].2 >= w[0].2),
-        "{shades:?}"
-    );
+    assert!(shades.windows(2).all(|w| w[1].2 >= w[0].2), "{shades:?}");
     assert!(shades[14].2 > 3 * shades[0].2, "{shades:?}");
 
     // The PNG: the reference in grey and the curves in blue in every panel, and shading.
@@ -765,7 +774,10 @@ fn many_files_make_a_grid_against_the_first() {
     assert!(shaded > 15 * 500, "{shaded}");
 
     // A grid of two, asked for; and back to an overlay of 16.
-    plot_in(dir.path(), &["s1.toml", "s9.toml", "--layout", "grid", "-o", "two.svg"]);
+    plot_in(
+        dir.path(),
+        &["s1.toml", "s9.toml", "--layout", "grid", "-o", "two.svg"],
+    );
     let svg = fs::read_to_string(dir.path().join("two.svg")).unwrap();
     assert_eq!(panel_frames(&svg).len(), 2);
     args.truncate(16);
@@ -812,10 +824,15 @@ fn many_and_huge_grids_are_bounded() {
         "b.toml",
         &format!("milestones = [600000000, 900000000]\n{huge}"),
     );
-    plot_in(dir.path(), &["a.toml", "b.toml", "--layout", "grid", "-o", "huge.svg"]);
+    plot_in(
+        dir.path(),
+        &["a.toml", "b.toml", "--layout", "grid", "-o", "huge.svg"],
+    );
     let texts = svg_texts(&fs::read_to_string(dir.path().join("huge.svg")).unwrap());
     assert!(
-        texts.iter().any(|t| t == "decays at 600M, 900M (a: 500M, 900M)"),
+        texts
+            .iter()
+            .any(|t| t == "decays at 600M, 900M (a: 500M, 900M)"),
         "{texts:?}"
     );
     let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
@@ -826,7 +843,10 @@ fn many_and_huge_grids_are_bounded() {
         a.to_str().unwrap(),
         b.to_str().unwrap(),
     ]);
-    assert!(text.contains("decays at 600M, 900M (a: 500M, 900M)"), "{text}");
+    assert!(
+        text.contains("decays at 600M, 900M (a: 500M, 900M)"),
+        "{text}"
+    );
     // Not a benchmark: a bound a row-by-row comparison of 10^9 iterations cannot meet.
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
 }
@@ -851,7 +871,10 @@ fn terminal_grid_of_every_dialect() {
     // The axis line is drawn where the rows start: the rows' cells sit under the plot's.
     let axis = text.lines().find(|l| l.contains('└')).unwrap();
     let start = axis.chars().position(|c| c == '└').unwrap();
-    let sequential = text.lines().find(|l| l.contains("torch-sequential ├")).unwrap();
+    let sequential = text
+        .lines()
+        .find(|l| l.contains("torch-sequential ├"))
+        .unwrap();
     assert_eq!(sequential.chars().position(|c| c == '├'), Some(start));
     // 150 iterations over 61 cells: 50..60 and 100..110 differ; detectron2 in one cell's
     // last bits.
@@ -863,10 +886,20 @@ fn terminal_grid_of_every_dialect() {
         .map(|c| c.0)
         .collect();
     assert_eq!(differs.len(), 10, "{cells}");
-    assert!(differs.iter().all(|&c| (20..25).contains(&c) || (40..45).contains(&c)));
+    assert!(
+        differs
+            .iter()
+            .all(|&c| (20..25).contains(&c) || (40..45).contains(&c))
+    );
     assert!(row("detectron2").matches('░').count() >= 1, "{text}");
-    assert!(text.contains("decays at 51, 101 (maskrcnn: 50, 100)"), "{text}");
-    assert!(text.contains("each row against maskrcnn, drawn above"), "{text}");
+    assert!(
+        text.contains("decays at 51, 101 (maskrcnn: 50, 100)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("each row against maskrcnn, drawn above"),
+        "{text}"
+    );
     assert!(!text.contains('\x1b'));
 
     let colored = terminal_plot(&["-t", "--dialect", "all", "--color", "always"]);

@@ -293,7 +293,12 @@ mod tests {
     #[test]
     fn the_dialects_against_maskrcnn() {
         let reference = schedule("maskrcnn", Params::default());
-        let against = |name: &str| compare(reference.as_ref(), schedule(name, Params::default()).as_ref());
+        let against = |name: &str| {
+            compare(
+                reference.as_ref(),
+                schedule(name, Params::default()).as_ref(),
+            )
+        };
 
         let same = compare(reference.as_ref(), reference.as_ref());
         assert!(same.runs.is_empty());
@@ -408,7 +413,13 @@ mod tests {
             ..Params::default()
         };
         let d = schedule("maskrcnn", dense.clone());
-        let e = schedule("maskrcnn", Params { gamma: 0.999_999_8, ..dense });
+        let e = schedule(
+            "maskrcnn",
+            Params {
+                gamma: 0.999_999_8,
+                ..dense
+            },
+        );
         let c = compare(d.as_ref(), e.as_ref());
         assert!(c.sampled && c.differing > 0);
         assert_eq!(c.decays[0].len(), MAX_SEGMENTS - 1);

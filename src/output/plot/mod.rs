@@ -300,7 +300,9 @@ fn grid(specs: &[NamedSchedule], unit: XUnit, x_max: f64, resolution: u32) -> Gr
                         run.end as f64 / units[1] as f64,
                     );
                     match spans.last_mut() {
-                        Some(Span { to: last, shade: s, .. }) if *s == shade && from - *last < gap => {
+                        Some(Span {
+                            to: last, shade: s, ..
+                        }) if *s == shade && from - *last < gap => {
                             *last = to;
                         }
                         _ => spans.push(Span { from, to, shade }),
@@ -619,10 +621,7 @@ mod tests {
             [
                 ("maskrcnn", "reference: grey in the other panels"),
                 ("torch-chained", "differs in the last bits on 143 rows"),
-                (
-                    "torch-sequential",
-                    "decays at 60, 110 (maskrcnn: 50, 100)"
-                ),
+                ("torch-sequential", "decays at 60, 110 (maskrcnn: 50, 100)"),
                 ("detectron2", "differs in the last bits on 1 row"),
                 ("mxnet", "decays at 51, 101 (maskrcnn: 50, 100)"),
                 ("timm", "decays at 59, 109 (maskrcnn: 50, 100)"),
@@ -643,8 +642,18 @@ mod tests {
 
     #[test]
     fn grid_summaries_count_in_the_axis_unit() {
-        let a = named("a", Dialect::default(), milestones(&[3000, 6000], 9000), Some(100));
-        let b = named("b", Dialect::default(), milestones(&[3050, 6000], 9000), Some(100));
+        let a = named(
+            "a",
+            Dialect::default(),
+            milestones(&[3000, 6000], 9000),
+            Some(100),
+        );
+        let b = named(
+            "b",
+            Dialect::default(),
+            milestones(&[3050, 6000], 9000),
+            Some(100),
+        );
         let options = PlotOptions {
             layout: Layout::Grid,
             ..options(XUnit::Epoch)

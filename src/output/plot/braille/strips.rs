@@ -51,7 +51,10 @@ impl Cell {
 fn row_text(cells: &[Cell], color: bool) -> String {
     let mut text = String::new();
     let mut current = None;
-    let last = cells.iter().rposition(|&c| c != Cell::Blank).map_or(0, |at| at + 1);
+    let last = cells
+        .iter()
+        .rposition(|&c| c != Cell::Blank)
+        .map_or(0, |at| at + 1);
     for &cell in &cells[..last] {
         let wanted = cell.color().filter(|_| color);
         if wanted != current {

@@ -89,7 +89,11 @@ pub(super) fn draw_grid<DB: DrawingBackend>(
     let cell_height = (area.bottom - area.top) / rows as i32;
     let plot_width = (cell_width - panel.gap).max(2);
     let plot_height = (cell_height - panel.head - panel.foot).max(2);
-    let x_max = if figure.x_max > 0.0 { figure.x_max } else { 1.0 };
+    let x_max = if figure.x_max > 0.0 {
+        figure.x_max
+    } else {
+        1.0
+    };
     let x_ticks = axis::x_ticks(x_max, figure.x_unit, (plot_width as usize / 70).max(2));
     let y_span = y_axis.high - y_axis.low;
 
@@ -124,7 +128,9 @@ pub(super) fn draw_grid<DB: DrawingBackend>(
         }
         for span in &grid.panels[index].spans {
             let from = x_pixel(span.from);
-            let to = x_pixel(span.to).max(from + sizes.px(MIN_SPAN)).min(plot.right);
+            let to = x_pixel(span.to)
+                .max(from + sizes.px(MIN_SPAN))
+                .min(plot.right);
             let from = from.min(to - sizes.px(MIN_SPAN)).max(plot.left);
             let (color, top) = match span.shade {
                 Shade::LastBits => (LAST_BITS, plot.bottom - sizes.px(LAST_BITS_BAR)),
@@ -191,7 +197,10 @@ pub(super) fn draw_grid<DB: DrawingBackend>(
             for tick in &y_axis.ticks {
                 root.draw(&Text::new(
                     tick.label.clone(),
-                    (plot.left - sizes.px(5.0), y_pixel_of(&y_axis, tick.value, plot)),
+                    (
+                        plot.left - sizes.px(5.0),
+                        y_pixel_of(&y_axis, tick.value, plot),
+                    ),
                     tick_style.pos(Pos::new(HPos::Right, VPos::Center)),
                 ))?;
             }
@@ -201,7 +210,10 @@ pub(super) fn draw_grid<DB: DrawingBackend>(
     // The shared axis titles.
     root.draw(&Text::new(
         figure.x_unit.label(),
-        ((area.left + area.right - panel.gap) / 2, height as i32 - sizes.px(4.0)),
+        (
+            (area.left + area.right - panel.gap) / 2,
+            height as i32 - sizes.px(4.0),
+        ),
         axis_title.pos(Pos::new(HPos::Center, VPos::Bottom)),
     ))?;
     root.draw(&Text::new(
