@@ -1385,3 +1385,47 @@ fn file_size_limit_is_reported_like_a_full_disk() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// The timm-train, mmcv1 and gluoncv dialects refuse what their frameworks refuse, through the
+/// binary: the whole message, status 2, nothing on stdout, and no output file.
+#[test]
+fn timm_train_mmcv1_gluoncv_refusals() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--dialect", "timm-train", "--warmup-method", "constant"],
+            "--warmup-method: timm-train: timm warms up linearly only: MultiStepLRScheduler \
+             ramps from warmup_lr (warmup_factor × base_lr) to base_lr and has no constant \
+             warmup; set warmup_method = \"linear\"",
+        ),
+        (
+            &["--dialect", "mmcv1", "--warmup-iters", "0"],
+            "--warmup-iters: mmcv1: must be >= 1: the hook is built with a warmup method (mmcv \
+             1.x: AssertionError: \"warmup_iters\" must be a positive integer); for no warmup an \
+             mmcv config sets warmup=None, which gives the maskrcnn curve",
+        ),
+        (
+            &["--dialect", "gluoncv", "--warmup-iters", "1"],
+            "--warmup-iters: gluoncv: must not be 1 with a linear warmup: \
+             LRScheduler('linear', niters=1) divides by niters - 1 = 0 on its first call \
+             (GluonCV: \"ZeroDivisionError: division by zero\"); use 0, 2 or more, or a \
+             constant warmup",
+        ),
+    ];
+    for (flags, message) in cases {
+        let dir = tempfile::tempdir().expect("scratch directory");
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(["table", "-o", "out.csv"])
+            .args(flags)
+            .output()
+            .expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: {message}\n"),
+            "{flags:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{flags:?}");
+        assert!(output.stdout.is_empty(), "{flags:?}");
+        assert!(names_in(dir.path()).is_empty(), "{flags:?} wrote a file");
+    }
+}

@@ -193,11 +193,23 @@ fn streamed(schedule: &dyn Schedule) -> Vec<f64> {
     out
 }
 
-/// The framework's rule from its exception text: `ValueError: MESSAGE`, or maskrcnn's tuple
-/// `ValueError: ('MESSAGE. Got {}', [...])`.
+/// The framework's rule from its exception text: `ValueError: MESSAGE` (any `…Error: `), or
+/// maskrcnn's tuple `ValueError: ('MESSAGE. Got {}', [...])`, or TensorFlow's `… Input error:
+/// RULE (?, …`. A case the framework cannot express reads `Unsupported (raised by GENERATOR,
+/// not by …): WHY; …`: the rule is WHY, up to its first `; `.
 fn framework_rule(error: &str) -> &str {
     let message = error.trim();
-    let message = message.strip_prefix("ValueError: ").unwrap_or(message);
+    let message = match message.split_once(": ") {
+        Some((kind, rest)) if kind.ends_with("Error") && !kind.contains(' ') => rest.trim(),
+        _ => message,
+    };
+    if let Some(rest) = message.strip_prefix("Unsupported (raised by ") {
+        let why = rest.split_once("): ").map_or(rest, |(_, why)| why);
+        return why.split("; ").next().unwrap_or(why);
+    }
+    if let Some((_, input)) = message.split_once("Input error: ") {
+        return input.split(" (").next().unwrap_or(input);
+    }
     match message.strip_prefix("('") {
         Some(tuple) => tuple.split(". Got").next().unwrap_or(tuple),
         None => message,
@@ -323,8 +335,9 @@ fn every_rejection_matches_its_framework() {
         }
         checked += 1;
     }
-    // maskrcnn unsorted, detectron2 repeated + unsorted, mxnet repeated + unsorted, mmengine nowarmup.
-    assert_eq!(checked, 6);
+    // maskrcnn unsorted, detectron2 repeated + unsorted, mxnet repeated + unsorted, mmengine
+    // nowarmup; timm-train constant, mmcv1 nowarmup.
+    assert_eq!(checked, 6 + 2);
 }
 
 /// The golden rows of one dialect's case, from its compact copy.
@@ -418,6 +431,32 @@ fn framework_rules_are_read_from_the_exception_text() {
     assert_eq!(
         framework_rule("ValueError: end should be larger than begin, but got begin=0, end=0\n"),
         "end should be larger than begin, but got begin=0, end=0"
+    );
+    assert_eq!(
+        framework_rule("AssertionError:  'warmup_steps' must be a positive integer.\n"),
+        "'warmup_steps' must be a positive integer."
+    );
+    assert_eq!(
+        framework_rule(
+            "ValueError: Unsupported (raised by gen_timm_train.py, not by timm): timm warms up \
+             linearly only\n"
+        ),
+        "timm warms up linearly only"
+    );
+    assert_eq!(
+        framework_rule(
+            "Unsupported (raised by gen_next.py, not by the framework): keras.optimizers.\
+             schedules.PiecewiseConstantDecay has no warmup; only cases with warmup_iters = 0"
+        ),
+        "keras.optimizers.schedules.PiecewiseConstantDecay has no warmup"
+    );
+    assert_eq!(
+        framework_rule(
+            "InvalidArgumentError: Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. \
+             Summarized data: b'Input error: exclusive=True: more than 1 conditions (?, ?, ?) \
+             evaluated as True:'\nTrue, True, False"
+        ),
+        "exclusive=True: more than 1 conditions"
     );
 }
 

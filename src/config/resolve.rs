@@ -510,7 +510,10 @@ mod tests {
                 "detectron2",
                 "mxnet",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv"
             ]
         );
         // detectron2 and MXNet refuse a repeated milestone.
@@ -521,7 +524,10 @@ mod tests {
                 "torch-chained",
                 "torch-sequential",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv"
             ]
         );
         // Said by the caller, once each: config itself prints nothing.

@@ -103,7 +103,6 @@ pub fn departures(dialect: Dialect, schedule: &dyn Schedule) -> Vec<Departure> {
     let want = decay_points(&intended);
     if got != want {
         let far = got.len() != want.len() || got.iter().zip(&want).any(|(a, b)| a.abs_diff(*b) > 1);
-        let listing = |points: &[u64]| in_words(points, points.len() < COMPARED);
         let moved = match (got.is_empty(), want.is_empty()) {
             (true, _) => format!(
                 "never decays before iters, instead of at {}",
@@ -139,8 +138,9 @@ fn intended(p: &Params) -> Maskrcnn {
     Maskrcnn::new(params)
 }
 
-/// The iterations at which the decay count rises, from one segment to the next.
-fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
+/// The iterations at which the decay count rises, from one segment to the next (at most
+/// `COMPARED` of them).
+pub(crate) fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
     let mut points = Vec::new();
     let mut previous = None;
     for segment in schedule.segments() {
@@ -153,6 +153,11 @@ fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
         previous = Some(segment.phase.decays);
     }
     points
+}
+
+/// Decay points in a sentence; a list cut short at `COMPARED` goes without its count.
+pub(crate) fn listing(points: &[u64]) -> String {
+    in_words(points, points.len() < COMPARED)
 }
 
 /// The warmup rows, compared with the intended ones.

@@ -13,6 +13,7 @@ mod milestones;
 mod named;
 mod piecewise;
 mod stepper;
+mod true_division;
 
 pub use departures::{Departure, Severity, departures};
 pub use dialect::Dialect;

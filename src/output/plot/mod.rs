@@ -458,8 +458,16 @@ mod tests {
         };
         assert_eq!(
             names(50.0),
-            ["maskrcnn", "torch-chained", "detectron2", "mmengine"]
+            [
+                "maskrcnn",
+                "torch-chained",
+                "detectron2",
+                "mmengine",
+                "mmcv1",
+                "gluoncv"
+            ]
         );
+        assert_eq!(names(49.0), ["timm-train"]);
         assert_eq!(names(51.0), ["mxnet"]);
         assert_eq!(names(59.0), ["timm"]);
         assert_eq!(names(60.0), ["torch-sequential"]);

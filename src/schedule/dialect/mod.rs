@@ -8,10 +8,13 @@
 //! against it by the tests below.
 
 pub(super) mod detectron2;
+pub(super) mod gluoncv;
 pub(super) mod maskrcnn;
+pub(super) mod mmcv1;
 pub(super) mod mmengine;
 pub(super) mod mxnet;
 pub(super) mod timm;
+pub(super) mod timm_train;
 pub(super) mod torch_chained;
 pub(super) mod torch_sequential;
 
@@ -58,6 +61,9 @@ impl Dialect {
         Dialect(Entry::Compared(&mxnet::MxnetDialect)),
         Dialect(Entry::Compared(&timm::TimmDialect)),
         Dialect(Entry::Compared(&mmengine::MmengineDialect)),
+        Dialect(Entry::Compared(&timm_train::TimmTrainDialect)),
+        Dialect(Entry::Compared(&mmcv1::Mmcv1Dialect)),
+        Dialect(Entry::Compared(&gluoncv::GluoncvDialect)),
     ];
 
     pub(crate) fn framework_impl(self) -> &'static dyn Framework {
