@@ -381,10 +381,11 @@ fn dialect_all_warns_once_and_not_about_departures() {
         .args(["at", "0", "--dialect", "all"])
         .assert()
         .success()
-        // mmcv1 and gluoncv round their warmup start differently (golden seed.csv, row 0).
+        // mmcv1 and gluoncv round their warmup start differently, detectron-caffe2 holds it in
+        // float32 (golden seed.csv, row 0).
         .stdout(
             "0.001 0.001 0.001 0.001 0.001 0.001 0.001 0.001 0.0009999999999999998 \
-             0.0009999999999999992\n",
+             0.0009999999999999992 0.001 0.001 0.0010000000474974513\n",
         )
         .stderr("");
     let output = lrsched()
@@ -446,4 +447,20 @@ fn check_strict_fails_on_warnings_not_notes() {
         .stdout(predicate::str::contains(
             "\n  warning: torch-sequential: decays at 60 and 110 instead of 50 and 100",
         ));
+}
+
+/// float32 rounding is the framework's own arithmetic, like in-place rounding: a note, which
+/// `check --strict` passes.
+#[test]
+fn float32_rounding_is_a_note() {
+    lrsched()
+        .args(["check", "--strict", "--dialect", "detectron-caffe2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  note: detectron-caffe2: after warmup the lr is 0.009999999776482582, not 0.01 = \
+             base_lr × gamma^0 (3 of 3 constant phases are off): get_lr_at_iter returns \
+             np.float32(lr), fed to Caffe2 as a float32 blob\n",
+        ))
+        .stdout(predicate::str::contains("warning").not());
 }

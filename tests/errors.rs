@@ -1429,3 +1429,49 @@ fn timm_train_mmcv1_gluoncv_refusals() {
         assert!(names_in(dir.path()).is_empty(), "{flags:?} wrote a file");
     }
 }
+
+/// One framework refusal per dialect of paddledet, paddle and detectron-caffe2, through the
+/// binary: the framework's own words, exit status 2, nothing on stdout.
+#[test]
+fn paddle_and_detectron_caffe2_refusals() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "table",
+                "--dialect",
+                "paddledet",
+                "--warmup-method",
+                "constant",
+            ],
+            "--warmup-method: paddledet: PaddleDetection's warmups are LinearWarmup and \
+             ExpWarmup; there is no constant warmup (use warmup_method = linear)",
+        ),
+        (
+            &["table", "--dialect", "paddle", "--warmup-iters", "0"],
+            "--warmup-iters: paddle: must be >= 1 (LinearWarmup: \"'warmup_steps' must be a \
+             positive integer.\"); without warmup, paddle's decay scheduler alone gives \
+             maskrcnn's curve (--dialect maskrcnn)",
+        ),
+        (
+            &[
+                "table",
+                "--dialect",
+                "detectron-caffe2",
+                "--warmup-method",
+                "exp",
+            ],
+            "--warmup-method: detectron-caffe2: Detectron's get_lr_at_iter takes linear or \
+             constant (\"KeyError: 'Unknown SOLVER.WARM_UP_METHOD: exp'\")",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = lrsched().args(args).output().expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: {message}\n"),
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}

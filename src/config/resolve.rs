@@ -513,10 +513,13 @@ mod tests {
                 "mmengine",
                 "timm-train",
                 "mmcv1",
-                "gluoncv"
+                "gluoncv",
+                "paddledet",
+                "paddle",
+                "detectron-caffe2"
             ]
         );
-        // detectron2 and MXNet refuse a repeated milestone.
+        // detectron2, MXNet and paddle refuse a repeated milestone.
         assert_eq!(
             names("milestones = [20, 20, 40]"),
             vec![
@@ -527,12 +530,14 @@ mod tests {
                 "mmengine",
                 "timm-train",
                 "mmcv1",
-                "gluoncv"
+                "gluoncv",
+                "paddledet",
+                "detectron-caffe2"
             ]
         );
         // Said by the caller, once each: config itself prints nothing.
         let loaded = load_toml("s.toml", "milestones = [20, 20, 40]", &all).unwrap();
-        assert_eq!(loaded.warnings.len(), 2);
+        assert_eq!(loaded.warnings.len(), 3);
         assert!(loaded.warnings[1].starts_with(
             "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
         ));

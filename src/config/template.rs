@@ -106,8 +106,9 @@ mod tests {
         assert_eq!(
             dialect_comment(),
             "# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
-             # mxnet, timm, mmengine, timm-train, mmcv1, gluoncv; or \"all\" to compare them\n\
-             # (see docs/dialects.md).\n"
+             # mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),\n\
+             # paddle (= paddlepaddle), detectron-caffe2 (= detectron); or \"all\" to compare\n\
+             # them (see docs/dialects.md).\n"
         );
     }
 
@@ -155,8 +156,9 @@ unit = "iter"
 
 # Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:
 # maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,
-# mxnet, timm, mmengine, timm-train, mmcv1, gluoncv; or "all" to compare them
-# (see docs/dialects.md).
+# mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),
+# paddle (= paddlepaddle), detectron-caffe2 (= detectron); or "all" to compare
+# them (see docs/dialects.md).
 dialect = "maskrcnn"
 
 # Label in plot legends and JSON. Default: this file's name without .toml.

@@ -8,6 +8,7 @@
 mod chainable;
 mod departures;
 mod dialect;
+mod first_above;
 pub mod message;
 mod milestones;
 mod named;

@@ -464,13 +464,15 @@ mod tests {
                 "detectron2",
                 "mmengine",
                 "mmcv1",
-                "gluoncv"
+                "gluoncv",
+                "paddledet",
+                "detectron-caffe2"
             ]
         );
         assert_eq!(names(49.0), ["timm-train"]);
         assert_eq!(names(51.0), ["mxnet"]);
         assert_eq!(names(59.0), ["timm"]);
-        assert_eq!(names(60.0), ["torch-sequential"]);
+        assert_eq!(names(60.0), ["torch-sequential", "paddle"]);
     }
 
     #[test]

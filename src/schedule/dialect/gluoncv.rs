@@ -23,7 +23,7 @@
 //! in any order. Past N every call answers N - 1.
 
 use super::Framework;
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::message::{first_unsorted, list_around};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
@@ -110,6 +110,9 @@ impl Departs for GluoncvDialect {
             })
             .into_iter()
             .collect()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

@@ -25,7 +25,8 @@
 //! `warmup_iters > 0` and `0 < warmup_ratio <= 1` whenever a warmup is set, and steps > 0.
 
 use super::Framework;
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
+use crate::schedule::first_above::FirstAbove;
 use crate::schedule::message::{first_unsorted, list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
@@ -111,67 +112,21 @@ impl Departs for Mmcv1Dialect {
             .into_iter()
             .collect()
     }
+    fn precision(&self) -> Precision {
+        Precision::Double
+    }
 }
 
 pub(crate) struct Mmcv1 {
     params: Params,
-    steps: Steps,
-}
-
-/// The steps as `get_lr`'s loop meets them.
-enum Steps {
-    /// Only a step above every earlier one can be the first one an iteration is below: those
-    /// steps, ascending, each with its index in the list, and the list's length.
-    Listed { rising: Vec<(u64, u64)>, len: u64 },
-    /// `step_size`, handed over as the ascending list it stands for.
-    Every(Milestones),
-}
-
-impl Steps {
-    fn of(params: &Params) -> Self {
-        match &params.decay {
-            Decay::Milestones(list) => {
-                let mut rising: Vec<(u64, u64)> = Vec::new();
-                for (index, &step) in list.iter().enumerate() {
-                    if rising.last().is_none_or(|&(top, _)| step > top) {
-                        rising.push((step, index as u64));
-                    }
-                }
-                Steps::Listed {
-                    rising,
-                    len: list.len() as u64,
-                }
-            }
-            Decay::StepSize(_) => Steps::Every(Milestones::of(params)),
-        }
-    }
-
-    /// `exp` at `progress`: the index of the first step above it, or the number of steps.
-    fn exponent(&self, progress: u64) -> u64 {
-        match self {
-            Steps::Listed { rising, len } => rising
-                .get(rising.partition_point(|&(step, _)| step <= progress))
-                .map_or(*len, |&(_, index)| index),
-            Steps::Every(milestones) => milestones.count_le(progress),
-        }
-    }
-
-    /// The first iteration after `t` at which `exp` changes.
-    fn next_change(&self, t: u64) -> Option<u64> {
-        match self {
-            Steps::Listed { rising, .. } => rising
-                .get(rising.partition_point(|&(step, _)| step <= t))
-                .map(|&(step, _)| step),
-            Steps::Every(milestones) => milestones.next_after(t),
-        }
-    }
+    steps: FirstAbove,
 }
 
 impl Mmcv1 {
     pub fn new(params: Params) -> Result<Self, Rejection> {
         check(&params)?;
         Ok(Mmcv1 {
-            steps: Steps::of(&params),
+            steps: FirstAbove::of(&Milestones::of(&params)),
             params,
         })
     }
@@ -179,7 +134,7 @@ impl Mmcv1 {
     /// `get_lr`: `base_lr * gamma ** exp`.
     fn regular(&self, t: u64) -> f64 {
         let p = &self.params;
-        p.base_lr * p.gamma.powf(self.steps.exponent(t) as f64)
+        p.base_lr * p.gamma.powf(self.steps.index(t) as f64)
     }
 }
 
@@ -228,7 +183,7 @@ impl Piecewise for Mmcv1 {
         self.params.warmup_method != WarmupMethod::Constant
     }
     fn decays(&self, t: u64) -> u64 {
-        self.steps.exponent(t)
+        self.steps.index(t)
     }
     fn next_decay(&self, t: u64) -> Option<u64> {
         self.steps.next_change(t)

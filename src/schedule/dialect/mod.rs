@@ -8,11 +8,14 @@
 //! against it by the tests below.
 
 pub(super) mod detectron2;
+pub(super) mod detectron_caffe2;
 pub(super) mod gluoncv;
 pub(super) mod maskrcnn;
 pub(super) mod mmcv1;
 pub(super) mod mmengine;
 pub(super) mod mxnet;
+pub(super) mod paddle;
+pub(super) mod paddledet;
 pub(super) mod timm;
 pub(super) mod timm_train;
 pub(super) mod torch_chained;
@@ -64,6 +67,9 @@ impl Dialect {
         Dialect(Entry::Compared(&timm_train::TimmTrainDialect)),
         Dialect(Entry::Compared(&mmcv1::Mmcv1Dialect)),
         Dialect(Entry::Compared(&gluoncv::GluoncvDialect)),
+        Dialect(Entry::Compared(&paddledet::PaddledetDialect)),
+        Dialect(Entry::Compared(&paddle::PaddleDialect)),
+        Dialect(Entry::Compared(&detectron_caffe2::DetectronCaffe2Dialect)),
     ];
 
     pub(crate) fn framework_impl(self) -> &'static dyn Framework {

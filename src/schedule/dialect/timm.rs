@@ -13,7 +13,7 @@
 
 use super::Framework;
 use super::timm_train::TimmTrainDialect;
-use crate::schedule::departures::{Departs, Departure, decay_points, listing};
+use crate::schedule::departures::{Departs, Departure, Precision, decay_points, listing};
 use crate::schedule::message::{first_unsorted, list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
@@ -101,6 +101,9 @@ impl Departs for TimmDialect {
             .into_iter()
             .chain(for_train_py_users(p))
             .collect()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

@@ -12,7 +12,7 @@
 
 use super::Framework;
 use super::timm::{Timm, unsorted, unsorted_decay_t};
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::{Params, Rejection, Schedule, WarmupMethod};
 
@@ -103,6 +103,9 @@ impl Departs for TimmTrainDialect {
     }
     fn structural(&self, p: &Params) -> Vec<Departure> {
         unsorted_decay_t(p).into_iter().collect()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 
