@@ -1475,3 +1475,50 @@ fn paddle_and_detectron_caffe2_refusals() {
         assert!(output.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// The float32 dialects refuse what their framework cannot express or raises on, each in its
+/// own words, naming the key at fault.
+#[test]
+fn float32_dialects_refuse_in_their_frameworks_words() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "at",
+                "5",
+                "--dialect",
+                "tf-model-garden",
+                "--warmup-method",
+                "constant",
+            ],
+            "error: --warmup-method: tf-model-garden: Model Garden's warmup types are 'linear' \
+             (LinearWarmup) and 'polynomial' (PolynomialWarmUp); neither holds a constant warmup: \
+             use warmup_method = linear\n",
+        ),
+        (
+            &["table", "--dialect", "keras", "--warmup-iters", "3"],
+            "error: --warmup-iters: keras: keras.optimizers.schedules.PiecewiseConstantDecay has \
+             no warmup; set warmup_iters = 0\n",
+        ),
+        (
+            &[
+                "table",
+                "--dialect",
+                "optax",
+                "--milestones",
+                "5,50",
+                "--warmup-iters",
+                "10",
+            ],
+            "error: --milestones: optax: [5] are below warmup_iters 10: a milestone before the \
+             end of warmup has no place in join_schedules (its key m - W would be negative)\n",
+        ),
+    ];
+    for (args, stderr) in cases {
+        lrsched()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(stderr);
+    }
+}

@@ -337,8 +337,9 @@ fn every_rejection_matches_its_framework() {
     }
     // maskrcnn unsorted, detectron2 repeated + unsorted, mxnet repeated + unsorted, mmengine
     // nowarmup; timm-train constant, mmcv1 nowarmup; paddledet constant, paddle constant +
-    // repeated + nowarmup + unsorted.
-    assert_eq!(checked, 6 + 2 + 5);
+    // repeated + nowarmup + unsorted; tf-model-garden constant + unsorted, keras all but
+    // nowarmup (6), optax constant + overlap.
+    assert_eq!(checked, 6 + 2 + 5 + 2 + 6 + 2);
 }
 
 /// The golden rows of one dialect's case, from its compact copy.
@@ -462,17 +463,18 @@ fn framework_rules_are_read_from_the_exception_text() {
 }
 
 /// A schedule past the step limit of the dialects that update in place leaves just those out
-/// of `--dialect all`, each with one warning that names the key at fault; the others answer.
-/// (paddledet refuses 10^12 milestones for a reason of its own: PaddleDetection's overflow.)
+/// of `--dialect all`, each with one warning that names the key at fault; the others answer
+/// (paddledet, keras and optax refuse these schedules for reasons of their own).
 #[test]
 fn dialect_all_leaves_out_the_dialects_past_their_step_limit() {
     const PAST_LIMIT: &str = "past its limit of 10000000 steps for this dialect";
-    /// Flags, the key at fault, and each dialect left out with a phrase of its reason.
+    /// Flags, then each dialect left out: the key at fault, the dialect, a phrase of its reason.
     type Skips = (
         &'static [&'static str],
-        &'static str,
-        &'static [(&'static str, &'static str)],
+        &'static [(&'static str, &'static str, &'static str)],
     );
+    const W: &str = "--warmup-iters";
+    const STEP: &str = "--step-size";
     let cases: [Skips; 2] = [
         (
             &[
@@ -481,26 +483,30 @@ fn dialect_all_leaves_out_the_dialects_past_their_step_limit() {
                 "--iters",
                 "1000000000000",
             ],
-            "--warmup-iters",
             &[
-                ("torch-chained", PAST_LIMIT),
-                ("torch-sequential", PAST_LIMIT),
-                ("mmengine", PAST_LIMIT),
+                (W, "torch-chained", PAST_LIMIT),
+                (W, "torch-sequential", PAST_LIMIT),
+                (W, "mmengine", PAST_LIMIT),
+                (W, "keras", "has no warmup"),
+                // optax's int32 steps stop below W.
+                (W, "optax", "optax's steps are int32"),
             ],
         ),
         (
             &["--step-size", "1", "--iters", "1000000000000"],
-            "--step-size",
             &[
-                ("torch-chained", PAST_LIMIT),
-                ("torch-sequential", PAST_LIMIT),
-                ("mxnet", PAST_LIMIT),
-                ("mmengine", PAST_LIMIT),
-                ("paddledet", "int too large to convert to float"),
+                (STEP, "torch-chained", PAST_LIMIT),
+                (STEP, "torch-sequential", PAST_LIMIT),
+                (STEP, "mxnet", PAST_LIMIT),
+                (STEP, "mmengine", PAST_LIMIT),
+                (STEP, "paddledet", "int too large to convert to float"),
+                // Keras refuses the default warmup; optax takes an explicit dict of milestones.
+                ("warmup_iters (default)", "keras", "has no warmup"),
+                (STEP, "optax", "explicit dict"),
             ],
         ),
     ];
-    for (flags, key, skipped) in cases {
+    for (flags, skipped) in cases {
         let output = lrsched()
             .args(["at", "5", "--dialect", "all"])
             .args(flags)
@@ -519,7 +525,7 @@ fn dialect_all_leaves_out_the_dialects_past_their_step_limit() {
             .filter(|line| line.starts_with("warning: --dialect all: skipped"))
             .collect();
         assert_eq!(skip_lines.len(), skipped.len(), "{flags:?}: {stderr}");
-        for (line, (dialect, reason)) in skip_lines.iter().zip(skipped) {
+        for (line, (key, dialect, reason)) in skip_lines.iter().zip(skipped) {
             assert!(
                 line.contains(&format!("it: {key}: {dialect}: ")) && line.contains(reason),
                 "{flags:?}: {line}"

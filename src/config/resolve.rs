@@ -516,10 +516,12 @@ mod tests {
                 "gluoncv",
                 "paddledet",
                 "paddle",
-                "detectron-caffe2"
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
-        // detectron2, MXNet and paddle refuse a repeated milestone.
+        // detectron2, MXNet and paddle refuse a repeated milestone (Keras any warmup).
         assert_eq!(
             names("milestones = [20, 20, 40]"),
             vec![
@@ -532,12 +534,14 @@ mod tests {
                 "mmcv1",
                 "gluoncv",
                 "paddledet",
-                "detectron-caffe2"
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
         // Said by the caller, once each: config itself prints nothing.
         let loaded = load_toml("s.toml", "milestones = [20, 20, 40]", &all).unwrap();
-        assert_eq!(loaded.warnings.len(), 3);
+        assert_eq!(loaded.warnings.len(), 4);
         assert!(loaded.warnings[1].starts_with(
             "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
         ));

@@ -107,8 +107,8 @@ mod tests {
             dialect_comment(),
             "# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
              # mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),\n\
-             # paddle (= paddlepaddle), detectron-caffe2 (= detectron); or \"all\" to compare\n\
-             # them (see docs/dialects.md).\n"
+             # paddle (= paddlepaddle), detectron-caffe2 (= detectron), tf-model-garden,\n\
+             # keras, optax; or \"all\" to compare them (see docs/dialects.md).\n"
         );
     }
 
@@ -157,8 +157,8 @@ unit = "iter"
 # Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:
 # maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,
 # mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),
-# paddle (= paddlepaddle), detectron-caffe2 (= detectron); or "all" to compare
-# them (see docs/dialects.md).
+# paddle (= paddlepaddle), detectron-caffe2 (= detectron), tf-model-garden,
+# keras, optax; or "all" to compare them (see docs/dialects.md).
 dialect = "maskrcnn"
 
 # Label in plot legends and JSON. Default: this file's name without .toml.

@@ -9,6 +9,7 @@ mod chainable;
 mod departures;
 mod dialect;
 mod first_above;
+mod float32;
 pub mod message;
 mod milestones;
 mod named;

@@ -10,12 +10,15 @@
 pub(super) mod detectron2;
 pub(super) mod detectron_caffe2;
 pub(super) mod gluoncv;
+pub(super) mod keras;
 pub(super) mod maskrcnn;
 pub(super) mod mmcv1;
 pub(super) mod mmengine;
 pub(super) mod mxnet;
+pub(super) mod optax;
 pub(super) mod paddle;
 pub(super) mod paddledet;
+pub(super) mod tf_model_garden;
 pub(super) mod timm;
 pub(super) mod timm_train;
 pub(super) mod torch_chained;
@@ -70,6 +73,9 @@ impl Dialect {
         Dialect(Entry::Compared(&paddledet::PaddledetDialect)),
         Dialect(Entry::Compared(&paddle::PaddleDialect)),
         Dialect(Entry::Compared(&detectron_caffe2::DetectronCaffe2Dialect)),
+        Dialect(Entry::Compared(&tf_model_garden::TfModelGardenDialect)),
+        Dialect(Entry::Compared(&keras::KerasDialect)),
+        Dialect(Entry::Compared(&optax::OptaxDialect)),
     ];
 
     pub(crate) fn framework_impl(self) -> &'static dyn Framework {
