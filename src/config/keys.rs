@@ -634,9 +634,9 @@ mod tests {
              constant, exp"
         );
         assert!(
-            read("dialect", "keras")
+            read("dialect", "lasagne")
                 .unwrap_err()
-                .starts_with("--dialect: unknown dialect 'keras'; expected one of: maskrcnn, ")
+                .starts_with("--dialect: unknown dialect 'lasagne'; expected one of: maskrcnn, ")
         );
         assert_eq!(read("dialect", "all"), Ok(Value::Text("all".into())));
     }

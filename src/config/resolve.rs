@@ -612,10 +612,18 @@ mod tests {
                 "detectron2",
                 "mxnet",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv",
+                "paddledet",
+                "paddle",
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
-        // detectron2 and MXNet refuse a repeated milestone.
+        // detectron2, MXNet and paddle refuse a repeated milestone (Keras any warmup).
         assert_eq!(
             names("milestones = [20, 20, 40]"),
             vec![
@@ -623,12 +631,19 @@ mod tests {
                 "torch-chained",
                 "torch-sequential",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv",
+                "paddledet",
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
         // Said by the caller, once each: config itself prints nothing.
         let loaded = load_toml("s.toml", "milestones = [20, 20, 40]", &all).unwrap();
-        assert_eq!(loaded.warnings.len(), 2);
+        assert_eq!(loaded.warnings.len(), 4);
         assert!(loaded.warnings[1].starts_with(
             "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
         ));

@@ -12,8 +12,6 @@ const MAX_SEGMENTS: usize = 10_000;
 const FULL_ROWS: u64 = 4096;
 const MAX_ROWS: u64 = 1 << 20;
 const SAMPLES: u64 = 1024;
-/// A relative difference below this is rounding ("the last bits"); above it, another curve.
-const ROUNDING: f64 = 1e-9;
 
 /// How two lr values at the same iteration differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,20 +47,24 @@ pub struct Comparison {
 }
 
 /// Compares `other` with `reference` over the iterations both run, and marks where only one
-/// of them runs as differing.
-pub fn compare(reference: &dyn Schedule, other: &dyn Schedule) -> Comparison {
+/// of them runs as differing. A relative difference below `rounding` is rounding ("the last
+/// bits"), above it another curve: the coarser of the two dialects' (`Dialect::rounding`).
+pub fn compare(reference: &dyn Schedule, other: &dyn Schedule, rounding: f64) -> Comparison {
     let schedules = [reference, other];
     let ends = schedules.map(|s| s.params().iters);
     let common = ends[0].min(ends[1]);
     let mut walks = schedules.map(Walk::new);
-    let mut found = Found::default();
+    let mut found = Found {
+        rounding,
+        ..Found::default()
+    };
     // Rows before `done` are compared.
     let mut done = 0;
     while let (Some(a), Some(b)) = (walks[0].current, walks[1].current) {
         let (low, high) = (a.start.max(b.start), a.end.min(b.end).min(common));
         if low < high {
             match (a.constant_lr, b.constant_lr) {
-                (Some(x), Some(y)) => found.note(low, high, shade(x, y), high - low),
+                (Some(x), Some(y)) => found.note(low, high, found.shade(x, y), high - low),
                 _ => found.rows(reference, other, low, high),
             }
             done = high;
@@ -94,19 +96,6 @@ pub fn compare(reference: &dyn Schedule, other: &dyn Schedule) -> Comparison {
         warmup_ends: schedules.map(|s| s.warmup_end().min(s.params().iters)),
         ends,
     }
-}
-
-/// How `y` differs from `x`, if at all.
-fn shade(x: f64, y: f64) -> Option<Shade> {
-    if x == y || (x.is_nan() && y.is_nan()) {
-        return None;
-    }
-    let relative = (x - y).abs() / x.abs().max(y.abs());
-    Some(if relative < ROUNDING {
-        Shade::LastBits
-    } else {
-        Shade::Differs
-    })
 }
 
 /// One schedule's segments, read one at a time, and the iterations where its decays rise.
@@ -162,9 +151,24 @@ struct Found {
     sampled: bool,
     /// Rows compared one by one so far.
     full_rows: u64,
+    /// A relative difference below this is rounding.
+    rounding: f64,
 }
 
 impl Found {
+    /// How `y` differs from `x`, if at all.
+    fn shade(&self, x: f64, y: f64) -> Option<Shade> {
+        if x == y || (x.is_nan() && y.is_nan()) {
+            return None;
+        }
+        let relative = (x - y).abs() / x.abs().max(y.abs());
+        Some(if relative < self.rounding {
+            Shade::LastBits
+        } else {
+            Shade::Differs
+        })
+    }
+
     /// `[start, end)` differs by `shade` (`None`: not at all); `rows` of it count as rows
     /// that differ.
     fn note(&mut self, start: u64, end: u64, shade: Option<Shade>, rows: u64) {
@@ -187,7 +191,7 @@ impl Found {
             self.full_rows += length;
             let pairs = reference.values(low, high).zip(other.values(low, high));
             for (t, (x, y)) in (low..high).zip(pairs) {
-                self.note(t, t + 1, shade(x, y), 1);
+                self.note(t, t + 1, self.shade(x, y), 1);
             }
             return;
         }
@@ -199,7 +203,8 @@ impl Found {
         rows.dedup();
         let until = rows.iter().skip(1).copied().chain([high]);
         for (t, next) in rows.iter().copied().zip(until) {
-            self.note(t, next, shade(reference.lr(t), other.lr(t)), next - t);
+            let shade = self.shade(reference.lr(t), other.lr(t));
+            self.note(t, next, shade, next - t);
         }
     }
 }
@@ -297,10 +302,11 @@ mod tests {
             compare(
                 reference.as_ref(),
                 schedule(name, Params::default()).as_ref(),
+                1e-9,
             )
         };
 
-        let same = compare(reference.as_ref(), reference.as_ref());
+        let same = compare(reference.as_ref(), reference.as_ref(), 1e-9);
         assert!(same.runs.is_empty());
         assert_eq!(same.summary("maskrcnn", plain), "identical to maskrcnn");
 
@@ -335,6 +341,7 @@ mod tests {
         let chained = compare(
             reference.as_ref(),
             schedule("torch-chained", Params::default()).as_ref(),
+            1e-9,
         );
         assert_eq!(chained.differing, 0);
         assert!(chained.last_bits > 0);
@@ -351,7 +358,7 @@ mod tests {
                 ..Params::default()
             },
         );
-        let levels = compare(reference.as_ref(), higher.as_ref());
+        let levels = compare(reference.as_ref(), higher.as_ref(), 1e-9);
         assert_eq!(levels.differing, 150);
         assert_eq!(levels.summary("a", plain), "lr differs on 150 rows");
     }
@@ -367,7 +374,7 @@ mod tests {
                 ..Params::default()
             },
         );
-        let c = compare(short.as_ref(), long.as_ref());
+        let c = compare(short.as_ref(), long.as_ref(), 1e-9);
         assert_eq!(
             c.summary("short", plain),
             "no warmup (short: to 10); ends at 180 (short: 150)"
@@ -394,7 +401,7 @@ mod tests {
         let started = std::time::Instant::now();
         let a = schedule("maskrcnn", params(vec![500_000_000]));
         let b = schedule("maskrcnn", params(vec![600_000_000]));
-        let c = compare(a.as_ref(), b.as_ref());
+        let c = compare(a.as_ref(), b.as_ref(), 1e-9);
         assert!(c.sampled);
         assert_eq!(
             c.runs,
@@ -420,7 +427,7 @@ mod tests {
                 ..dense
             },
         );
-        let c = compare(d.as_ref(), e.as_ref());
+        let c = compare(d.as_ref(), e.as_ref(), 1e-9);
         assert!(c.sampled && c.differing > 0);
         assert_eq!(c.decays[0].len(), MAX_SEGMENTS - 1);
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
