@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::config::{ConfigError, Origin, parse_whole};
 use crate::output::FormatName;
-use crate::output::rows::{Column, Rows};
+use crate::output::table::schedule_rows::{Column, Rows};
 use crate::schedule::NamedSchedule;
 
 /// A column name as `--columns` takes it.
@@ -163,24 +163,30 @@ pub fn format(
     })
 }
 
-/// An iteration given to `lrsched at`, named by where it came from (`ITER` or `<stdin>:LINE`).
-pub fn iteration(text: &str, at: &str) -> Result<u64, ConfigError> {
+/// An iteration given to `lrsched at`; `at` names where it came from (`ITER` or
+/// `<stdin>:LINE`), put into words only for an error.
+pub fn iteration(text: &str, at: impl FnOnce() -> String) -> Result<u64, ConfigError> {
     parse_whole(text.trim()).map_err(|problem| {
         ConfigError::invalid(
-            Origin::Flag(at.to_string()),
+            Origin::Flag(at()),
             format!("{problem} (an iteration is a whole number >= 0)"),
         )
     })
 }
 
 /// Refuses an iteration past the shortest schedule: each framework's curve is defined for
-/// t = 0 … iters − 1 only (detectron2's, for one, raises past its max_iter).
-pub fn within_schedules(t: u64, at: &str, iters: u64) -> Result<u64, ConfigError> {
+/// t = 0 … iters − 1 only (detectron2's, for one, raises past its max_iter). `at` names where
+/// the iteration came from, put into words only for an error.
+pub fn within_schedules(
+    t: u64,
+    iters: u64,
+    at: impl FnOnce() -> String,
+) -> Result<u64, ConfigError> {
     if t < iters {
         return Ok(t);
     }
     Err(ConfigError::invalid(
-        Origin::Flag(at.to_string()),
+        Origin::Flag(at()),
         format!(
             "iteration {t} is past the schedule's {iters} iterations (0 … {}); raise --iters",
             iters.saturating_sub(1)

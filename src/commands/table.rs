@@ -6,7 +6,7 @@ use super::options;
 use crate::cli::TableArgs;
 use crate::error::Error;
 use crate::output::FormatName;
-use crate::output::rows::write_rows;
+use crate::output::table::schedule_rows::write_rows;
 use crate::output::sink::Sink;
 use crate::schedule::Schedule;
 

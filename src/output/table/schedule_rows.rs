@@ -1,29 +1,31 @@
-//! Streams a per-iteration table of one or more schedules through a [`Format`].
+//! `lrsched table`'s rows: a per-iteration table of one or more schedules, streamed through the
+//! [`RowWriter`].
 //!
-//! It walks the schedules' segments in order rather than searching milestone lists, so the cost
-//! of a row does not depend on how many milestones there are. The table is cut into runs where
-//! no schedule changes segment; within a run every constant cell (an lr, phase or factor) is
-//! formatted once. When the iteration number is the only cell that changes — the common case,
-//! constant phases — the row is kept as bytes and its iteration number is advanced in place as
-//! decimal text; with `--every 1` ten rows (numbers ending in 0 to 9) are kept as one block, so
-//! ten rows cost one copy and, nine times in ten, one byte changed in each. Rows are assembled
-//! in one buffer handed to the output in large chunks, and the buffers a run needs are reused
-//! from run to run, so even a schedule that decays at every iteration allocates nothing per row.
-//! `bench/run.sh` measures all this.
+//! It walks the schedules' segments in order rather than evaluating or searching anything per
+//! row, so the cost of a row does not depend on how many milestones there are. The table is cut
+//! into runs over which no cell changes but the iteration (and a ramping lr or the epoch):
+//! consecutive segments that write the same cells (the same lr bits, and the same phase if it
+//! is shown) make one run, so a schedule that has decayed to 0.0 and goes on "decaying" every
+//! step does not cut the table into single rows. Within a run every constant cell is formatted
+//! once, and rows that differ only in their iteration number are repeated by the odometer
+//! (odometer.rs). A run of a single row is written cell by cell: preparing it would not pay.
+//! `bench/run.sh` measures all this (docs/performance.md).
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::iter::Peekable;
 use std::ops::Range;
 
-use super::{Format, Layout};
+use super::odometer::{Odometer, repeat_row};
+use super::writer::{RowWriter, push_float};
+use super::Format;
 use crate::schedule::{Schedule, Segment};
-
-/// Rows are collected into chunks of about this size before they are written out.
-const CHUNK_BYTES: usize = 1 << 16;
 
 /// What a column shows. `Lr`, `Phase` and `Factor` name a schedule by its index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
     Iteration,
+    /// The iteration in epochs of `iters_per_epoch` iterations (each schedule has its own).
     Epoch { iters_per_epoch: u64 },
     Lr(usize),
     Phase(usize),
@@ -46,53 +48,102 @@ pub fn write_rows(
     rows: &Rows,
 ) -> io::Result<()> {
     assert!(rows.every >= 1, "every is validated to be >= 1");
-    let mut writer = TableWriter::new(format, headers, columns, schedules, rows.every);
+    let mut writer = RowWriter::new(format, headers);
+    let mut table = Runs::new(columns, schedules, rows.every);
     let mut cursors: Vec<Cursor> = schedules
         .iter()
-        .map(|s| {
-            let mut segments = s.segments();
-            let current = segments.next();
-            Cursor { segments, current }
-        })
+        .enumerate()
+        .map(|(index, s)| Cursor::new(s.segments(), columns.contains(&Column::Phase(index))))
         .collect();
     let mut segments: Vec<Option<Segment>> = Vec::with_capacity(schedules.len());
-    let mut first_row = true;
     // The next row's iteration; None once it would be past u64.
     let mut next = Some(rows.range.start);
     while let Some(t) = next.filter(|&t| t < rows.range.end) {
+        let run_end = run_end(&mut cursors, t, rows.range.end);
         segments.clear();
-        segments.extend(cursors.iter_mut().map(|c| c.seek(t)));
-        // The run ends where any schedule's segment ends (or the table does).
-        let run_end = segments
-            .iter()
-            .filter_map(|s| s.map(|s| s.end))
-            .fold(rows.range.end, u64::min);
+        segments.extend(cursors.iter().map(|c| c.current));
         let count = (run_end - t - 1) / rows.every + 1;
         next = count
             .checked_mul(rows.every)
             .and_then(|span| t.checked_add(span));
-        writer.run(&segments, t..run_end, count, first_row, out)?;
-        first_row = false;
+        table.run(&mut writer, &segments, t..run_end, count, out)?;
     }
     writer.finish(out)
 }
 
-/// Per-schedule position in its segment list.
-struct Cursor<'a> {
-    segments: Box<dyn Iterator<Item = Segment> + 'a>,
-    current: Option<Segment>,
+/// Moves every schedule to the segment holding `t`, and returns where the run from `t` ends:
+/// where a schedule's cells next change, or the table ends (`table_end`).
+fn run_end(cursors: &mut [Cursor], t: u64, table_end: u64) -> u64 {
+    for cursor in cursors.iter_mut() {
+        cursor.seek(t);
+    }
+    loop {
+        let end = cursors
+            .iter()
+            .filter_map(|c| c.current.map(|s| s.end))
+            .fold(table_end, u64::min);
+        if end == table_end {
+            return end;
+        }
+        for cursor in cursors.iter_mut() {
+            if cursor.current.is_some_and(|s| s.end == end) && !cursor.absorb_next() {
+                return end;
+            }
+        }
+    }
 }
 
-impl Cursor<'_> {
-    /// Moves to the segment holding `t`; `None` once `t` is past the schedule's last iteration.
-    fn seek(&mut self, t: u64) -> Option<Segment> {
+/// Per-schedule position in its segment list.
+struct Cursor<'a> {
+    segments: Peekable<Box<dyn Iterator<Item = Segment> + 'a>>,
+    /// The segment holding the current iteration (stretched over the following segments that
+    /// write the same cells); None past the schedule's last iteration.
+    current: Option<Segment>,
+    /// Whether the table shows this schedule's phase: then a new phase is a change of cells.
+    shows_phase: bool,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(segments: Box<dyn Iterator<Item = Segment> + 'a>, shows_phase: bool) -> Self {
+        let mut segments = segments.peekable();
+        let current = segments.next();
+        Cursor {
+            segments,
+            current,
+            shows_phase,
+        }
+    }
+
+    /// Moves to the segment holding `t`.
+    fn seek(&mut self, t: u64) {
         while let Some(segment) = self.current {
             if t < segment.end {
-                return Some(segment);
+                return;
             }
             self.current = self.segments.next();
         }
-        None
+    }
+
+    /// Stretches the current segment over the next one if that writes the same cells; false if
+    /// it does not (or there is none).
+    fn absorb_next(&mut self) -> bool {
+        let Some(current) = &mut self.current else {
+            return false;
+        };
+        let Some(lr) = current.constant_lr else {
+            return false;
+        };
+        let same = |next: &Segment| {
+            next.constant_lr.map(f64::to_bits) == Some(lr.to_bits())
+                && (!self.shows_phase || next.phase == current.phase)
+        };
+        match self.segments.next_if(same) {
+            Some(next) => {
+                current.end = next.end;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -103,50 +154,35 @@ struct Ramp<'s> {
 }
 
 /// Writes the table run by run, keeping its buffers from one run to the next.
-struct TableWriter<'a, 's> {
-    format: &'a dyn Format,
-    layout: Layout,
+struct Runs<'a, 's> {
     columns: &'a [Column],
     schedules: &'a [&'s dyn Schedule],
     every: u64,
-    /// Rows not yet handed to the output.
-    buffer: Vec<u8>,
-    number: ryu::Buffer,
     /// The current run's row, as pieces.
     parts: RowParts,
     /// The next row's iteration number, for rows written piece by piece.
-    iteration: IterationText,
+    iteration: Odometer,
     /// The whole row, for runs where only the iteration number changes.
-    row: IterationText,
+    row: Odometer,
     ramps: Vec<Ramp<'s>>,
     /// The current row's lr of each schedule that ramps in this run.
     lrs: Vec<f64>,
+    /// A phase's text, before the format quotes it.
+    phase: String,
 }
 
-impl<'a, 's> TableWriter<'a, 's> {
-    fn new(
-        format: &'a dyn Format,
-        headers: &[String],
-        columns: &'a [Column],
-        schedules: &'a [&'s dyn Schedule],
-        every: u64,
-    ) -> Self {
-        let layout = format.layout(headers);
-        let mut buffer = Vec::with_capacity(2 * CHUNK_BYTES);
-        buffer.extend_from_slice(layout.header.as_bytes());
-        TableWriter {
-            format,
-            layout,
+impl<'a, 's> Runs<'a, 's> {
+    fn new(columns: &'a [Column], schedules: &'a [&'s dyn Schedule], every: u64) -> Self {
+        Runs {
             columns,
             schedules,
             every,
-            buffer,
-            number: ryu::Buffer::new(),
             parts: RowParts::default(),
-            iteration: IterationText::default(),
-            row: IterationText::default(),
+            iteration: Odometer::default(),
+            row: Odometer::default(),
             ramps: Vec::new(),
             lrs: vec![f64::NAN; schedules.len()],
+            phase: String::new(),
         }
     }
 
@@ -154,52 +190,49 @@ impl<'a, 's> TableWriter<'a, 's> {
     /// stays in the segment given for it (`None`: past its end).
     fn run(
         &mut self,
+        writer: &mut RowWriter,
         segments: &[Option<Segment>],
         run: Range<u64>,
         count: u64,
-        first_row: bool,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         self.start_ramps(segments, run.clone());
-        self.iteration.set(run.start);
         let mut t = run.start;
         let mut left = count;
-        if first_row {
-            self.build(true, segments);
-            self.write_row(t);
-            t = self.next_row(t);
+        // The table's first row opens differently in some formats (JSON): it goes alone.
+        if count == 1 || writer.at_first_row() {
+            self.write_cells(writer, segments, t, out)?;
+            t = t.wrapping_add(self.every);
             left -= 1;
+            if left == 0 {
+                return Ok(());
+            }
         }
-        self.build(false, segments);
+        self.build(writer, segments);
         match self.parts.shape() {
             Shape::Fixed(row) => {
                 self.row.reset(&self.parts.text[row], b"", b"");
-                repeat_row(&mut self.row, 0, left, &mut self.buffer, out)
+                repeat_row(&mut self.row, 0, left, writer, out)
             }
             Shape::Counting(prefix, suffix) => {
+                let mut digits = itoa::Buffer::new();
                 let text = &self.parts.text;
                 self.row
-                    .reset(&text[prefix], self.iteration.digits(), &text[suffix]);
-                repeat_row(&mut self.row, self.every, left, &mut self.buffer, out)
+                    .reset(&text[prefix], digits.format(t).as_bytes(), &text[suffix]);
+                repeat_row(&mut self.row, self.every, left, writer, out)
             }
             Shape::General => {
+                self.iteration.set(t);
                 for _ in 0..left {
-                    self.write_row(t);
-                    t = self.next_row(t);
-                    if self.buffer.len() >= CHUNK_BYTES {
-                        out.write_all(&self.buffer)?;
-                        self.buffer.clear();
-                    }
+                    self.write_pieces(writer, t);
+                    writer.flush_if_full(out)?;
+                    self.iteration.advance(self.every);
+                    // Wraps only after the table's last row, when the value is no longer read.
+                    t = t.wrapping_add(self.every);
                 }
                 Ok(())
             }
         }
-    }
-
-    /// The footer, and out with the rest.
-    fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.buffer.extend_from_slice(self.layout.footer.as_bytes());
-        out.write_all(&self.buffer)
     }
 
     /// The values of every schedule that ramps over the run and that a column shows.
@@ -219,20 +252,86 @@ impl<'a, 's> TableWriter<'a, 's> {
         }
     }
 
-    /// The run's row as pieces (the first row of the table opens differently in some formats):
-    /// cells that stay the same over the run are formatted here, once.
-    fn build(&mut self, first_row: bool, segments: &[Option<Segment>]) {
-        let open = if first_row {
-            &self.layout.first_row_open
-        } else {
-            &self.layout.row_open
-        };
+    /// Takes the next row's lr from each ramp.
+    fn next_lrs(&mut self) {
+        for ramp in &mut self.ramps {
+            self.lrs[ramp.schedule] = ramp
+                .values
+                .next()
+                .expect("a schedule's values() cover the segment");
+        }
+    }
+
+    /// Moves the ramps past the `every - 1` rows after the one just written.
+    fn skip_rows(&mut self) {
+        if self.every > 1 {
+            let skip = (self.every - 2) as usize;
+            for ramp in &mut self.ramps {
+                // Past the run's end after its last row: nothing is read from it then.
+                let _ = ramp.values.nth(skip);
+            }
+        }
+    }
+
+    /// A schedule's lr in this row; None past its end.
+    fn lr(&self, segments: &[Option<Segment>], schedule: usize) -> Option<f64> {
+        segments[schedule].map(|s| s.constant_lr.unwrap_or(self.lrs[schedule]))
+    }
+
+    /// Writes the row of iteration `t` cell by cell.
+    fn write_cells(
+        &mut self,
+        writer: &mut RowWriter,
+        segments: &[Option<Segment>],
+        t: u64,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.next_lrs();
+        writer.open_row();
+        for (index, column) in self.columns.iter().enumerate() {
+            let value = match *column {
+                Column::Iteration => {
+                    writer.integer_cell(index, t);
+                    continue;
+                }
+                Column::Epoch { iters_per_epoch } => Some(t as f64 / iters_per_epoch as f64),
+                Column::Phase(s) => {
+                    match segments[s] {
+                        None => writer.missing_cell(index),
+                        Some(segment) => {
+                            self.phase.clear();
+                            let _ = write!(self.phase, "{}", segment.phase);
+                            writer.text_cell(index, &self.phase);
+                        }
+                    }
+                    continue;
+                }
+                Column::Lr(s) => self.lr(segments, s),
+                Column::Factor(s) => self
+                    .lr(segments, s)
+                    .map(|lr| lr / self.schedules[s].params().base_lr),
+            };
+            match value {
+                Some(value) => writer.float_cell(index, value),
+                None => writer.missing_cell(index),
+            }
+        }
+        writer.close_row(out)?;
+        self.skip_rows();
+        Ok(())
+    }
+
+    /// The run's (later) row as pieces: cells that stay the same over the run are formatted
+    /// here, once.
+    fn build(&mut self, writer: &RowWriter, segments: &[Option<Segment>]) {
+        let layout = &writer.layout;
+        let format = writer.format();
         let parts = &mut self.parts;
         parts.clear();
-        parts.push_text(open.as_bytes());
-        let missing = self.format.missing_cell().as_bytes();
+        parts.push_text(layout.row_open.as_bytes());
+        let missing = format.missing_cell().as_bytes();
         for (index, column) in self.columns.iter().enumerate() {
-            parts.push_text(self.layout.cell_open[index].as_bytes());
+            parts.push_text(layout.cell_open[index].as_bytes());
             match *column {
                 Column::Iteration => parts.push(Piece::Iteration),
                 Column::Epoch { iters_per_epoch } => parts.push(Piece::Epoch {
@@ -240,15 +339,18 @@ impl<'a, 's> TableWriter<'a, 's> {
                 }),
                 Column::Phase(s) => match segments[s] {
                     None => parts.push_text(missing),
-                    Some(segment) => parts
-                        .push_text(self.format.text_cell(&segment.phase.to_string()).as_bytes()),
+                    Some(segment) => {
+                        self.phase.clear();
+                        let _ = write!(self.phase, "{}", segment.phase);
+                        parts.push_with(|text| format.text_cell(&self.phase, text));
+                    }
                 },
                 Column::Lr(s) => match segments[s] {
                     None => parts.push_text(missing),
                     Some(Segment {
                         constant_lr: Some(lr),
                         ..
-                    }) => parts.push_text(self.number.format(lr).as_bytes()),
+                    }) => parts.push_with(|text| push_float(text, lr)),
                     Some(_) => parts.push(Piece::Lr(s)),
                 },
                 Column::Factor(s) => {
@@ -258,7 +360,7 @@ impl<'a, 's> TableWriter<'a, 's> {
                         Some(Segment {
                             constant_lr: Some(lr),
                             ..
-                        }) => parts.push_text(self.number.format(lr / base_lr).as_bytes()),
+                        }) => parts.push_with(|text| push_float(text, lr / base_lr)),
                         Some(_) => parts.push(Piece::Factor {
                             schedule: s,
                             base_lr,
@@ -266,49 +368,27 @@ impl<'a, 's> TableWriter<'a, 's> {
                     }
                 }
             }
-            parts.push_text(self.layout.cell_close[index].as_bytes());
+            parts.push_text(layout.cell_close[index].as_bytes());
         }
-        parts.push_text(self.layout.row_close.as_bytes());
+        parts.push_text(layout.row_close.as_bytes());
     }
 
-    /// Writes the row of iteration `t`, piece by piece.
-    fn write_row(&mut self, t: u64) {
-        for ramp in &mut self.ramps {
-            self.lrs[ramp.schedule] = ramp
-                .values
-                .next()
-                .expect("a schedule's values() cover the segment");
-        }
-        let buffer = &mut self.buffer;
+    /// Writes the row of iteration `t` from the run's pieces.
+    fn write_pieces(&mut self, writer: &mut RowWriter, t: u64) {
+        self.next_lrs();
+        let buffer = &mut writer.buffer;
         for piece in &self.parts.pieces {
-            match piece {
-                Piece::Text(range) => buffer.extend_from_slice(&self.parts.text[range.clone()]),
+            match *piece {
+                Piece::Text(ref range) => buffer.extend_from_slice(&self.parts.text[range.clone()]),
                 Piece::Iteration => buffer.extend_from_slice(self.iteration.digits()),
-                Piece::Epoch { iters_per_epoch } => buffer
-                    .extend_from_slice(self.number.format(t as f64 / iters_per_epoch).as_bytes()),
-                Piece::Lr(schedule) => {
-                    buffer.extend_from_slice(self.number.format(self.lrs[*schedule]).as_bytes())
+                Piece::Epoch { iters_per_epoch } => push_float(buffer, t as f64 / iters_per_epoch),
+                Piece::Lr(schedule) => push_float(buffer, self.lrs[schedule]),
+                Piece::Factor { schedule, base_lr } => {
+                    push_float(buffer, self.lrs[schedule] / base_lr)
                 }
-                Piece::Factor { schedule, base_lr } => buffer.extend_from_slice(
-                    self.number.format(self.lrs[*schedule] / base_lr).as_bytes(),
-                ),
             }
         }
-    }
-
-    /// Moves the row-by-row state on from the row of `t` to the next: the iteration text, and
-    /// the ramps past the `every - 1` rows in between.
-    fn next_row(&mut self, t: u64) -> u64 {
-        self.iteration.advance(self.every);
-        if self.every > 1 {
-            let skip = (self.every - 2) as usize;
-            for ramp in &mut self.ramps {
-                // Past the run's end after its last row: nothing is read from it then.
-                let _ = ramp.values.nth(skip);
-            }
-        }
-        // Wraps only after the table's last row, when the value is no longer read.
-        t.wrapping_add(self.every)
+        self.skip_rows();
     }
 }
 
@@ -344,12 +424,17 @@ impl RowParts {
 
     /// Appends text, joined to the text piece before it, if any.
     fn push_text(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() {
+        self.push_with(|text| text.extend_from_slice(bytes));
+    }
+
+    /// Appends the text `write` adds, joined to the text piece before it, if any.
+    fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        let end = self.text.len();
+        if start == end {
             return;
         }
-        let start = self.text.len();
-        self.text.extend_from_slice(bytes);
-        let end = self.text.len();
         match self.pieces.last_mut() {
             Some(Piece::Text(last)) => last.end = end,
             _ => self.pieces.push(Piece::Text(start..end)),
@@ -387,201 +472,11 @@ enum Shape {
     General,
 }
 
-/// An iteration number kept as decimal text inside a row (between a fixed prefix and suffix)
-/// and advanced in place, so consecutive rows never re-format it.
-#[derive(Debug, Default)]
-struct IterationText {
-    bytes: Vec<u8>,
-    digits: Range<usize>,
-}
-
-impl IterationText {
-    /// Holds `prefix`, the number written as `digits`, and `suffix` (keeping its allocation).
-    fn reset(&mut self, prefix: &[u8], digits: &[u8], suffix: &[u8]) {
-        self.bytes.clear();
-        self.bytes.extend_from_slice(prefix);
-        self.bytes.extend_from_slice(digits);
-        self.bytes.extend_from_slice(suffix);
-        self.digits = prefix.len()..prefix.len() + digits.len();
-    }
-
-    /// Holds just the number `value`.
-    fn set(&mut self, value: u64) {
-        self.reset(b"", itoa::Buffer::new().format(value).as_bytes(), b"");
-    }
-
-    /// The whole row (or the digits alone after [`IterationText::set`]).
-    fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    fn digits(&self) -> &[u8] {
-        &self.bytes[self.digits.clone()]
-    }
-
-    /// Adds `step` to the number, digit by digit from the right. The text may grow past
-    /// u64::MAX (after the last row): it is only text.
-    fn advance(&mut self, step: u64) {
-        if step == 1 {
-            return self.increment();
-        }
-        let mut carry = step;
-        let mut position = self.digits.end;
-        while carry != 0 {
-            if position == self.digits.start {
-                self.grow();
-                position += 1;
-            }
-            position -= 1;
-            let sum = u64::from(self.bytes[position] - b'0') + carry % 10;
-            carry /= 10;
-            let digit = if sum >= 10 {
-                carry += 1;
-                sum - 10
-            } else {
-                sum
-            };
-            self.bytes[position] = b'0' + digit as u8;
-        }
-    }
-
-    /// Adds one: the last digit, unless it is a 9 (one row in ten).
-    fn increment(&mut self) {
-        for digit in self.bytes[self.digits.clone()].iter_mut().rev() {
-            if *digit != b'9' {
-                *digit += 1;
-                return;
-            }
-            *digit = b'0';
-        }
-        // 99…9 + 1: the zeros are in place, a 1 goes in front.
-        self.grow();
-        self.bytes[self.digits.start] = b'1';
-    }
-
-    /// One more digit, a leading zero.
-    fn grow(&mut self) {
-        self.bytes.insert(self.digits.start, b'0');
-        self.digits.end += 1;
-    }
-}
-
-/// Writes `count` copies of `row`, advancing its iteration number by `every` after each (a
-/// step of 0 keeps the row as it is), and hands the buffer to `out` whenever it holds a chunk.
-fn repeat_row(
-    row: &mut IterationText,
-    every: u64,
-    count: u64,
-    buffer: &mut Vec<u8>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let mut left = count;
-    if every == 1 {
-        // One by one up to a number ending in 0, then ten rows at a time.
-        while left > 0 && !row.digits().ends_with(b"0") {
-            buffer.extend_from_slice(row.bytes());
-            row.increment();
-            left -= 1;
-        }
-        while left >= 10 {
-            let mut decade = Decade::new(row);
-            loop {
-                buffer.extend_from_slice(&decade.bytes);
-                left -= 10;
-                if buffer.len() >= CHUNK_BYTES {
-                    out.write_all(buffer)?;
-                    buffer.clear();
-                }
-                if left < 10 || !decade.advance() {
-                    break;
-                }
-            }
-            *row = decade.following();
-        }
-    }
-    while left > 0 {
-        // Rows that fit before the chunk is full, so the loop below has no flush test.
-        let room = CHUNK_BYTES.saturating_sub(buffer.len()) / row.bytes().len().max(1) + 1;
-        let batch = left.min(room as u64);
-        for _ in 0..batch {
-            buffer.extend_from_slice(row.bytes());
-            row.advance(every);
-        }
-        left -= batch;
-        if buffer.len() >= CHUNK_BYTES {
-            out.write_all(buffer)?;
-            buffer.clear();
-        }
-    }
-    Ok(())
-}
-
-/// Ten consecutive rows whose iteration numbers end in 0 to 9, as one block of bytes. They share
-/// every digit but the last, so the next ten rows are one more in that shared part of each copy:
-/// usually one byte per row.
-struct Decade {
-    bytes: Vec<u8>,
-    row_len: usize,
-    /// Where the number sits in each row, and its digits but the last, which the rows share.
-    digits: Range<usize>,
-    shared: Range<usize>,
-}
-
-impl Decade {
-    /// The ten rows from `first`, whose number ends in 0.
-    fn new(first: &IterationText) -> Decade {
-        let row = first.bytes();
-        let last_digit = first.digits.end - 1;
-        let mut bytes = Vec::with_capacity(10 * row.len());
-        for digit in b'0'..=b'9' {
-            let start = bytes.len();
-            bytes.extend_from_slice(row);
-            bytes[start + last_digit] = digit;
-        }
-        Decade {
-            bytes,
-            row_len: row.len(),
-            digits: first.digits.clone(),
-            shared: first.digits.start..last_digit,
-        }
-    }
-
-    /// Moves on to the next ten rows; false, leaving the block as it is, when their numbers have
-    /// one digit more (…990 to …999 is followed by …1000).
-    fn advance(&mut self) -> bool {
-        let Some(rising) = self.bytes[self.shared.clone()]
-            .iter()
-            .rposition(|&digit| digit != b'9')
-        else {
-            return false;
-        };
-        let rising = self.shared.start + rising;
-        let rolling = rising + 1..self.shared.end;
-        for row in self.bytes.chunks_exact_mut(self.row_len) {
-            row[rising] += 1;
-            // Nine decades in ten nothing rolls over: skip the (empty) fill call.
-            if !rolling.is_empty() {
-                row[rolling.clone()].fill(b'0');
-            }
-        }
-        true
-    }
-
-    /// The row after the block's last.
-    fn following(&self) -> IterationText {
-        let mut row = IterationText {
-            bytes: self.bytes[..self.row_len].to_vec(),
-            digits: self.digits.clone(),
-        };
-        row.advance(10);
-        row
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Csv, Json, JsonLines};
+    use crate::output::table::writer::CHUNK_BYTES;
+    use crate::output::table::{Csv, Json, JsonLines};
     use crate::schedule::{Decay, Params, WarmupMultiStep};
 
     fn render(
@@ -685,123 +580,6 @@ mod tests {
 
     fn csv() -> Csv {
         Csv { delimiter: ',' }
-    }
-
-    fn holding(prefix: &[u8], value: u64, suffix: &[u8]) -> IterationText {
-        let mut text = IterationText::default();
-        text.reset(prefix, itoa::Buffer::new().format(value).as_bytes(), suffix);
-        text
-    }
-
-    fn advanced(start: u64, step: u64, times: usize) -> String {
-        let mut text = holding(b"<", start, b">");
-        for _ in 0..times {
-            text.advance(step);
-        }
-        String::from_utf8(text.bytes().to_vec()).unwrap()
-    }
-
-    #[test]
-    fn counter_carries() {
-        assert_eq!(advanced(0, 1, 1), "<1>");
-        assert_eq!(advanced(9, 1, 1), "<10>");
-        assert_eq!(advanced(99, 1, 1), "<100>");
-        assert_eq!(advanced(98, 1, 3), "<101>");
-        assert_eq!(advanced(1999, 1, 1), "<2000>");
-        assert_eq!(advanced(0, 1, 1234), "<1234>");
-    }
-
-    #[test]
-    fn counter_adds_every() {
-        assert_eq!(advanced(95, 7, 1), "<102>");
-        assert_eq!(advanced(7, 21, 5), "<112>");
-        assert_eq!(advanced(5, 1000, 1), "<1005>");
-        assert_eq!(advanced(999_999, 1_000_001, 1), "<2000000>");
-        assert_eq!(advanced(0, 10, 10), "<100>");
-    }
-
-    #[test]
-    fn counter_near_u64_max() {
-        assert_eq!(advanced(u64::MAX - 2, 1, 2), format!("<{}>", u64::MAX));
-        assert_eq!(advanced(u64::MAX - 10, 5, 2), format!("<{}>", u64::MAX));
-        assert_eq!(advanced(0, u64::MAX, 1), format!("<{}>", u64::MAX));
-        // Past the last row the text keeps counting, beyond u64.
-        assert_eq!(advanced(u64::MAX, 1, 1), "<18446744073709551616>");
-        assert_eq!(advanced(u64::MAX, u64::MAX, 1), "<36893488147419103230>");
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn counter_matches_arithmetic(start in 0..u64::MAX / 2, step in 1..u64::MAX / 1024, times in 0..1024usize) {
-            let expected = u128::from(start) + u128::from(step) * times as u128;
-            proptest::prop_assert_eq!(advanced(start, step, times), format!("<{expected}>"));
-        }
-
-        #[test]
-        fn repeated_rows_match_arithmetic(start in 0..2_000_000u64, every in 1..4u64, count in 0..500u64) {
-            proptest::prop_assert_eq!(repeated(start, every, count), expected_rows(start, every, count));
-        }
-
-        #[test]
-        fn small_counter_steps(start in 0..100_000u64, step in 1..30u64, times in 0..2000usize) {
-            let expected = start + step * times as u64;
-            proptest::prop_assert_eq!(advanced(start, step, times), format!("<{expected}>"));
-        }
-    }
-
-    /// What `repeat_row` writes for `count` rows "<t>|" from `start`, through a flush or two.
-    fn repeated(start: u64, every: u64, count: u64) -> String {
-        let mut row = holding(b"<", start, b">|");
-        let mut buffer = Vec::new();
-        let mut out = Vec::new();
-        repeat_row(&mut row, every, count, &mut buffer, &mut out).unwrap();
-        out.extend_from_slice(&buffer);
-        String::from_utf8(out).unwrap()
-    }
-
-    fn expected_rows(start: u64, every: u64, count: u64) -> String {
-        (0..count)
-            .map(|i| {
-                format!(
-                    "<{}>|",
-                    u128::from(start) + u128::from(every) * u128::from(i)
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn repeated_rows_by_tens_and_ones() {
-        for (start, count) in [
-            (0, 0),
-            (0, 1),
-            (0, 10),
-            (0, 101),
-            (7, 3),
-            (7, 30),
-            (95, 20),
-            (990, 25),
-            (999_995, 12),
-            (u64::MAX - 25, 26),
-        ] {
-            assert_eq!(
-                repeated(start, 1, count),
-                expected_rows(start, 1, count),
-                "{start} {count}"
-            );
-        }
-        // Longer than a chunk: the rows go out in several writes, none lost or repeated.
-        assert_eq!(repeated(0, 1, 20_000), expected_rows(0, 1, 20_000));
-        assert_eq!(repeated(3, 7, 20_000), expected_rows(3, 7, 20_000));
-    }
-
-    #[test]
-    fn fixed_rows_repeat_unchanged() {
-        let mut row = IterationText::default();
-        row.reset(b"0.1\n", b"", b"");
-        let (mut buffer, mut out) = (Vec::new(), Vec::new());
-        repeat_row(&mut row, 0, 3, &mut buffer, &mut out).unwrap();
-        assert_eq!(buffer, b"0.1\n0.1\n0.1\n");
     }
 
     #[test]
