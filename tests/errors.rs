@@ -514,6 +514,12 @@ const CASES: &[Case] = &[
         &["table", "--columns", "iteration,epoch"],
         "--columns: the epoch column needs iters_per_epoch (--iters-per-epoch N)",
     ),
+    case(
+        CONFLICT,
+        &["table", "--dialect", "all", "--columns", "epoch,lr"],
+        "--columns: the epoch column needs every schedule's iters_per_epoch, and 'maskrcnn' has \
+         none (--iters-per-epoch N sets it for all, or iters_per_epoch in a schedule file)",
+    ),
     Case {
         class: CONFLICT,
         args: &["init", "-o", "mine.toml"],

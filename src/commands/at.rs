@@ -42,7 +42,11 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     let format = format_name.format();
 
     let mut sink = Sink::open(None)?;
-    let mut writer = LrRows::new(RowWriter::new(format.as_ref(), &headers), &specs, with_iteration);
+    let mut writer = LrRows::new(
+        RowWriter::new(format.as_ref(), &headers),
+        &specs,
+        with_iteration,
+    );
     let iters = specs.iter().map(|s| s.params().iters).min().unwrap_or(0);
     if let Err(e) = write_rows(&args.iterations, iters, &mut writer, &mut sink) {
         // The rows before a bad iteration still go out, as they would have unbuffered.

@@ -51,7 +51,12 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
         ExplainFormat::Text => {
             let (aligned, rows) = Aligned::fit(&headers, &rows, &numeric);
             write_table(&mut sink, &aligned, &headers, &rows).and_then(|()| {
-                write_table(&mut sink, &Plain, &[String::new()], &departure_notes(&specs))
+                write_table(
+                    &mut sink,
+                    &Plain,
+                    &[String::new()],
+                    &departure_notes(&specs),
+                )
             })
         }
         data => {

@@ -132,7 +132,11 @@ mod tests {
 
     #[test]
     fn lines_never_end_in_spaces() {
-        let rows = vec![texts(&["a", "", ""]), vec![Cell::Missing; 3], texts(&["", "b", ""])];
+        let rows = vec![
+            texts(&["a", "", ""]),
+            vec![Cell::Missing; 3],
+            texts(&["", "b", ""]),
+        ];
         assert_eq!(
             render(&["name", "x", "y"], &rows, &[false; 3]),
             "name  x  y\na\n\n      b\n"

@@ -16,9 +16,9 @@ use std::io::{self, Write};
 use std::iter::Peekable;
 use std::ops::Range;
 
+use super::Format;
 use super::odometer::{Odometer, repeat_row};
 use super::writer::{RowWriter, push_float};
-use super::Format;
 use crate::schedule::{Schedule, Segment};
 
 /// What a column shows. `Lr`, `Phase` and `Factor` name a schedule by its index.
@@ -26,7 +26,9 @@ use crate::schedule::{Schedule, Segment};
 pub enum Column {
     Iteration,
     /// The iteration in epochs of `iters_per_epoch` iterations (each schedule has its own).
-    Epoch { iters_per_epoch: u64 },
+    Epoch {
+        iters_per_epoch: u64,
+    },
     Lr(usize),
     Phase(usize),
     Factor(usize),

@@ -130,8 +130,7 @@ impl<'f> RowWriter<'f> {
 
     /// The footer, and out with the rest.
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.buffer
-            .extend_from_slice(self.layout.footer.as_bytes());
+        self.buffer.extend_from_slice(self.layout.footer.as_bytes());
         self.flush(out)
     }
 }
@@ -206,7 +205,9 @@ mod tests {
             writer.float_cell(1, 0.5);
             writer.close_row(&mut out).unwrap();
         }
-        writer.row(&[Cell::Missing, Cell::Text("x".into())], &mut out).unwrap();
+        writer
+            .row(&[Cell::Missing, Cell::Text("x".into())], &mut out)
+            .unwrap();
         writer.finish(&mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
