@@ -65,6 +65,10 @@ pub fn write_rows(
         segments.clear();
         segments.extend(cursors.iter().map(|c| c.current));
         let count = (run_end - t - 1) / rows.every + 1;
+        if count == 1 && !writer.at_first_row() && table.steps(&segments) {
+            next = table.step(&mut writer, &mut cursors, &mut segments, t, rows, out)?;
+            continue;
+        }
         next = count
             .checked_mul(rows.every)
             .and_then(|span| t.checked_add(span));
@@ -164,8 +168,11 @@ struct Runs<'a, 's> {
     parts: RowParts,
     /// The next row's iteration number, for rows written piece by piece.
     iteration: Odometer,
-    /// The whole row, for runs where only the iteration number changes.
+    /// The whole row, for runs where only the iteration number changes; or the row up to its
+    /// first number worked out per row (see [`Runs::prepare`]).
     row: Odometer,
+    /// Where the pieces after `row` start, and whether `row` holds the iteration number.
+    template: Option<(usize, bool)>,
     ramps: Vec<Ramp<'s>>,
     /// The current row's lr of each schedule that ramps in this run.
     lrs: Vec<f64>,
@@ -182,6 +189,7 @@ impl<'a, 's> Runs<'a, 's> {
             parts: RowParts::default(),
             iteration: Odometer::default(),
             row: Odometer::default(),
+            template: None,
             ramps: Vec::new(),
             lrs: vec![f64::NAN; schedules.len()],
             phase: String::new(),
@@ -210,8 +218,8 @@ impl<'a, 's> Runs<'a, 's> {
                 return Ok(());
             }
         }
-        self.build(writer, segments);
-        match self.parts.shape() {
+        self.build(writer, segments, false);
+        match shape_of(&self.parts.pieces) {
             Shape::Fixed(row) => {
                 self.row.reset(&self.parts.text[row], b"", b"");
                 repeat_row(&mut self.row, 0, left, writer, out)
@@ -224,16 +232,133 @@ impl<'a, 's> Runs<'a, 's> {
                 repeat_row(&mut self.row, self.every, left, writer, out)
             }
             Shape::General => {
-                self.iteration.set(t);
+                self.prepare(t);
                 for _ in 0..left {
-                    self.write_pieces(writer, t);
+                    self.next_lrs();
+                    self.write_prepared(writer, t);
+                    self.skip_rows();
                     writer.flush_if_full(out)?;
-                    self.iteration.advance(self.every);
                     // Wraps only after the table's last row, when the value is no longer read.
                     t = t.wrapping_add(self.every);
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Whether rows can be written by [`Runs::step`]: every schedule's lr is constant over the
+    /// row (or the schedule is over), and no phase is shown.
+    fn steps(&self, segments: &[Option<Segment>]) -> bool {
+        segments
+            .iter()
+            .all(|s| s.is_none_or(|s| s.constant_lr.is_some()))
+            && !self.columns.iter().any(|c| matches!(c, Column::Phase(_)))
+    }
+
+    /// Writes rows from `t` for as long as each run is a single row that [`Runs::steps`] can
+    /// write (a schedule that decays at every step): from pieces prepared once, with the lrs
+    /// taken from the segments row by row, instead of preparing each run. Returns the next
+    /// row's iteration, with the cursors and `segments` at it.
+    fn step(
+        &mut self,
+        writer: &mut RowWriter,
+        cursors: &mut [Cursor],
+        segments: &mut Vec<Option<Segment>>,
+        mut t: u64,
+        rows: &Rows,
+        out: &mut dyn Write,
+    ) -> io::Result<Option<u64>> {
+        self.ramps.clear();
+        self.build(writer, segments, true);
+        self.prepare(t);
+        loop {
+            for (lr, segment) in self.lrs.iter_mut().zip(segments.iter()) {
+                if let Some(Segment {
+                    constant_lr: Some(constant),
+                    ..
+                }) = segment
+                {
+                    *lr = *constant;
+                }
+            }
+            self.write_prepared(writer, t);
+            writer.flush_if_full(out)?;
+            let next = t.checked_add(rows.every);
+            t = match next {
+                Some(next) if next < rows.range.end => next,
+                _ => return Ok(next),
+            };
+            let run_end = run_end(cursors, t, rows.range.end);
+            // The pieces hold a cell for each schedule that had a segment: it must still have one.
+            let same_cells = segments
+                .iter()
+                .zip(cursors.iter())
+                .all(|(before, now)| before.is_some() == now.current.is_some());
+            segments.clear();
+            segments.extend(cursors.iter().map(|c| c.current));
+            if run_end - t > rows.every || !same_cells || !self.steps(segments) {
+                return Ok(Some(t));
+            }
+        }
+    }
+
+    /// Prepares rows written from the pieces, the first of them at iteration `t`: the text up to
+    /// the first number worked out per row is kept as one odometer row (holding the iteration,
+    /// when it comes first), so that only the rest is written piece by piece.
+    fn prepare(&mut self, t: u64) {
+        self.iteration.set(t);
+        self.template = None;
+        let pieces = &self.parts.pieces;
+        let Some(split) = pieces.iter().position(Piece::is_number) else {
+            return;
+        };
+        if pieces[split..]
+            .iter()
+            .any(|p| matches!(p, Piece::Iteration))
+        {
+            return;
+        }
+        let text = &self.parts.text;
+        match shape_of(&pieces[..split]) {
+            Shape::Fixed(row) => {
+                self.row.reset(&text[row], b"", b"");
+                self.template = Some((split, false));
+            }
+            Shape::Counting(prefix, suffix) => {
+                self.row
+                    .reset(&text[prefix], self.iteration.digits(), &text[suffix]);
+                self.template = Some((split, true));
+            }
+            Shape::General => {}
+        }
+    }
+
+    /// Writes the row of iteration `t` from the prepared pieces, with the lrs in `self.lrs`.
+    fn write_prepared(&mut self, writer: &mut RowWriter, t: u64) {
+        let buffer = &mut writer.buffer;
+        let pieces = match self.template {
+            Some((split, counting)) => {
+                buffer.extend_from_slice(self.row.bytes());
+                if counting {
+                    self.row.advance(self.every);
+                }
+                &self.parts.pieces[split..]
+            }
+            None => &self.parts.pieces[..],
+        };
+        for piece in pieces {
+            match *piece {
+                Piece::Text(ref range) => buffer.extend_from_slice(&self.parts.text[range.clone()]),
+                Piece::Iteration => buffer.extend_from_slice(self.iteration.digits()),
+                Piece::Epoch { iters_per_epoch } => push_float(buffer, t as f64 / iters_per_epoch),
+                Piece::Lr(schedule) => push_float(buffer, self.lrs[schedule]),
+                Piece::Factor { schedule, base_lr } => {
+                    push_float(buffer, self.lrs[schedule] / base_lr)
+                }
+            }
+        }
+        if self.template.is_none() {
+            self.iteration.advance(self.every);
         }
     }
 
@@ -324,8 +449,9 @@ impl<'a, 's> Runs<'a, 's> {
     }
 
     /// The run's (later) row as pieces: cells that stay the same over the run are formatted
-    /// here, once.
-    fn build(&mut self, writer: &RowWriter, segments: &[Option<Segment>]) {
+    /// here, once; with `stepping`, an lr that is constant is still a piece of its own, taken
+    /// from `self.lrs` row by row.
+    fn build(&mut self, writer: &RowWriter, segments: &[Option<Segment>], stepping: bool) {
         let layout = &writer.layout;
         let format = writer.format();
         let parts = &mut self.parts;
@@ -352,7 +478,7 @@ impl<'a, 's> Runs<'a, 's> {
                     Some(Segment {
                         constant_lr: Some(lr),
                         ..
-                    }) => parts.push_with(|text| push_float(text, lr)),
+                    }) if !stepping => parts.push_with(|text| push_float(text, lr)),
                     Some(_) => parts.push(Piece::Lr(s)),
                 },
                 Column::Factor(s) => {
@@ -362,7 +488,7 @@ impl<'a, 's> Runs<'a, 's> {
                         Some(Segment {
                             constant_lr: Some(lr),
                             ..
-                        }) => parts.push_with(|text| push_float(text, lr / base_lr)),
+                        }) if !stepping => parts.push_with(|text| push_float(text, lr / base_lr)),
                         Some(_) => parts.push(Piece::Factor {
                             schedule: s,
                             base_lr,
@@ -373,24 +499,6 @@ impl<'a, 's> Runs<'a, 's> {
             parts.push_text(layout.cell_close[index].as_bytes());
         }
         parts.push_text(layout.row_close.as_bytes());
-    }
-
-    /// Writes the row of iteration `t` from the run's pieces.
-    fn write_pieces(&mut self, writer: &mut RowWriter, t: u64) {
-        self.next_lrs();
-        let buffer = &mut writer.buffer;
-        for piece in &self.parts.pieces {
-            match *piece {
-                Piece::Text(ref range) => buffer.extend_from_slice(&self.parts.text[range.clone()]),
-                Piece::Iteration => buffer.extend_from_slice(self.iteration.digits()),
-                Piece::Epoch { iters_per_epoch } => push_float(buffer, t as f64 / iters_per_epoch),
-                Piece::Lr(schedule) => push_float(buffer, self.lrs[schedule]),
-                Piece::Factor { schedule, base_lr } => {
-                    push_float(buffer, self.lrs[schedule] / base_lr)
-                }
-            }
-        }
-        self.skip_rows();
     }
 }
 
@@ -409,6 +517,16 @@ enum Piece {
         schedule: usize,
         base_lr: f64,
     },
+}
+
+impl Piece {
+    /// Whether this is a number worked out per row.
+    fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Piece::Epoch { .. } | Piece::Lr(_) | Piece::Factor { .. }
+        )
+    }
 }
 
 /// A run's row as pieces, their fixed text kept in one buffer.
@@ -446,20 +564,21 @@ impl RowParts {
     fn push(&mut self, piece: Piece) {
         self.pieces.push(piece);
     }
+}
 
-    /// Pieces never hold two texts in a row, so these are all the shapes but the general one.
-    fn shape(&self) -> Shape {
-        match &self.pieces[..] {
-            [] => Shape::Fixed(0..0),
-            [Piece::Text(row)] => Shape::Fixed(row.clone()),
-            [Piece::Iteration] => Shape::Counting(0..0, 0..0),
-            [Piece::Text(prefix), Piece::Iteration] => Shape::Counting(prefix.clone(), 0..0),
-            [Piece::Iteration, Piece::Text(suffix)] => Shape::Counting(0..0, suffix.clone()),
-            [Piece::Text(prefix), Piece::Iteration, Piece::Text(suffix)] => {
-                Shape::Counting(prefix.clone(), suffix.clone())
-            }
-            _ => Shape::General,
+/// How rows made of `pieces` differ. Pieces never hold two texts in a row, so these are all
+/// the shapes but the general one.
+fn shape_of(pieces: &[Piece]) -> Shape {
+    match pieces {
+        [] => Shape::Fixed(0..0),
+        [Piece::Text(row)] => Shape::Fixed(row.clone()),
+        [Piece::Iteration] => Shape::Counting(0..0, 0..0),
+        [Piece::Text(prefix), Piece::Iteration] => Shape::Counting(prefix.clone(), 0..0),
+        [Piece::Iteration, Piece::Text(suffix)] => Shape::Counting(0..0, suffix.clone()),
+        [Piece::Text(prefix), Piece::Iteration, Piece::Text(suffix)] => {
+            Shape::Counting(prefix.clone(), suffix.clone())
         }
+        _ => Shape::General,
     }
 }
 
@@ -592,7 +711,7 @@ mod tests {
                 piece(&mut parts);
             }
             let text = |range: Range<usize>| String::from_utf8(parts.text[range].to_vec()).unwrap();
-            match parts.shape() {
+            match shape_of(&parts.pieces) {
                 Shape::Fixed(row) => format!("fixed {:?}", text(row)),
                 Shape::Counting(prefix, suffix) => {
                     format!("counting {:?} {:?}", text(prefix), text(suffix))
@@ -833,6 +952,108 @@ mod tests {
             text,
             "c0\tc1\tc2\n8\t0.0082\t0.01\n9\t0.0091\t0.01\n10\t0.01\t0.01\n11\t0.01\t0.01\n\
              12\t0.01\t0.001\n13\t0.01\t0.001\n14\t0.01\t\n15\t0.01\t\n"
+        );
+    }
+
+    /// Rows parsed back: iteration, then the cells as f64 (None where missing).
+    fn parsed(text: &str) -> Vec<(u64, Vec<Option<f64>>)> {
+        text.lines()
+            .skip(1)
+            .map(|line| {
+                let mut cells = line.split(',');
+                let t = cells.next().unwrap().parse().unwrap();
+                (t, cells.map(|c| c.parse().ok()).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_decay_at_every_step_matches_lr() {
+        let every_step = WarmupMultiStep::new(Params {
+            decay: Decay::StepSize(1),
+            gamma: 0.9,
+            warmup_iters: 3,
+            iters: 400,
+            ..Params::default()
+        });
+        let short = WarmupMultiStep::new(Params {
+            decay: Decay::StepSize(2),
+            gamma: 0.5,
+            iters: 50,
+            ..Params::default()
+        });
+        for every in [1, 2, 7] {
+            let text = render(
+                &csv(),
+                &[
+                    Column::Iteration,
+                    Column::Lr(0),
+                    Column::Factor(0),
+                    Column::Epoch { iters_per_epoch: 3 },
+                    Column::Lr(1),
+                ],
+                &[&every_step, &short],
+                Rows {
+                    range: 1..400,
+                    every,
+                },
+            );
+            let rows = parsed(&text);
+            assert_eq!(rows.len() as u64, 399u64.div_ceil(every), "every {every}");
+            for (index, (t, cells)) in rows.iter().enumerate() {
+                assert_eq!(*t, 1 + index as u64 * every);
+                let lr = every_step.lr(*t);
+                let bits = |cell: Option<f64>| cell.map(f64::to_bits);
+                assert_eq!(bits(cells[0]), Some(lr.to_bits()), "row {t}");
+                assert_eq!(bits(cells[1]), Some((lr / 0.01).to_bits()), "row {t}");
+                assert_eq!(bits(cells[2]), Some((*t as f64 / 3.0).to_bits()), "row {t}");
+                let short_lr = (*t < 50).then(|| short.lr(*t).to_bits());
+                assert_eq!(bits(cells[3]), short_lr, "row {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn segments_with_the_same_cells_are_one_run() {
+        // gamma 1e-200: the lr is 0.0 from the second decay on, and stays 0.0 at each later one.
+        let reference = WarmupMultiStep::new(Params::default());
+        let vanishing = WarmupMultiStep::new(Params {
+            decay: Decay::StepSize(1),
+            gamma: 1e-200,
+            warmup_iters: 0,
+            iters: 1000,
+            ..Params::default()
+        });
+        let cursor = |shows_phase| Cursor::new(vanishing.segments(), shows_phase);
+        let mut cursors = [cursor(false)];
+        assert_eq!(run_end(&mut cursors, 0, 1000), 1);
+        assert_eq!(run_end(&mut cursors, 1, 1000), 2);
+        assert_eq!(run_end(&mut cursors, 2, 1000), 1000);
+        assert_eq!(cursors[0].current.unwrap().constant_lr, Some(0.0));
+        // Each segment has a phase of its own (decayK): shown, it ends the run.
+        let mut cursors = [cursor(true)];
+        assert_eq!(run_end(&mut cursors, 500, 1000), 501);
+        // The table's end ends the run too, and so does another schedule's segment.
+        let mut cursors = [cursor(false)];
+        assert_eq!(run_end(&mut cursors, 5, 600), 600);
+        let mut cursors = [cursor(false), Cursor::new(reference.segments(), false)];
+        assert_eq!(run_end(&mut cursors, 2, 1000), 10);
+        assert_eq!(run_end(&mut cursors, 10, 1000), 50);
+        assert_eq!(run_end(&mut cursors, 100, 1000), 150);
+        assert_eq!(run_end(&mut cursors, 150, 1000), 1000);
+
+        let text = render(
+            &csv(),
+            &[Column::Iteration, Column::Lr(0), Column::Phase(0)],
+            &[&vanishing],
+            Rows {
+                range: 0..5,
+                every: 1,
+            },
+        );
+        assert_eq!(
+            text,
+            "c0,c1,c2\n0,0.01,base\n1,1e-202,decay1\n2,0.0,decay2\n3,0.0,decay3\n4,0.0,decay4\n"
         );
     }
 
