@@ -6,7 +6,8 @@
 //! exactly the same digits.
 //!
 //! - `writer.rs`: the row writer (header, rows, cells, chunked output, footer).
-//! - `schedule_rows.rs`: `lrsched table`'s rows, streamed from the schedules' segments.
+//! - `schedule_rows.rs`: `lrsched table`'s rows, streamed from the schedules' segments, run by
+//!   run (`runs.rs`), from rows prepared as pieces (`pieces.rs`).
 //! - `odometer.rs`: repeated rows whose iteration number advances as decimal text.
 //! - `csv.rs`, `json.rs`, `aligned.rs`: the formats.
 //!
@@ -22,6 +23,8 @@ mod aligned;
 mod csv;
 mod json;
 mod odometer;
+mod pieces;
+mod runs;
 pub mod schedule_rows;
 mod writer;
 

@@ -45,7 +45,23 @@ impl Odometer {
 
     /// Adds `step` to the number, digit by digit from the right. The text may grow past
     /// u64::MAX (after the last row): it is only text.
+    #[inline]
     pub(super) fn advance(&mut self, step: u64) {
+        // Nine times in ten only the last digit changes: that much is inlined, the rest is not.
+        if step == 1
+            && self.digits.end > self.digits.start
+            && let Some(last) = self.bytes.get_mut(self.digits.end - 1)
+            && *last < b'9'
+        {
+            *last += 1;
+            return;
+        }
+        self.carry(step);
+    }
+
+    /// [`Odometer::advance`] digit by digit.
+    #[inline(never)]
+    fn carry(&mut self, step: u64) {
         if step == 1 {
             return self.increment();
         }

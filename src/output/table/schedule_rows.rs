@@ -8,17 +8,16 @@
 //! is shown) make one run, so a schedule that has decayed to 0.0 and goes on "decaying" every
 //! step does not cut the table into single rows. Within a run every constant cell is formatted
 //! once, and rows that differ only in their iteration number are repeated by the odometer
-//! (odometer.rs). A run of a single row is written cell by cell: preparing it would not pay.
+//! (odometer.rs); rows with a number worked out per row are written from pieces (pieces.rs)
+//! prepared once per run (runs.rs), and so are rows of a schedule that decays at every step.
 //! `bench/run.sh` measures all this (docs/performance.md).
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::iter::Peekable;
 use std::ops::Range;
 
 use super::Format;
-use super::odometer::{Odometer, repeat_row};
-use super::writer::{RowWriter, push_float};
+use super::runs::Runs;
+use super::writer::RowWriter;
 use crate::schedule::{Schedule, Segment};
 
 /// What a column shows. `Lr`, `Phase` and `Factor` name a schedule by its index.
@@ -55,7 +54,14 @@ pub fn write_rows(
     let mut cursors: Vec<Cursor> = schedules
         .iter()
         .enumerate()
-        .map(|(index, s)| Cursor::new(s.segments(), columns.contains(&Column::Phase(index))))
+        .map(|(index, s)| {
+            let shows = |column| columns.contains(&column);
+            Cursor {
+                shows_phase: shows(Column::Phase(index)),
+                shows_lr: shows(Column::Lr(index)) || shows(Column::Factor(index)),
+                ..Cursor::new(s.segments())
+            }
+        })
         .collect();
     let mut segments: Vec<Option<Segment>> = Vec::with_capacity(schedules.len());
     // The next row's iteration; None once it would be past u64.
@@ -66,7 +72,7 @@ pub fn write_rows(
         segments.extend(cursors.iter().map(|c| c.current));
         let count = (run_end - t - 1) / rows.every + 1;
         if count == 1 && !writer.at_first_row() && table.steps(&segments) {
-            next = table.step(&mut writer, &mut cursors, &mut segments, t, rows, out)?;
+            next = table.step(&mut writer, &mut cursors, &segments, t, rows, out)?;
             continue;
         }
         next = count
@@ -100,33 +106,42 @@ fn run_end(cursors: &mut [Cursor], t: u64, table_end: u64) -> u64 {
 }
 
 /// Per-schedule position in its segment list.
-struct Cursor<'a> {
-    segments: Peekable<Box<dyn Iterator<Item = Segment> + 'a>>,
+pub(super) struct Cursor<'a> {
+    segments: Box<dyn Iterator<Item = Segment> + 'a>,
+    /// The segment after `current`, once looked at.
+    following: Option<Segment>,
     /// The segment holding the current iteration (stretched over the following segments that
     /// write the same cells); None past the schedule's last iteration.
-    current: Option<Segment>,
-    /// Whether the table shows this schedule's phase: then a new phase is a change of cells.
+    pub(super) current: Option<Segment>,
+    /// Whether the table shows this schedule's phase, and its lr (or factor): what makes a
+    /// following segment a change of cells.
     shows_phase: bool,
+    shows_lr: bool,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(segments: Box<dyn Iterator<Item = Segment> + 'a>, shows_phase: bool) -> Self {
-        let mut segments = segments.peekable();
+    /// A cursor at the first segment, for a table that shows the schedule's phase and lr.
+    fn new(mut segments: Box<dyn Iterator<Item = Segment> + 'a>) -> Self {
         let current = segments.next();
         Cursor {
             segments,
+            following: None,
             current,
-            shows_phase,
+            shows_phase: true,
+            shows_lr: true,
         }
     }
 
     /// Moves to the segment holding `t`.
-    fn seek(&mut self, t: u64) {
+    pub(super) fn seek(&mut self, t: u64) {
         while let Some(segment) = self.current {
             if t < segment.end {
                 return;
             }
-            self.current = self.segments.next();
+            self.current = match self.following.take() {
+                None => self.segments.next(),
+                following => following,
+            };
         }
     }
 
@@ -136,14 +151,18 @@ impl<'a> Cursor<'a> {
         let Some(current) = &mut self.current else {
             return false;
         };
-        let Some(lr) = current.constant_lr else {
-            return false;
+        let same_lr = |next: &Segment| match (current.constant_lr, next.constant_lr) {
+            (Some(lr), Some(next)) => lr.to_bits() == next.to_bits(),
+            // A ramp's lr changes from row to row.
+            _ => false,
         };
         let same = |next: &Segment| {
-            next.constant_lr.map(f64::to_bits) == Some(lr.to_bits())
-                && (!self.shows_phase || next.phase == current.phase)
+            (!self.shows_lr || same_lr(next)) && (!self.shows_phase || next.phase == current.phase)
         };
-        match self.segments.next_if(same) {
+        if self.following.is_none() {
+            self.following = self.segments.next();
+        }
+        match self.following.take_if(|next| same(next)) {
             Some(next) => {
                 current.end = next.end;
                 true
@@ -151,446 +170,6 @@ impl<'a> Cursor<'a> {
             None => false,
         }
     }
-}
-
-/// A schedule whose lr changes every row of the run, stepped through in order.
-struct Ramp<'s> {
-    schedule: usize,
-    values: Box<dyn Iterator<Item = f64> + 's>,
-}
-
-/// Writes the table run by run, keeping its buffers from one run to the next.
-struct Runs<'a, 's> {
-    columns: &'a [Column],
-    schedules: &'a [&'s dyn Schedule],
-    every: u64,
-    /// The current run's row, as pieces.
-    parts: RowParts,
-    /// The next row's iteration number, for rows written piece by piece.
-    iteration: Odometer,
-    /// The whole row, for runs where only the iteration number changes; or the row up to its
-    /// first number worked out per row (see [`Runs::prepare`]).
-    row: Odometer,
-    /// Where the pieces after `row` start, and whether `row` holds the iteration number.
-    template: Option<(usize, bool)>,
-    ramps: Vec<Ramp<'s>>,
-    /// The current row's lr of each schedule that ramps in this run.
-    lrs: Vec<f64>,
-    /// A phase's text, before the format quotes it.
-    phase: String,
-}
-
-impl<'a, 's> Runs<'a, 's> {
-    fn new(columns: &'a [Column], schedules: &'a [&'s dyn Schedule], every: u64) -> Self {
-        Runs {
-            columns,
-            schedules,
-            every,
-            parts: RowParts::default(),
-            iteration: Odometer::default(),
-            row: Odometer::default(),
-            template: None,
-            ramps: Vec::new(),
-            lrs: vec![f64::NAN; schedules.len()],
-            phase: String::new(),
-        }
-    }
-
-    /// Writes the `count` rows of `run` (from its start, every `every`), where each schedule
-    /// stays in the segment given for it (`None`: past its end).
-    fn run(
-        &mut self,
-        writer: &mut RowWriter,
-        segments: &[Option<Segment>],
-        run: Range<u64>,
-        count: u64,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        self.start_ramps(segments, run.clone());
-        let mut t = run.start;
-        let mut left = count;
-        // The table's first row opens differently in some formats (JSON): it goes alone.
-        if count == 1 || writer.at_first_row() {
-            self.write_cells(writer, segments, t, out)?;
-            t = t.wrapping_add(self.every);
-            left -= 1;
-            if left == 0 {
-                return Ok(());
-            }
-        }
-        self.build(writer, segments, false);
-        match shape_of(&self.parts.pieces) {
-            Shape::Fixed(row) => {
-                self.row.reset(&self.parts.text[row], b"", b"");
-                repeat_row(&mut self.row, 0, left, writer, out)
-            }
-            Shape::Counting(prefix, suffix) => {
-                let mut digits = itoa::Buffer::new();
-                let text = &self.parts.text;
-                self.row
-                    .reset(&text[prefix], digits.format(t).as_bytes(), &text[suffix]);
-                repeat_row(&mut self.row, self.every, left, writer, out)
-            }
-            Shape::General => {
-                self.prepare(t);
-                for _ in 0..left {
-                    self.next_lrs();
-                    self.write_prepared(writer, t);
-                    self.skip_rows();
-                    writer.flush_if_full(out)?;
-                    // Wraps only after the table's last row, when the value is no longer read.
-                    t = t.wrapping_add(self.every);
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Whether rows can be written by [`Runs::step`]: every schedule's lr is constant over the
-    /// row (or the schedule is over), and no phase is shown.
-    fn steps(&self, segments: &[Option<Segment>]) -> bool {
-        segments
-            .iter()
-            .all(|s| s.is_none_or(|s| s.constant_lr.is_some()))
-            && !self.columns.iter().any(|c| matches!(c, Column::Phase(_)))
-    }
-
-    /// Writes rows from `t` for as long as each run is a single row that [`Runs::steps`] can
-    /// write (a schedule that decays at every step): from pieces prepared once, with the lrs
-    /// taken from the segments row by row, instead of preparing each run. Returns the next
-    /// row's iteration, with the cursors and `segments` at it.
-    fn step(
-        &mut self,
-        writer: &mut RowWriter,
-        cursors: &mut [Cursor],
-        segments: &mut Vec<Option<Segment>>,
-        mut t: u64,
-        rows: &Rows,
-        out: &mut dyn Write,
-    ) -> io::Result<Option<u64>> {
-        self.ramps.clear();
-        self.build(writer, segments, true);
-        self.prepare(t);
-        loop {
-            for (lr, segment) in self.lrs.iter_mut().zip(segments.iter()) {
-                if let Some(Segment {
-                    constant_lr: Some(constant),
-                    ..
-                }) = segment
-                {
-                    *lr = *constant;
-                }
-            }
-            self.write_prepared(writer, t);
-            writer.flush_if_full(out)?;
-            let next = t.checked_add(rows.every);
-            t = match next {
-                Some(next) if next < rows.range.end => next,
-                _ => return Ok(next),
-            };
-            let run_end = run_end(cursors, t, rows.range.end);
-            // The pieces hold a cell for each schedule that had a segment: it must still have one.
-            let same_cells = segments
-                .iter()
-                .zip(cursors.iter())
-                .all(|(before, now)| before.is_some() == now.current.is_some());
-            segments.clear();
-            segments.extend(cursors.iter().map(|c| c.current));
-            if run_end - t > rows.every || !same_cells || !self.steps(segments) {
-                return Ok(Some(t));
-            }
-        }
-    }
-
-    /// Prepares rows written from the pieces, the first of them at iteration `t`: the text up to
-    /// the first number worked out per row is kept as one odometer row (holding the iteration,
-    /// when it comes first), so that only the rest is written piece by piece.
-    fn prepare(&mut self, t: u64) {
-        self.iteration.set(t);
-        self.template = None;
-        let pieces = &self.parts.pieces;
-        let Some(split) = pieces.iter().position(Piece::is_number) else {
-            return;
-        };
-        if pieces[split..]
-            .iter()
-            .any(|p| matches!(p, Piece::Iteration))
-        {
-            return;
-        }
-        let text = &self.parts.text;
-        match shape_of(&pieces[..split]) {
-            Shape::Fixed(row) => {
-                self.row.reset(&text[row], b"", b"");
-                self.template = Some((split, false));
-            }
-            Shape::Counting(prefix, suffix) => {
-                self.row
-                    .reset(&text[prefix], self.iteration.digits(), &text[suffix]);
-                self.template = Some((split, true));
-            }
-            Shape::General => {}
-        }
-    }
-
-    /// Writes the row of iteration `t` from the prepared pieces, with the lrs in `self.lrs`.
-    fn write_prepared(&mut self, writer: &mut RowWriter, t: u64) {
-        let buffer = &mut writer.buffer;
-        let pieces = match self.template {
-            Some((split, counting)) => {
-                buffer.extend_from_slice(self.row.bytes());
-                if counting {
-                    self.row.advance(self.every);
-                }
-                &self.parts.pieces[split..]
-            }
-            None => &self.parts.pieces[..],
-        };
-        for piece in pieces {
-            match *piece {
-                Piece::Text(ref range) => buffer.extend_from_slice(&self.parts.text[range.clone()]),
-                Piece::Iteration => buffer.extend_from_slice(self.iteration.digits()),
-                Piece::Epoch { iters_per_epoch } => push_float(buffer, t as f64 / iters_per_epoch),
-                Piece::Lr(schedule) => push_float(buffer, self.lrs[schedule]),
-                Piece::Factor { schedule, base_lr } => {
-                    push_float(buffer, self.lrs[schedule] / base_lr)
-                }
-            }
-        }
-        if self.template.is_none() {
-            self.iteration.advance(self.every);
-        }
-    }
-
-    /// The values of every schedule that ramps over the run and that a column shows.
-    fn start_ramps(&mut self, segments: &[Option<Segment>], run: Range<u64>) {
-        self.ramps.clear();
-        for column in self.columns {
-            let (Column::Lr(schedule) | Column::Factor(schedule)) = *column else {
-                continue;
-            };
-            let ramps = matches!(segments[schedule], Some(s) if s.constant_lr.is_none());
-            if ramps && !self.ramps.iter().any(|r| r.schedule == schedule) {
-                self.ramps.push(Ramp {
-                    schedule,
-                    values: self.schedules[schedule].values(run.start, run.end),
-                });
-            }
-        }
-    }
-
-    /// Takes the next row's lr from each ramp.
-    fn next_lrs(&mut self) {
-        for ramp in &mut self.ramps {
-            self.lrs[ramp.schedule] = ramp
-                .values
-                .next()
-                .expect("a schedule's values() cover the segment");
-        }
-    }
-
-    /// Moves the ramps past the `every - 1` rows after the one just written.
-    fn skip_rows(&mut self) {
-        if self.every > 1 {
-            let skip = (self.every - 2) as usize;
-            for ramp in &mut self.ramps {
-                // Past the run's end after its last row: nothing is read from it then.
-                let _ = ramp.values.nth(skip);
-            }
-        }
-    }
-
-    /// A schedule's lr in this row; None past its end.
-    fn lr(&self, segments: &[Option<Segment>], schedule: usize) -> Option<f64> {
-        segments[schedule].map(|s| s.constant_lr.unwrap_or(self.lrs[schedule]))
-    }
-
-    /// Writes the row of iteration `t` cell by cell.
-    fn write_cells(
-        &mut self,
-        writer: &mut RowWriter,
-        segments: &[Option<Segment>],
-        t: u64,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        self.next_lrs();
-        writer.open_row();
-        for (index, column) in self.columns.iter().enumerate() {
-            let value = match *column {
-                Column::Iteration => {
-                    writer.integer_cell(index, t);
-                    continue;
-                }
-                Column::Epoch { iters_per_epoch } => Some(t as f64 / iters_per_epoch as f64),
-                Column::Phase(s) => {
-                    match segments[s] {
-                        None => writer.missing_cell(index),
-                        Some(segment) => {
-                            self.phase.clear();
-                            let _ = write!(self.phase, "{}", segment.phase);
-                            writer.text_cell(index, &self.phase);
-                        }
-                    }
-                    continue;
-                }
-                Column::Lr(s) => self.lr(segments, s),
-                Column::Factor(s) => self
-                    .lr(segments, s)
-                    .map(|lr| lr / self.schedules[s].params().base_lr),
-            };
-            match value {
-                Some(value) => writer.float_cell(index, value),
-                None => writer.missing_cell(index),
-            }
-        }
-        writer.close_row(out)?;
-        self.skip_rows();
-        Ok(())
-    }
-
-    /// The run's (later) row as pieces: cells that stay the same over the run are formatted
-    /// here, once; with `stepping`, an lr that is constant is still a piece of its own, taken
-    /// from `self.lrs` row by row.
-    fn build(&mut self, writer: &RowWriter, segments: &[Option<Segment>], stepping: bool) {
-        let layout = &writer.layout;
-        let format = writer.format();
-        let parts = &mut self.parts;
-        parts.clear();
-        parts.push_text(layout.row_open.as_bytes());
-        let missing = format.missing_cell().as_bytes();
-        for (index, column) in self.columns.iter().enumerate() {
-            parts.push_text(layout.cell_open[index].as_bytes());
-            match *column {
-                Column::Iteration => parts.push(Piece::Iteration),
-                Column::Epoch { iters_per_epoch } => parts.push(Piece::Epoch {
-                    iters_per_epoch: iters_per_epoch as f64,
-                }),
-                Column::Phase(s) => match segments[s] {
-                    None => parts.push_text(missing),
-                    Some(segment) => {
-                        self.phase.clear();
-                        let _ = write!(self.phase, "{}", segment.phase);
-                        parts.push_with(|text| format.text_cell(&self.phase, text));
-                    }
-                },
-                Column::Lr(s) => match segments[s] {
-                    None => parts.push_text(missing),
-                    Some(Segment {
-                        constant_lr: Some(lr),
-                        ..
-                    }) if !stepping => parts.push_with(|text| push_float(text, lr)),
-                    Some(_) => parts.push(Piece::Lr(s)),
-                },
-                Column::Factor(s) => {
-                    let base_lr = self.schedules[s].params().base_lr;
-                    match segments[s] {
-                        None => parts.push_text(missing),
-                        Some(Segment {
-                            constant_lr: Some(lr),
-                            ..
-                        }) if !stepping => parts.push_with(|text| push_float(text, lr / base_lr)),
-                        Some(_) => parts.push(Piece::Factor {
-                            schedule: s,
-                            base_lr,
-                        }),
-                    }
-                }
-            }
-            parts.push_text(layout.cell_close[index].as_bytes());
-        }
-        parts.push_text(layout.row_close.as_bytes());
-    }
-}
-
-/// A stretch of a row over a run: fixed text, or a cell worked out per row.
-#[derive(Debug)]
-enum Piece {
-    /// Where the text sits in [`RowParts::text`].
-    Text(Range<usize>),
-    Iteration,
-    Epoch {
-        iters_per_epoch: f64,
-    },
-    /// The lr of this schedule, which ramps over the run.
-    Lr(usize),
-    Factor {
-        schedule: usize,
-        base_lr: f64,
-    },
-}
-
-impl Piece {
-    /// Whether this is a number worked out per row.
-    fn is_number(&self) -> bool {
-        matches!(
-            self,
-            Piece::Epoch { .. } | Piece::Lr(_) | Piece::Factor { .. }
-        )
-    }
-}
-
-/// A run's row as pieces, their fixed text kept in one buffer.
-#[derive(Debug, Default)]
-struct RowParts {
-    text: Vec<u8>,
-    pieces: Vec<Piece>,
-}
-
-impl RowParts {
-    fn clear(&mut self) {
-        self.text.clear();
-        self.pieces.clear();
-    }
-
-    /// Appends text, joined to the text piece before it, if any.
-    fn push_text(&mut self, bytes: &[u8]) {
-        self.push_with(|text| text.extend_from_slice(bytes));
-    }
-
-    /// Appends the text `write` adds, joined to the text piece before it, if any.
-    fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
-        let start = self.text.len();
-        write(&mut self.text);
-        let end = self.text.len();
-        if start == end {
-            return;
-        }
-        match self.pieces.last_mut() {
-            Some(Piece::Text(last)) => last.end = end,
-            _ => self.pieces.push(Piece::Text(start..end)),
-        }
-    }
-
-    fn push(&mut self, piece: Piece) {
-        self.pieces.push(piece);
-    }
-}
-
-/// How rows made of `pieces` differ. Pieces never hold two texts in a row, so these are all
-/// the shapes but the general one.
-fn shape_of(pieces: &[Piece]) -> Shape {
-    match pieces {
-        [] => Shape::Fixed(0..0),
-        [Piece::Text(row)] => Shape::Fixed(row.clone()),
-        [Piece::Iteration] => Shape::Counting(0..0, 0..0),
-        [Piece::Text(prefix), Piece::Iteration] => Shape::Counting(prefix.clone(), 0..0),
-        [Piece::Iteration, Piece::Text(suffix)] => Shape::Counting(0..0, suffix.clone()),
-        [Piece::Text(prefix), Piece::Iteration, Piece::Text(suffix)] => {
-            Shape::Counting(prefix.clone(), suffix.clone())
-        }
-        _ => Shape::General,
-    }
-}
-
-/// How the rows of a run differ from one another (text as ranges of [`RowParts::text`]).
-#[derive(Debug)]
-enum Shape {
-    /// Not at all: every row is this text.
-    Fixed(Range<usize>),
-    /// Only in the iteration number, between this text before and after it.
-    Counting(Range<usize>, Range<usize>),
-    /// In some number worked out per row (a ramp, an epoch).
-    General,
 }
 
 #[cfg(test)]
@@ -701,44 +280,6 @@ mod tests {
 
     fn csv() -> Csv {
         Csv { delimiter: ',' }
-    }
-
-    #[test]
-    fn rows_shapes() {
-        let shape_of = |pieces: &[&dyn Fn(&mut RowParts)]| {
-            let mut parts = RowParts::default();
-            for piece in pieces {
-                piece(&mut parts);
-            }
-            let text = |range: Range<usize>| String::from_utf8(parts.text[range].to_vec()).unwrap();
-            match shape_of(&parts.pieces) {
-                Shape::Fixed(row) => format!("fixed {:?}", text(row)),
-                Shape::Counting(prefix, suffix) => {
-                    format!("counting {:?} {:?}", text(prefix), text(suffix))
-                }
-                Shape::General => "general".to_string(),
-            }
-        };
-        let iteration = |parts: &mut RowParts| parts.push(Piece::Iteration);
-        let lr = |parts: &mut RowParts| parts.push(Piece::Lr(0));
-        let open = |parts: &mut RowParts| parts.push_text(b"{\"i\":");
-        let close = |parts: &mut RowParts| parts.push_text(b",0.1}\n");
-        let empty = |parts: &mut RowParts| parts.push_text(b"");
-        assert_eq!(shape_of(&[]), "fixed \"\"");
-        assert_eq!(
-            shape_of(&[&open, &empty, &close]),
-            "fixed \"{\\\"i\\\":,0.1}\\n\""
-        );
-        assert_eq!(
-            shape_of(&[&iteration, &close]),
-            "counting \"\" \",0.1}\\n\""
-        );
-        assert_eq!(
-            shape_of(&[&open, &iteration, &empty, &close]),
-            "counting \"{\\\"i\\\":\" \",0.1}\\n\""
-        );
-        assert_eq!(shape_of(&[&iteration, &close, &lr, &close]), "general");
-        assert_eq!(shape_of(&[&iteration, &iteration]), "general");
     }
 
     #[test]
@@ -1014,6 +555,29 @@ mod tests {
     }
 
     #[test]
+    fn iteration_after_a_ramping_lr() {
+        let s = WarmupMultiStep::new(Params::default());
+        let text = render(
+            &Json,
+            &[Column::Lr(0), Column::Iteration],
+            &[&s],
+            Rows {
+                range: 5..12,
+                every: 1,
+            },
+        );
+        let expected: Vec<String> = (5..12)
+            .map(|t| {
+                format!(
+                    "{{\"c0\":{},\"c1\":{t}}}",
+                    ryu::Buffer::new().format(s.lr(t))
+                )
+            })
+            .collect();
+        assert_eq!(text, format!("[\n{}\n]\n", expected.join(",\n")));
+    }
+
+    #[test]
     fn segments_with_the_same_cells_are_one_run() {
         // gamma 1e-200: the lr is 0.0 from the second decay on, and stays 0.0 at each later one.
         let reference = WarmupMultiStep::new(Params::default());
@@ -1024,7 +588,10 @@ mod tests {
             iters: 1000,
             ..Params::default()
         });
-        let cursor = |shows_phase| Cursor::new(vanishing.segments(), shows_phase);
+        let cursor = |shows_phase| Cursor {
+            shows_phase,
+            ..Cursor::new(vanishing.segments())
+        };
         let mut cursors = [cursor(false)];
         assert_eq!(run_end(&mut cursors, 0, 1000), 1);
         assert_eq!(run_end(&mut cursors, 1, 1000), 2);
@@ -1036,11 +603,18 @@ mod tests {
         // The table's end ends the run too, and so does another schedule's segment.
         let mut cursors = [cursor(false)];
         assert_eq!(run_end(&mut cursors, 5, 600), 600);
-        let mut cursors = [cursor(false), Cursor::new(reference.segments(), false)];
+        let mut cursors = [cursor(false), Cursor::new(reference.segments())];
         assert_eq!(run_end(&mut cursors, 2, 1000), 10);
         assert_eq!(run_end(&mut cursors, 10, 1000), 50);
         assert_eq!(run_end(&mut cursors, 100, 1000), 150);
         assert_eq!(run_end(&mut cursors, 150, 1000), 1000);
+        // A schedule whose lr and phase are not shown never ends a run.
+        let mut hidden = [Cursor {
+            shows_phase: false,
+            shows_lr: false,
+            ..Cursor::new(reference.segments())
+        }];
+        assert_eq!(run_end(&mut hidden, 0, 150), 150);
 
         let text = render(
             &csv(),

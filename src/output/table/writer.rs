@@ -151,6 +151,7 @@ pub fn write_table(
 
 /// Appends the shortest text that reads back as `value`: the text of
 /// `crate::schedule::message::number`, written in place rather than copied from a buffer.
+#[inline]
 pub(super) fn push_float(buffer: &mut Vec<u8>, value: f64) {
     if !value.is_finite() {
         buffer.extend_from_slice(ryu::Buffer::new().format(value).as_bytes());
