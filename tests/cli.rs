@@ -145,6 +145,44 @@ fn table_of_several_schedules_has_one_lr_column_each() {
 }
 
 #[test]
+fn each_schedule_counts_its_own_epochs() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short.toml");
+    let long = dir.path().join("long.toml");
+    let none = dir.path().join("none.toml");
+    let schedule = "milestones = [60000, 80000]\niters = 100000\n";
+    fs::write(&short, format!("iters_per_epoch = 7393\n{schedule}")).unwrap();
+    fs::write(&long, format!("iters_per_epoch = 14786\n{schedule}")).unwrap();
+    fs::write(&none, schedule).unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let text = stdout_of(&[
+        "table",
+        &path(&short),
+        &path(&long),
+        "--columns",
+        "iteration,epoch,lr",
+        "--start",
+        "59144",
+        "--end",
+        "59145",
+    ]);
+    assert_eq!(
+        text,
+        "iteration,epoch_short,epoch_long,lr_short,lr_long\n59144,8.0,4.0,0.01,0.01\n"
+    );
+    // One schedule without an epoch length is an error naming it, not the other's epochs.
+    lrsched()
+        .args(["table", &path(&short), &path(&none), "--columns", "epoch,lr"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: --columns: the epoch column needs every schedule's iters_per_epoch, and \
+             'none' has none (--iters-per-epoch N sets it for all, or iters_per_epoch in a schedule file)\n",
+        );
+}
+
+#[test]
 fn closed_pipe_ends_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command as Std, Stdio};

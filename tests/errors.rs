@@ -518,6 +518,24 @@ const CASES: &[Case] = &[
     ),
     Case {
         class: CONFLICT,
+        args: &[
+            "table",
+            "a.toml",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/schedules/detectron2-1x.toml"),
+            "--columns",
+            "epoch,lr",
+        ],
+        file: Some((
+            "a.toml",
+            b"iters_per_epoch = 7393\nmilestones = [60000, 80000]\niters = 90000\n",
+        )),
+        stdin: b"",
+        message: "--columns: the epoch column needs every schedule's iters_per_epoch, and \
+                  'detectron2-1x' has none (--iters-per-epoch N sets it for all, or \
+                  iters_per_epoch in a schedule file)",
+    },
+    Case {
+        class: CONFLICT,
         args: &["init", "-o", "mine.toml"],
         file: Some(("mine.toml", b"gamma = 0.5\n")),
         stdin: b"",
