@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces every figure of docs/performance.md (SPEC section 6, issue 4): same bytes as the
+# Reproduces every figure of docs/performance.md: same bytes as the
 # naive floor, throughput against it, milestone independence, peak memory, start-up, and `at`
 # against PyTorch. Not part of CI or of the tests: it takes a few minutes and wants a quiet
 # machine. ROUNDS=N sets the repetitions of each timing (default 11; start-up uses 20x).
@@ -12,7 +12,7 @@ rows=10000000
 lrsched=target/release/lrsched
 floor=bench/floor/target/release/lrsched-floor
 measure=(python3 bench/measure.py)
-# The default schedule (SPEC section 1) in the floor's argument order:
+# The default schedule (the reference example of docs/guide.md) in the floor's argument order:
 # BASE_LR GAMMA WARMUP_ITERS WARMUP_FACTOR MILESTONES.
 reference="0.01 0.1 10 0.1 50,100"
 work=$(mktemp -d)

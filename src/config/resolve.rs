@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::amount::Amount;
+use super::checks;
 use super::error::{ConfigError, Origin};
-use super::keys::{self, KEYS};
+use super::keys::KEYS;
 use super::value::Value;
 use super::{Layer, Loaded, epoch, scale};
 use crate::schedule::message::number;
@@ -132,7 +133,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
     let base_lr = given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v);
     let gamma = given.number("gamma").map_or(defaults.gamma, |(v, _)| v);
     let warmup_method = match given.text("warmup_method") {
-        Some((name, at)) => keys::warmup_method(name, at)?,
+        Some((name, at)) => checks::warmup_method(name, at)?,
         None => defaults.warmup_method,
     };
     let warmup_factor = match given.number("warmup_factor") {
@@ -146,11 +147,11 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         None => defaults.warmup_factor,
     };
     let dialects = match given.text("dialect") {
-        Some((name, at)) => keys::dialects(name, at)?,
+        Some((name, at)) => checks::dialects(name, at)?,
         None => vec![Dialect::default()],
     };
     let unit = match given.text("unit") {
-        Some((name, at)) => keys::unit(name, at)?,
+        Some((name, at)) => checks::unit(name, at)?,
         None => Unit::Iter,
     };
     let iters_per_epoch = epoch::iters_per_epoch(given)?;

@@ -1,4 +1,4 @@
-//! The naive floor for `lrsched table` (SPEC section 6): for every row, compute the maskrcnn
+//! The naive floor for `lrsched table` (docs/performance.md): for every row, compute the maskrcnn
 //! lr from scratch, `(base_lr * w) * gamma.powf(k)`, and format the iteration with itoa and the
 //! lr with ryu into one buffer, flushed to stdout in 64 KiB chunks. It writes exactly the bytes
 //! of `lrsched table` for the same linear-warmup multi-step schedule (checked by bench/run.sh).
