@@ -39,7 +39,7 @@ mod layers {
         ("log", &["schedule", "config"]),
         ("output", &["schedule"]),
         ("diagnostics", &[]),
-        ("cli", &["schedule", "config", "output"]),
+        ("cli", &["schedule", "config", "log", "output"]),
         ("error", &["schedule", "config", "log", "output"]),
         (
             "commands",

@@ -9,6 +9,7 @@ pub mod man;
 pub mod options;
 pub mod plot;
 pub mod table;
+pub mod verify;
 
 use std::path::PathBuf;
 

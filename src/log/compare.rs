@@ -55,6 +55,8 @@ pub struct Comparison {
     pub verdict: Verdict,
     /// Every agreeing value was the expected f64 itself.
     pub bit_identical: bool,
+    /// How precise the logged values are (the first point's).
+    pub precision: Option<Precision>,
     pub differing: u64,
     pub ranges: Vec<Range>,
     pub first_difference: Option<Difference>,
@@ -131,6 +133,7 @@ pub fn compare(
     let mut largest_gap: Option<(u64, u64)> = None;
     let mut restarts = Vec::new();
     let mut inexact = false;
+    let mut precision = None;
     while let Some(point) = log.next_point()? {
         if let Some(before) = previous {
             if point.iteration == before.iteration {
@@ -170,6 +173,7 @@ pub fn compare(
             }
         }
         previous = Some(point);
+        precision.get_or_insert(point.precision);
         let expected = schedule.lr(point.iteration);
         let agree = tolerance.agrees(expected, point.lr, point.precision);
         inexact |= agree && expected.to_bits() != point.lr.to_bits();
@@ -216,6 +220,7 @@ pub fn compare(
             Verdict::Differ
         },
         bit_identical: !inexact,
+        precision,
         differing,
         ranges: runs
             .iter()
