@@ -49,7 +49,10 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     let mut comparisons = Vec::new();
     for path in &args.logs {
         let mut points = log::open(path, &options)?;
-        comparisons.push((path.as_path(), log::compare(points.as_mut(), spec, tolerance)?));
+        comparisons.push((
+            path.as_path(),
+            log::compare(points.as_mut(), spec, tolerance)?,
+        ));
     }
     let report = match args.format.unwrap_or(VerifyFormat::Text) {
         VerifyFormat::Text => text(spec, &comparisons, tolerance),
@@ -59,9 +62,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     sink.write_all(report.as_bytes())
         .map_err(|e| sink.fail(e))?;
     sink.finish()?;
-    let all_agree = comparisons
-        .iter()
-        .all(|(_, c)| c.verdict == Verdict::Agree);
+    let all_agree = comparisons.iter().all(|(_, c)| c.verdict == Verdict::Agree);
     Ok(if all_agree {
         ExitCode::SUCCESS
     } else {
@@ -148,8 +149,8 @@ fn text(spec: &NamedSchedule, comparisons: &[(&Path, Comparison)], tolerance: To
         for (iteration, place) in &c.restarts {
             let _ = writeln!(
                 out,
-                "  the log restarts at iteration {iteration} ({}): its points from there replace the earlier ones",
-                place_words(*place)
+                "  the log restarts at iteration {iteration} ({place}): its points from there \
+                 replace the earlier ones"
             );
         }
         if let Some(caveat) = &d.caveat {
@@ -171,13 +172,6 @@ fn text(spec: &NamedSchedule, comparisons: &[(&Path, Comparison)], tolerance: To
         }
     }
     out
-}
-
-fn place_words(place: log::Place) -> String {
-    match place {
-        log::Place::Line(n) => format!("line {n}"),
-        other => other.to_string(),
-    }
 }
 
 fn differs(out: &mut String, c: &Comparison) {
@@ -207,7 +201,7 @@ fn differs(out: &mut String, c: &Comparison) {
             out,
             "  first difference: iteration {} ({}): expected {}, logged {}",
             first.iteration,
-            place_words(first.place),
+            first.at,
             number(first.expected),
             number(first.logged)
         );
@@ -266,7 +260,7 @@ fn json(spec: &NamedSchedule, comparisons: &[(&Path, Comparison)]) -> String {
                 .map(|(t, place)| {
                     format!(
                         "{{\"iteration\": {t}, \"at\": {}}}",
-                        quoted(&place_words(*place))
+                        quoted(place)
                     )
                 })
                 .collect();
@@ -281,13 +275,13 @@ fn json(spec: &NamedSchedule, comparisons: &[(&Path, Comparison)]) -> String {
                     )
                 })
                 .collect();
-            let first = or_null(c.first_difference, |f| {
+            let first = or_null(c.first_difference.as_ref(), |f| {
                 format!(
                     "{{\"iteration\": {}, \"expected\": {}, \"logged\": {}, \"at\": {}}}",
                     f.iteration,
                     number(f.expected),
                     number(f.logged),
-                    quoted(&place_words(f.place))
+                    quoted(&f.at)
                 )
             });
             format!(
@@ -316,9 +310,7 @@ fn json(spec: &NamedSchedule, comparisons: &[(&Path, Comparison)]) -> String {
             )
         })
         .collect();
-    let agrees = comparisons
-        .iter()
-        .all(|(_, c)| c.verdict == Verdict::Agree);
+    let agrees = comparisons.iter().all(|(_, c)| c.verdict == Verdict::Agree);
     format!(
         "{{\n  \"schedule\": {{\"name\": {}, \"dialect\": {}, \"iters\": {}}},\n  \"agrees\": {agrees},\n  \"logs\": [\n{}\n  ]\n}}\n",
         quoted(&spec.name),

@@ -7,7 +7,7 @@
 //! those logged from that step on, so the runs are cut back to it.
 
 use super::diagnose::{Diagnosis, Hypotheses};
-use super::{Description, LogError, Place, Point, Points, Precision};
+use super::{Description, LogError, Point, Points, Precision};
 use crate::schedule::NamedSchedule;
 
 /// Differing ranges kept apart; past this many, the rest count as one.
@@ -16,12 +16,13 @@ const RANGES_KEPT: usize = 10_000;
 const RESTARTS_KEPT: usize = 16;
 
 /// A logged value that disagrees with the schedule.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Difference {
     pub iteration: u64,
     pub expected: f64,
     pub logged: f64,
-    pub place: Place,
+    /// Where it was read, in words (`line 12`).
+    pub at: String,
 }
 
 /// A stretch of logged iterations, `first..=last`.
@@ -49,8 +50,8 @@ pub struct Comparison {
     pub every: Option<u64>,
     pub gaps: u64,
     pub largest_gap: Option<(u64, u64)>,
-    /// Where the log went back, and the place of that line or record.
-    pub restarts: Vec<(u64, Place)>,
+    /// Where the log went back, and the line or record, in words.
+    pub restarts: Vec<(u64, String)>,
     pub past_end: u64,
     pub verdict: Verdict,
     /// Every agreeing value was the expected f64 itself.
@@ -88,7 +89,7 @@ impl Tolerance {
 }
 
 /// A run of points that all agree or all differ, evenly spaced.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Run {
     first: u64,
     last: u64,
@@ -103,17 +104,18 @@ struct Run {
 
 impl Run {
     /// The run cut to the iterations below `step`, if any are left.
-    fn before(mut self, step: u64) -> Option<Run> {
-        if self.first >= step {
+    fn before(&self, step: u64) -> Option<Run> {
+        let mut run = self.clone();
+        if run.first >= step {
             return None;
         }
-        if self.last >= step {
-            let kept = (step - 1 - self.first) / self.stride.max(1);
-            self.differing = self.differing.min(kept + 1);
-            self.points = kept + 1;
-            self.last = self.first + kept * self.stride;
+        if run.last >= step {
+            let kept = (step - 1 - run.first) / run.stride.max(1);
+            run.differing = run.differing.min(kept + 1);
+            run.points = kept + 1;
+            run.last = run.first + kept * run.stride;
         }
-        Some(self)
+        Some(run)
     }
 }
 
@@ -151,7 +153,7 @@ pub fn compare(
             }
             if point.iteration < before.iteration {
                 if restarts.len() < RESTARTS_KEPT {
-                    restarts.push((point.iteration, point.place));
+                    restarts.push((point.iteration, log.place_words(point.place)));
                 }
                 runs = runs
                     .iter()
@@ -177,11 +179,11 @@ pub fn compare(
         let expected = schedule.lr(point.iteration);
         let agree = tolerance.agrees(expected, point.lr, point.precision);
         inexact |= agree && expected.to_bits() != point.lr.to_bits();
-        let difference = (!agree).then_some(Difference {
+        let difference = (!agree).then(|| Difference {
             iteration: point.iteration,
             expected,
             logged: point.lr,
-            place: point.place,
+            at: log.place_words(point.place),
         });
         let last_agreeing = runs.last().filter(|r| r.agree).map(|r| r.last);
         if !agree && runs.iter().all(|r| r.differing == 0) {
@@ -196,7 +198,7 @@ pub fn compare(
         .iter()
         .map(|r| r.points - r.before(iters).map_or(0, |kept| kept.points))
         .sum();
-    let first_difference = runs.iter().find_map(|r| r.first_difference);
+    let first_difference = runs.iter().find_map(|r| r.first_difference.clone());
     let (diagnoses, tried) = if differing > 0 {
         hypotheses.conclude()
     } else {

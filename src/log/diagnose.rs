@@ -66,6 +66,8 @@ struct Candidate {
     what: What,
     schedule: Box<dyn Schedule>,
     misses: Misses,
+    /// Some point fitted only to rounding, not to the log's own precision.
+    rounded: bool,
 }
 
 /// The scheduler restarted at `r`: lr(t) for t < r, lr(t − r) after.
@@ -130,6 +132,7 @@ impl<'a> Hypotheses<'a> {
                     what,
                     schedule,
                     misses: Misses::default(),
+                    rounded: false,
                 })
             })
             .collect();
@@ -185,14 +188,14 @@ impl<'a> Hypotheses<'a> {
             if candidate.misses.out {
                 continue;
             }
-            let fits = match candidate.what {
-                What::Offset(k) => t
-                    .checked_add_signed(k)
-                    .is_some_and(|s| close(candidate.schedule.lr(s))),
-                _ => close(candidate.schedule.lr(t)),
+            let curve = match candidate.what {
+                What::Offset(k) => t.checked_add_signed(k).map(|s| candidate.schedule.lr(s)),
+                _ => Some(candidate.schedule.lr(t)),
             };
-            if !fits {
-                candidate.misses.miss(t);
+            match curve {
+                Some(e) if tolerance.agrees(e, logged, precision) => {}
+                Some(e) if close(e) => candidate.rounded = true,
+                _ => candidate.misses.miss(t),
             }
         }
         let schedule = self.spec.schedule.as_ref();
@@ -291,11 +294,13 @@ impl<'a> Hypotheses<'a> {
                 });
             }
         }
-        let dialect_fits = self
-            .candidates
-            .iter()
-            .any(|c| matches!(c.what, What::Dialect(_)) && c.misses.fits());
+        let dialect = |c: &Candidate| matches!(c.what, What::Dialect(_)) && c.misses.fits();
+        // A dialect that reproduces the log exactly leaves out those that do to rounding only.
+        let exact_dialect = self.candidates.iter().any(|c| dialect(c) && !c.rounded);
         for candidate in self.candidates.iter().filter(|c| c.misses.fits()) {
+            if exact_dialect && candidate.rounded && dialect(candidate) {
+                continue;
+            }
             let text = match candidate.what {
                 What::Dialect(dialect) => {
                     let why: Vec<String> = departures(dialect, candidate.schedule.as_ref())
@@ -324,7 +329,7 @@ impl<'a> Hypotheses<'a> {
                      {per})",
                     moved(candidate.schedule.params(), p)
                 ),
-                What::Shift(_) if dialect_fits => continue,
+                What::Shift(_) if exact_dialect => continue,
                 What::Shift(k) => {
                     let by = match k.unsigned_abs() {
                         1 => "1 iteration".to_string(),

@@ -17,7 +17,7 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Place::Line(line) => write!(f, "{line}"),
-            Place::Record { index, offset } => write!(f, "record {index} (byte {offset})"),
+            Place::Record { index, offset } => write!(f, "record {index} at byte {offset}"),
         }
     }
 }

@@ -72,6 +72,14 @@ pub trait Points {
     fn describe(&self) -> Description;
     /// The file being read (one of a run directory's event files).
     fn file(&self) -> &Path;
+    /// Where `place` is, in words: `line 12`, or in a run directory `events.out.…: record 3 at
+    /// byte 120`.
+    fn place_words(&self, place: Place) -> String {
+        match place {
+            Place::Line(n) => format!("line {n}"),
+            other => other.to_string(),
+        }
+    }
     /// The next point, `None` at the end of the log.
     fn next_point(&mut self) -> Result<Option<Point>, LogError>;
 }

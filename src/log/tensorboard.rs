@@ -206,6 +206,16 @@ impl Points for EventFiles {
         self.records.path()
     }
 
+    fn place_words(&self, place: super::Place) -> String {
+        match self.count {
+            1 => place.to_string(),
+            _ => {
+                let name = self.records.path().file_name().unwrap_or_default();
+                format!("{}: {place}", name.to_string_lossy())
+            }
+        }
+    }
+
     fn next_point(&mut self) -> Result<Option<Point>, LogError> {
         loop {
             if !self.pending.is_empty() {
