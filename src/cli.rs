@@ -99,9 +99,9 @@ TensorBoard/W&B CSV download, or an iteration,lr table; the format is detected, 
 --from. docs/verify.md lists each format's step convention and every diagnosis.\n\n\
 Exit status: 0 the log agrees with the schedule, 1 it does not, 2 bad input.\n\n\
 Examples:\n  \
-lrsched verify output/metrics.json -c schedules/detectron2-1x.toml\n  \
-lrsched verify runs/exp1 -c schedules/detectron2-1x.toml --format json\n  \
-lrsched verify lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
+lrsched verify ~/runs/d2/metrics.json -c schedules/detectron2-1x.toml\n  \
+lrsched verify ~/runs/d2 -c schedules/detectron2-1x.toml --format json  # its event files\n  \
+lrsched verify ~/lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
     )]
     Verify(VerifyArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
