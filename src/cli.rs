@@ -380,7 +380,7 @@ pub struct VerifyArgs {
     pub tag: Option<String>,
     /// Relative tolerance [default: the log's precision: exact for full-precision text,
     /// 2^-24 for float32, the printed digits for rounded text]
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub rtol: Option<String>,
     /// Output format: text or json [default: text]
     #[arg(long, value_enum)]

@@ -24,13 +24,20 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     let specs = super::load(&args.schedule, &[])?;
     let spec = match specs.as_slice() {
         [one] => one,
+        several if several.iter().all(|s| s.params() == several[0].params()) => {
+            return Err(ConfigError::invalid(
+                Origin::Flag("--dialect".into()),
+                "verify compares logs with one dialect and tries every other one itself; \
+                 name one, or leave --dialect out for maskrcnn",
+            )
+            .into());
+        }
         several => {
             let names: Vec<&str> = several.iter().map(|s| s.name.as_str()).collect();
             return Err(ConfigError::invalid(
                 Origin::Flag("--config".into()),
                 format!(
-                    "verify compares logs with one schedule, and tries the other dialects \
-                     itself; got {} ({})",
+                    "verify compares logs with one schedule; got {} ({})",
                     several.len(),
                     names.join(", ")
                 ),

@@ -28,7 +28,7 @@ pub const FORMAT: Format = Format {
 const TAGS_KEPT: usize = 32;
 
 fn sniff(file: &Sniff) -> bool {
-    starts_with_record(file.head)
+    starts_with_record(file.head) || file.name.contains("tfevents")
 }
 
 fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogError> {
