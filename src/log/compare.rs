@@ -147,7 +147,10 @@ pub fn compare(
                     point.place,
                     format!(
                         "iteration {} is logged twice with different lr: {} at {}, then {}",
-                        point.iteration, before.lr, log.place_words(before.place), point.lr
+                        point.iteration,
+                        before.lr,
+                        log.place_words(before.place),
+                        point.lr
                     ),
                 ));
             }
