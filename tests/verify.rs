@@ -266,3 +266,228 @@ fn from_names_the_format() {
              column 1, found 'iteration,lr'\n",
         );
 }
+
+/// One run of tests/logs/ (see its README): the log files, the flags beyond its
+/// schedule.toml, and what verify must find.
+struct Run {
+    dir: &'static str,
+    /// Paths under the run's directory; `*` stands for mmengine's timestamp.
+    logs: &'static [&'static str],
+    flags: &'static [&'static str],
+    format: &'static str,
+    points: u64,
+    /// For a wrong run: the points that differ, the first, and the diagnosis.
+    wrong: Option<(u64, u64, &'static str)>,
+}
+
+const RUNS: &[Run] = &[
+    Run {
+        dir: "detectron2-correct",
+        logs: &["metrics.json"],
+        flags: &[],
+        format: "detectron2",
+        points: 100,
+        wrong: None,
+    },
+    Run {
+        dir: "detectron2-resume-no-scheduler-state",
+        logs: &["metrics.json"],
+        flags: &[],
+        format: "detectron2",
+        points: 100,
+        wrong: Some((45, 519, "scheduler-restarted")),
+    },
+    Run {
+        dir: "mmengine-iter-correct",
+        logs: &["*/vis_data/scalars.json", "*/vis_data/*.json", "*/*.log"],
+        flags: &[],
+        format: "",
+        points: 100,
+        wrong: None,
+    },
+    Run {
+        dir: "mmengine-epoch-correct",
+        logs: &["*/vis_data/scalars.json", "*/vis_data/*.json", "*/*.log"],
+        flags: &[],
+        format: "",
+        points: 60,
+        wrong: None,
+    },
+    Run {
+        dir: "mmengine-epoch-milestones-per-iter",
+        logs: &["*/vis_data/scalars.json", "*/vis_data/*.json", "*/*.log"],
+        flags: &[],
+        format: "",
+        points: 60,
+        wrong: Some((55, 9, "milestones-in-epochs-stepped-per-iteration")),
+    },
+    Run {
+        dir: "lightning-correct",
+        logs: &["lightning_logs/version_0/metrics.csv"],
+        flags: &[],
+        format: "lightning",
+        points: 100,
+        wrong: None,
+    },
+    Run {
+        dir: "lightning-lr-scaled-twice",
+        logs: &["lightning_logs/version_0/metrics.csv"],
+        flags: &[],
+        format: "lightning",
+        points: 100,
+        wrong: Some((100, 9, "constant-ratio")),
+    },
+    Run {
+        dir: "tensorboard-torch",
+        logs: &[""],
+        flags: &[],
+        format: "tensorboard",
+        points: 2000,
+        wrong: None,
+    },
+    Run {
+        dir: "tensorboard-torch-restart",
+        logs: &[""],
+        flags: &[],
+        format: "tensorboard",
+        points: 2000,
+        wrong: None,
+    },
+    Run {
+        dir: "tensorboard-csv-export",
+        logs: &["run-.-tag-train_lr.csv"],
+        flags: &[],
+        format: "tensorboard-csv",
+        points: 802,
+        wrong: None,
+    },
+    Run {
+        dir: "keras-csvlogger",
+        logs: &["training.csv"],
+        flags: &[],
+        format: "keras",
+        points: 12,
+        wrong: None,
+    },
+    Run {
+        dir: "keras-tensorboard",
+        logs: &["train"],
+        flags: &[],
+        format: "tensorboard",
+        points: 12,
+        wrong: None,
+    },
+    Run {
+        dir: "keras-tensorboard-epoch-boundaries",
+        logs: &["train"],
+        flags: &[],
+        format: "tensorboard",
+        points: 12,
+        wrong: Some((11, 20, "milestones-in-epochs-stepped-per-iteration")),
+    },
+];
+
+/// `pattern` under `dir`, each `*` one directory entry (the first match, sorted).
+fn resolve(dir: &Path, pattern: &str) -> Vec<String> {
+    let mut paths = vec![dir.to_path_buf()];
+    for part in pattern.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for path in paths {
+            if part.contains('*') {
+                let (prefix, suffix) = part.split_once('*').unwrap();
+                let mut names: Vec<String> = fs::read_dir(&path)
+                    .map(|entries| {
+                        entries
+                            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                            .filter(|n| n.starts_with(prefix) && n.ends_with(suffix))
+                            .filter(|n| n != "scalars.json")
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                names.sort();
+                next.extend(names.into_iter().map(|n| path.join(n)));
+            } else {
+                next.push(path.join(part));
+            }
+        }
+        paths = next;
+    }
+    paths
+        .into_iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
+/// Every run of tests/logs/, written by the frameworks themselves: the correct ones agree
+/// (exit 0), the wrong ones differ (exit 1) with the diagnosis the README expects.
+#[test]
+fn the_real_framework_logs() {
+    // Keras' PiecewiseConstantDecay decays once the step is past a boundary, as MXNet does;
+    // until lrsched has a keras dialect, its runs are read with mxnet's.
+    let keras = lrsched::schedule::Dialect::from_name("keras").is_some();
+    let mut checked = 0;
+    for run in RUNS {
+        let dir = Path::new(ROOT).join("tests/logs").join(run.dir);
+        let schedule = dir.join("schedule.toml");
+        for pattern in run.logs {
+            let logs = resolve(&dir, pattern);
+            assert!(!logs.is_empty(), "{}: nothing matches {pattern}", run.dir);
+            for log in logs {
+                let mut args = vec![log.as_str(), "-c", schedule.to_str().unwrap()];
+                args.extend(run.flags);
+                if run.dir.starts_with("keras-tensorboard") && !keras {
+                    args.extend(["--dialect", "mxnet"]);
+                }
+                let (status, json) = report(&args);
+                let found = &json["logs"][0];
+                if !run.format.is_empty() {
+                    assert_eq!(found["format"], run.format, "{log}");
+                }
+                assert_eq!(found["points"], run.points, "{log}: {found}");
+                match run.wrong {
+                    None => {
+                        assert_eq!(status, 0, "{log}: {found}");
+                        assert_eq!(found["differing"], 0, "{log}");
+                    }
+                    Some((differing, first, cause)) => {
+                        assert_eq!(status, 1, "{log}: {found}");
+                        assert_eq!(found["differing"], differing, "{log}");
+                        assert_eq!(found["first_difference"]["iteration"], first, "{log}");
+                        assert_eq!(causes(&json), [cause], "{log}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 19, "every log of every run");
+}
+
+/// The resumed run restarted its scheduler at the checkpoint, iteration 500; the event files
+/// of the other restarted run replace the first file's points from step 1000.
+#[test]
+fn the_real_restarts() {
+    let dir = Path::new(ROOT).join("tests/logs");
+    let log = dir.join("detectron2-resume-no-scheduler-state/metrics.json");
+    let schedule = dir.join("detectron2-resume-no-scheduler-state/schedule.toml");
+    let (_, json) = report(&[log.to_str().unwrap(), "-c", schedule.to_str().unwrap()]);
+    let found = &json["logs"][0];
+    assert_eq!(found["restarts"][0]["iteration"], 519);
+    assert_eq!(found["restarts"][0]["at"], "line 38");
+    assert_eq!(found["first_difference"]["logged"], 0.0038161999999999996);
+    assert_eq!(found["first_difference"]["expected"], 0.02);
+    let text = found["diagnoses"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("the scheduler restarted at iteration 500:"),
+        "{text}"
+    );
+
+    let run = dir.join("tensorboard-torch-restart");
+    let schedule = run.join("schedule.toml");
+    let (status, json) = report(&[run.to_str().unwrap(), "-c", schedule.to_str().unwrap()]);
+    assert_eq!(status, 0);
+    assert_eq!(json["logs"][0]["restarts"][0]["iteration"], 1000);
+    assert_eq!(json["logs"][0]["first"], 0);
+    assert_eq!(json["logs"][0]["last"], 1999);
+}

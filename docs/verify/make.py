@@ -123,9 +123,9 @@ f32 = lambda x: struct.unpack("<f", struct.pack("<f", x))[0]
 write("tensorboard-csv/run-lr.csv", "Wall time,Step,Value\n" + "".join(
     f"{1.7e9 + t!r},{t},{f32(d2[t])!r}\n" for t in every5))
 
-# Keras: one row per epoch of 10 iterations; a LearningRateSchedule's value after the epoch.
+# Keras: one row per epoch of 10 iterations, the lr LearningRateScheduler set at its start.
 write("keras/training.csv", "epoch,accuracy,learning_rate,loss\n" + "".join(
-    f"{e},0.5,{f32(maskrcnn((e + 1) * 10))!r},1.25\n" for e in range(15)))
+    f"{e},0.5,{f32(maskrcnn(e * 10))!r},1.25\n" for e in range(15)))
 
 write("table/lr.csv", "iteration,lr\n" + "".join(f"{t},{maskrcnn(t)!r}\n" for t in range(150)))
 

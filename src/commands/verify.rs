@@ -91,7 +91,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -105,16 +105,22 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// What was read: `lr logged every 20 iterations, 4,500 points, 19..89999`.
 fn what_was_read(c: &Comparison) -> String {
-    let mut line = match c.every {
-        Some(1) => "lr logged every iteration".to_string(),
-        Some(n) => format!("lr logged every {} iterations", grouped(n)),
-        None => "lr logged once".to_string(),
+    let widest = c.largest_gap.map(|(from, to)| to - from);
+    // Downsampled series (TensorBoard's CSV keeps 1,000 points) have no usual interval.
+    let irregular = c.gaps * 10 > c.points;
+    let mut line = match (c.every, c.smallest_gap, widest) {
+        (_, Some(low), Some(high)) if irregular => {
+            format!("lr logged at irregular intervals, {low} to {high} iterations apart")
+        }
+        (Some(1), ..) => "lr logged every iteration".to_string(),
+        (Some(n), ..) => format!("lr logged every {} iterations", grouped(n)),
+        (None, ..) => "lr logged once".to_string(),
     };
     let _ = write!(line, ", {}", plural(c.points, "point", "points"));
     if let Some((first, last)) = c.span {
         let _ = write!(line, ", {first}..{last}");
     }
-    if let Some((from, to)) = c.largest_gap {
+    if let Some((from, to)) = c.largest_gap.filter(|_| !irregular) {
         let _ = write!(
             line,
             "; {} wider, the widest {from}..{to}",

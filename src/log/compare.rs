@@ -50,6 +50,7 @@ pub struct Comparison {
     pub every: Option<u64>,
     pub gaps: u64,
     pub largest_gap: Option<(u64, u64)>,
+    pub smallest_gap: Option<u64>,
     /// Where the log went back, and the line or record, in words.
     pub restarts: Vec<(u64, String)>,
     pub past_end: u64,
@@ -133,6 +134,7 @@ pub fn compare(
     let mut every = None;
     let mut gaps = 0;
     let mut largest_gap: Option<(u64, u64)> = None;
+    let mut smallest_gap: Option<u64> = None;
     let mut restarts = Vec::new();
     let mut inexact = false;
     let mut precision = None;
@@ -165,6 +167,7 @@ pub fn compare(
                 hypotheses.restart_log(point.iteration);
             } else {
                 let gap = point.iteration - before.iteration;
+                smallest_gap = Some(smallest_gap.map_or(gap, |s| s.min(gap)));
                 match every {
                     None => every = Some(gap),
                     Some(usual) if gap != usual => {
@@ -217,6 +220,7 @@ pub fn compare(
         every,
         gaps,
         largest_gap,
+        smallest_gap,
         restarts,
         past_end,
         verdict: if differing == 0 {

@@ -37,10 +37,10 @@ pub fn decode(data: &[u8], mut scalar: impl FnMut(i64, Scalar)) -> Result<(), St
     }
     for summary in summaries {
         for field in Fields::new(summary) {
-            if let (1, Wire::Bytes(value)) = field? {
-                if let Some(found) = value_scalar(value)? {
-                    scalar(step, found);
-                }
+            if let (1, Wire::Bytes(value)) = field?
+                && let Some(found) = value_scalar(value)?
+            {
+                scalar(step, found);
             }
         }
     }

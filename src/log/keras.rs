@@ -1,12 +1,10 @@
 //! Keras's `CSVLogger` `training.csv`: one row per epoch, `epoch` 0-based, the lr under
-//! `learning_rate` (Keras 3) or `lr` (Keras 2), a float32 variable. Which lr a row holds
-//! depends on how the run schedules it:
-//!
-//! - a `LearningRateSchedule` object: Keras logs `optimizer.learning_rate` at the end of epoch
-//!   e, which evaluates the schedule at the step count then, (e + 1)·iters_per_epoch: the lr of
-//!   the next epoch's first iteration. lrsched reads it so by default.
-//! - the `LearningRateScheduler` callback: it sets the lr at the start of epoch e, so the row
-//!   holds epoch e's own lr, iteration e·iters_per_epoch: read it with `--step-base 1`.
+//! `learning_rate` (Keras 3) or `lr` (Keras 2), a float32 variable. Keras 3 puts the lr into
+//! the epoch's logs only from the `LearningRateScheduler` callback, which sets it when epoch e
+//! begins: the row holds epoch e's own lr, iteration e·iters_per_epoch. (A
+//! `LearningRateSchedule` object's lr reaches the `TensorBoard` callback only, as the
+//! `epoch_learning_rate` tag: the value after the epoch, (e + 1)·iters_per_epoch, see
+//! `tensorboard`.)
 //!
 //! Either way a per-epoch log checks the schedule at epoch boundaries only.
 
@@ -37,7 +35,7 @@ fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogError>
              (--iters-per-epoch N)",
         )
     })?;
-    let steps = epochs(per, options);
+    let steps = epochs(per, 0, options);
     let step_key = options.step_key.clone().unwrap_or("epoch".into());
     let lr_key = options.lr_key.clone();
     Table::open(
@@ -63,10 +61,11 @@ fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogError>
     )
 }
 
-/// Keras's steps: epoch e is logged after e + 1 epochs, unless `--step-base 1`.
-pub fn epochs(per: u64, options: &ReadOptions) -> Steps {
+/// Keras's steps: epoch e is iteration (e + `after`) × `per`; `after` is 1 for the lr read
+/// at the end of the epoch.
+pub fn epochs(per: u64, after: u64, options: &ReadOptions) -> Steps {
     Steps {
-        add: 1,
+        add: after,
         base: options.step_base.unwrap_or(0),
         per,
     }
@@ -74,13 +73,13 @@ pub fn epochs(per: u64, options: &ReadOptions) -> Steps {
 
 /// What a per-epoch log's report says about its steps.
 pub fn per_epoch(format: &'static str, what: &str, steps: Steps) -> Description {
-    let (at, whose) = if steps.base == 0 {
-        (
+    let (at, whose) = match steps.add.checked_sub(steps.base) {
+        Some(0) => ("e", "the epoch's own lr, as LearningRateScheduler sets it"),
+        Some(_) => (
             "(e + 1)",
             "the lr a LearningRateSchedule gives the next epoch",
-        )
-    } else {
-        ("e", "the epoch's own lr, as LearningRateScheduler sets it")
+        ),
+        None => ("(e − 1)", "epochs counted from 1 (--step-base 1)"),
     };
     Description {
         format,
@@ -100,7 +99,7 @@ mod tests {
     const CSV: &str = "epoch,accuracy,learning_rate,loss\n0,0.5,0.0010000000474974513,2.0\n1,0.6,9.999999747378752e-05,1.5\n";
 
     #[test]
-    fn epoch_e_is_the_start_of_the_next_epoch() {
+    fn epoch_e_is_its_own_first_iteration() {
         let file = written("training.csv", CSV);
         let options = ReadOptions {
             iters_per_epoch: Some(100),
@@ -108,13 +107,16 @@ mod tests {
         };
         let points = read_all(file.path(), &options).unwrap();
         let got: Vec<(u64, f64)> = points.iter().map(|p| (p.iteration, p.lr)).collect();
-        assert_eq!(got, [(100, 0.001f32 as f64), (200, 0.0001f32 as f64)]);
+        assert_eq!(got, [(0, 0.001f32 as f64), (100, 0.0001f32 as f64)]);
         let options = ReadOptions {
             step_base: Some(1),
             ..options
         };
-        let points = read_all(file.path(), &options).unwrap();
-        assert_eq!(points[0].iteration, 0);
+        let error = read_all(file.path(), &options).unwrap_err();
+        assert_eq!(
+            error.problem,
+            "'epoch' 0 is below the first step, 1 (see --step-base)"
+        );
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub struct ReadOptions {
     pub iters_per_epoch: Option<u64>,
 }
 
+/// Opens a file as one format.
+pub type Opener = fn(&Path, &ReadOptions) -> Result<Box<dyn Points>, LogError>;
+
 /// A log format: its name, how to recognise it, how to read it.
 pub struct Format {
     /// The `--from` value.
@@ -105,7 +108,7 @@ pub struct Format {
     pub about: &'static str,
     /// Whether the start of a file (its first 64 kB) and its name look like this format.
     pub sniff: fn(&Sniff) -> bool,
-    pub open: fn(&Path, &ReadOptions) -> Result<Box<dyn Points>, LogError>,
+    pub open: Opener,
 }
 
 /// The registry: every format, in the order detection tries them.

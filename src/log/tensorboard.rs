@@ -4,8 +4,9 @@
 //! replacing an earlier one's from the step it restarts at (`compare` does the replacing).
 //!
 //! The step is whatever the run passed (`add_scalar("lr", lr, global_step)`), taken as the
-//! 0-based iteration; Keras 3 logs `epoch_learning_rate` once per epoch, read as its CSV log
-//! is (`keras`). Values are float32 unless a DT_DOUBLE tensor.
+//! 0-based iteration; Keras 3 logs `epoch_learning_rate` once per epoch, at its end, with the
+//! epoch as the step: epoch e is iteration (e + 1)·iters_per_epoch (`keras`). Values are
+//! float32 unless a DT_DOUBLE tensor.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -102,7 +103,7 @@ impl EventFiles {
                 "an epoch_ tag (Keras) has one point per epoch: give the schedule's \
                  iters_per_epoch (--iters-per-epoch N)",
             )?;
-            return Ok(epochs(per, &self.options));
+            return Ok(epochs(per, 1, &self.options));
         }
         Ok(Steps::ZERO_BASED.with_options(&self.options))
     }
