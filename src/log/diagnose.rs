@@ -411,11 +411,51 @@ fn scaled(p: &Params, f: impl Fn(u64) -> Option<u64>) -> Option<Params> {
     Some(Params { decay, ..p.clone() })
 }
 
-/// `at 30 and 60 instead of 37500 and 75000`.
+/// `at 30 and 60 instead of at 37500 and 75000`, or `every 5 iterations instead of every 250`.
 fn moved(got: &Params, want: &Params) -> String {
     let points = |p: &Params| match &p.decay {
-        Decay::Milestones(list) => in_words(list, true),
+        Decay::Milestones(list) => format!("at {}", in_words(list, true)),
         Decay::StepSize(n) => format!("every {n} iterations"),
     };
-    format!("at {} instead of {}", points(got), points(want))
+    format!("{} instead of {}", points(got), points(want))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milestones_and_step_sizes_are_mapped_whole() {
+        let p = Params::default();
+        let late = scaled(&p, |m| m.checked_mul(10)).unwrap();
+        assert_eq!(late.decay, Decay::Milestones(vec![500, 1000]));
+        assert!(scaled(&p, |m| (m % 3 == 0).then_some(m / 3)).is_none());
+        assert_eq!(moved(&late, &p), "at 500 and 1000 instead of at 50 and 100");
+        let step = Params {
+            decay: Decay::StepSize(5),
+            ..p
+        };
+        let every = scaled(&step, |m| m.checked_mul(50)).unwrap();
+        assert_eq!(
+            moved(&every, &step),
+            "every 250 iterations instead of every 5 iterations"
+        );
+        assert!(scaled(&step, |_| Some(0)).is_none());
+    }
+
+    #[test]
+    fn misses_are_cut_back_by_a_restart_until_too_many() {
+        let mut misses = Misses::default();
+        misses.miss(10);
+        misses.miss(30);
+        misses.cut(20);
+        assert_eq!(misses.steps, [10]);
+        misses.cut(5);
+        assert!(misses.fits());
+        for t in 0..=MISSES_KEPT as u64 {
+            misses.miss(t);
+        }
+        misses.cut(0);
+        assert!(!misses.fits(), "out for good");
+    }
 }
