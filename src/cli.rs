@@ -103,6 +103,19 @@ lrsched scale schedules/detectron2-1x.toml --from-batch 16 --to-batch 2 --keep-w
 lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --terminal"
     )]
     Scale(ScaleArgs),
+    /// Compare the lr a training run logged with the schedule
+    #[command(
+        after_help = "A LOG is a metrics.json (detectron2), scalars.json or .log (mmengine), \
+metrics.csv (Lightning), training.csv (Keras), an event file or run directory (TensorBoard), a \
+TensorBoard/W&B CSV download, or an iteration,lr table; the format is detected, or named with \
+--from. docs/verify.md lists each format's step convention and every diagnosis.\n\n\
+Exit status: 0 the log agrees with the schedule, 1 it does not, 2 bad input.\n\n\
+Examples:\n  \
+lrsched verify ~/runs/d2/metrics.json -c schedules/detectron2-1x.toml\n  \
+lrsched verify ~/runs/d2 -c schedules/detectron2-1x.toml --format json  # its event files\n  \
+lrsched verify ~/lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
+    )]
+    Verify(VerifyArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:\n  \
 lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
@@ -378,6 +391,53 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Training logs: files, or TensorBoard run directories (their event files)
+    #[arg(value_name = "LOG", required = true, value_hint = ValueHint::AnyPath)]
+    pub logs: Vec<PathBuf>,
+    /// Read the logs as this format instead of detecting it
+    #[arg(long, value_name = "FORMAT", value_parser = log_formats())]
+    pub from: Option<String>,
+    /// The key or column of the step [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub step_key: Option<String>,
+    /// The key or column of the lr [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub lr_key: Option<String>,
+    /// The step the log gives the first iteration: 0 or 1 [default: the format's]
+    #[arg(long, value_name = "N", value_parser = ["0", "1"])]
+    pub step_base: Option<String>,
+    /// The lr series to read, when a log has several (param groups, optimizers)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Relative tolerance [default: the log's precision: exact for full-precision text,
+    /// 2^-24 for float32, the printed digits for rounded text]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub rtol: Option<String>,
+    /// Output format: text or json [default: text]
+    #[arg(long, value_enum)]
+    pub format: Option<VerifyFormat>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+/// `verify` reports for people by default, or as JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
+}
+
+/// `--from` takes the names of the log format registry.
+fn log_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::log::FORMATS
+            .iter()
+            .map(|format| PossibleValue::new(format.name).help(format.about)),
+    )
+}
+
+#[derive(Args, Debug)]
 pub struct InitArgs {
     // Values to write instead of the defaults; a -c FILE is read and written out complete.
     #[command(flatten)]
@@ -421,7 +481,7 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 9] = [
+pub const MAN_PAGES: [&str; 10] = [
     "table",
     "at",
     "plot",
@@ -429,6 +489,7 @@ pub const MAN_PAGES: [&str; 9] = [
     "check",
     "init",
     "scale",
+    "verify",
     "completions",
     "man",
 ];

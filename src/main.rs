@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Plot(args) => commands::plot::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Verify(args) => commands::verify::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Scale(args) => commands::scale::run(args),
         Command::Completions(args) => commands::completions::run(args),

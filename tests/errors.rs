@@ -81,6 +81,7 @@ const EXTENSION: &str = "unknown extensions";
 const CONFLICT: &str = "conflicting options";
 const NON_UTF8: &str = "non-UTF-8 input";
 const AT_STDIN: &str = "at with garbage lines on stdin";
+const LOG: &str = "unreadable training logs (verify)";
 
 const CLASSES: &[&str] = &[
     NON_NUMERIC,
@@ -101,7 +102,32 @@ const CLASSES: &[&str] = &[
     CONFLICT,
     NON_UTF8,
     AT_STDIN,
+    LOG,
 ];
+
+/// A training log for `verify`, in the scratch directory under `name`.
+const fn with_log(
+    name: &'static str,
+    bytes: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class: LOG,
+        args,
+        file: Some((name, bytes)),
+        stdin: b"",
+        message,
+    }
+}
+
+/// An event file: the `file_version` record, then one `lr` scalar at step 19 (masked CRC32C
+/// framing, written by hand; docs/verify.md#tensorboard).
+const EVENT_FILE: &[u8] = b"\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\x00\x40\xfc\x54\xd9\x41\x1a\x0d\x62\x72\x61\x69\x6e\x2e\x45\x76\x65\x6e\x74\x3a\x32\xec\xed\x8f\x9d\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\xc0\x44\xfc\x54\xd9\x41\x10\x13\x2a\x0b\x0a\x09\x0a\x02\x6c\x72\x15\x6f\x12\x83\x3a\xac\xac\x80\x29";
+/// The same with one bit of the lr flipped.
+const EVENT_FILE_FLIPPED: &[u8] = b"\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\x00\x40\xfc\x54\xd9\x41\x1a\x0d\x62\x72\x61\x69\x6e\x2e\x45\x76\x65\x6e\x74\x3a\x32\xec\xed\x8f\x9d\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\xc0\x44\xfc\x54\xd9\x41\x10\x13\x2a\x0b\x0a\x09\x0a\x02\x6c\x72\x15\x6f\x12\x82\x3a\xac\xac\x80\x29";
+/// A record header announcing 2^30 bytes, its checksum right.
+const HUGE_RECORD: &[u8] = b"\x00\x00\x00\x40\x00\x00\x00\x00\xcb\x61\xcc\x52";
 
 const CASES: &[Case] = &[
     // non-numeric
@@ -598,6 +624,125 @@ const CASES: &[Case] = &[
         &["at", "-"],
         "<stdin>:2: iteration 150 is past the schedule's 150 iterations (0 … 149); raise --iters",
     ),
+    // training logs that `verify` cannot read
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(EVENT_FILE.len() - 3).0,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: truncated: the file ends 25 bytes into \
+         a record of 28 bytes",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(45).0,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: truncated: the file ends 5 bytes into \
+         a 12-byte record header",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE_FLIPPED,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: corrupted: the data's CRC does not match",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(12).1,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 1 at byte 0: corrupted: the length's CRC does not \
+         match (not an event file, or damaged)",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        HUGE_RECORD,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 1 at byte 0: a record of 1073741824 bytes, over the \
+         limit of 67108864 bytes for one record",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n{\"iteration\": 39, \"lr\": 0.002\n",
+        &["verify", "metrics.json"],
+        "metrics.json:2: not a JSON line: expected ',' or '}' at column 30, found the end of the \
+         line",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": NaN, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:1: lr is NaN",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": -0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:1: lr is negative (-0.001)",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n{\"iteration\": 19, \"lr\": 0.002, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:2: iteration 19 is logged twice with different lr: 0.001 at line 1, then \
+         0.002",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"total_loss\": 1.5, \"data_time\": 0.1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json: no 'lr' logged; keys found: iteration, total_loss, data_time (name the lr \
+         with --lr-key, or --tag)",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE,
+        &["verify", "events.out.tfevents.1.host", "--tag", "train/lr"],
+        "events.out.tfevents.1.host: no scalar tagged 'train/lr'; tags found: lr (name the lr \
+         with --tag)",
+    ),
+    with_log(
+        "metrics.csv",
+        b"lr-SGD/pg1,lr-SGD/pg2,step\n0.1,0.2,0\n",
+        &["verify", "metrics.csv"],
+        "metrics.csv:1: several lr series: lr-SGD/pg1, lr-SGD/pg2; pick one with --tag",
+    ),
+    with_log(
+        "training.csv",
+        b"epoch,learning_rate,loss\n0,0.001,1\n",
+        &["verify", "training.csv"],
+        "training.csv: a Keras log has one row per epoch: give the schedule's iters_per_epoch \
+         (--iters-per-epoch N)",
+    ),
+    with_log(
+        "notes.txt",
+        b"hello\n",
+        &["verify", "notes.txt"],
+        "notes.txt: unknown log format; name one with --from: tensorboard, detectron2, mmengine, \
+         mmengine-log, lightning, tensorboard-csv, keras, csv, jsonl",
+    ),
+    with_log(
+        "metrics.json",
+        b"",
+        &["verify", "metrics.json"],
+        "metrics.json: is empty: no lr logged",
+    ),
+    case(
+        LOG,
+        &["verify", "missing.json"],
+        "missing.json: cannot read log: no such file",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json", "--rtol", "-1"],
+        "--rtol: must be a finite number >= 0, got -1",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json", "--dialect", "all"],
+        "--dialect: verify compares logs with one dialect and tries every other one itself; name \
+         one, or leave --dialect out for maskrcnn",
+    ),
 ];
 
 /// The binary, with colour off whatever the environment says.
@@ -716,6 +861,11 @@ fn non_utf8_input() {
 #[test]
 fn at_with_garbage_lines_on_stdin() {
     check_class(AT_STDIN);
+}
+
+#[test]
+fn unreadable_training_logs() {
+    check_class(LOG);
 }
 
 /// docs/errors.md shows every message of `CASES` (its first line, in a table cell, where `|`
