@@ -1,9 +1,9 @@
-//! Where a schedule differs from the first one of a plot, for the grid layout (docs/guide.md,
-//! "plot"). Both schedules are walked segment by segment, so the cost follows their phases, not
-//! `iters`: two constant segments are compared by their one value each; a warmup ramp row by
-//! row while short, else on a bounded sample.
+//! Where a schedule differs from a reference one, for the grid layout of `plot` and the summary
+//! of `explain` (docs/guide.md). Both schedules are walked segment by segment, so the cost
+//! follows their phases, not `iters`: two constant segments are compared by their one value
+//! each; a warmup ramp row by row while short, else on a bounded sample.
 
-use crate::schedule::{Schedule, Segment};
+use super::{Schedule, Segment};
 
 /// Segments read from each schedule; past them the rest is compared on a sample.
 const MAX_SEGMENTS: usize = 10_000;
@@ -213,7 +213,7 @@ impl Found {
 const LISTED: usize = 4;
 
 impl Comparison {
-    /// In a few words, for a panel: what differs, with the reference's value in brackets
+    /// In a few words, for a plot's panel: what differs, with the reference's value in brackets
     /// ("decays at 60, 110 (maskrcnn: 50, 100)"), or "identical to maskrcnn". `label` writes
     /// iterations of the reference (0) or the other schedule (1) as the axis does.
     pub fn summary(&self, reference: &str, label: impl Fn(usize, &[u64]) -> Vec<String>) -> String {
