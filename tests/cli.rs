@@ -588,6 +588,12 @@ fn explain_sums_up_dialect_all() {
         2,
         "the row and the first note: {stdout}"
     );
+    // One run in epochs for all, above the same table.
+    let (epochs, _) = outputs_of(&["explain", "--dialect", "all", "--iters-per-epoch", "20"]);
+    assert_eq!(
+        epochs,
+        format!("every schedule: 150 iterations = 7.5 epochs at 20 it/epoch\n{stdout}")
+    );
 }
 
 /// `--phases` keeps the table of every phase past six schedules; the data formats always have

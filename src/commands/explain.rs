@@ -39,16 +39,17 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
         phase_table(&specs)
     };
 
+    // The run in epochs, when known, heads the text.
+    let heading: Vec<Vec<Cell>> = runs_in_epochs(&specs)
+        .into_iter()
+        .map(|line| vec![Cell::Text(line)])
+        .collect();
     let mut sink = Sink::open(None)?;
     let written = match format {
         ExplainFormat::Text if summary => {
             let (headers, rows) = summary_table(&specs);
             let numeric = [false, true, false, true, true, false];
             let (aligned, rows) = Aligned::fit(&headers, &rows, &numeric);
-            let heading: Vec<Vec<Cell>> = runs_in_epochs(&specs)
-                .into_iter()
-                .map(|line| vec![Cell::Text(line)])
-                .collect();
             write_table(&mut sink, &Plain, &[String::new()], &heading)
                 .and_then(|()| write_table(&mut sink, &aligned, &headers, &rows))
                 .and_then(|()| {
@@ -56,12 +57,6 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
                 })
         }
         ExplainFormat::Text => {
-            // The run in epochs, when known, heads the table.
-            let heading: Vec<Vec<Cell>> = specs
-                .iter()
-                .filter_map(run_in_epochs)
-                .map(|line| vec![Cell::Text(line)])
-                .collect();
             let (aligned, rows) = Aligned::fit(&headers, &rows, &numeric);
             write_table(&mut sink, &Plain, &[String::new()], &heading)
                 .and_then(|()| write_table(&mut sink, &aligned, &headers, &rows))
