@@ -73,7 +73,8 @@ lrsched plot schedules/resnet-imagenet.toml --x epoch --terminal")]
     #[command(after_help = "Examples:\n  \
 lrsched explain                                 # the reference example\n  \
 lrsched explain schedules/resnet-imagenet.toml\n  \
-lrsched explain schedules/detectron2-1x.toml --format json")]
+lrsched explain schedules/detectron2-1x.toml --format json\n  \
+lrsched explain --dialect all                   # one row per dialect; --phases: one per phase")]
     Explain(ExplainArgs),
     /// Validate schedules and warn about likely mistakes
     #[command(
@@ -364,6 +365,10 @@ pub struct ExplainArgs {
     /// Output format: text is an aligned table [default: text]
     #[arg(long, value_enum)]
     pub format: Option<ExplainFormat>,
+    /// In text, one row per phase even past six schedules, which are otherwise summed up one
+    /// row each (the data formats always list every phase)
+    #[arg(long)]
+    pub phases: bool,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
 }

@@ -6,6 +6,7 @@
 //! file under `dialect/` and on one line of the registry, [`Dialect::ALL`].
 
 mod chainable;
+pub mod compare;
 mod departures;
 mod dialect;
 mod first_above;

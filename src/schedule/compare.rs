@@ -1,9 +1,9 @@
-//! Where a schedule differs from the first one of a plot, for the grid layout (docs/guide.md,
-//! "plot"). Both schedules are walked segment by segment, so the cost follows their phases, not
-//! `iters`: two constant segments are compared by their one value each; a warmup ramp row by
-//! row while short, else on a bounded sample.
+//! Where a schedule differs from a reference one, for the grid layout of `plot` and the summary
+//! of `explain` (docs/guide.md). Both schedules are walked segment by segment, so the cost
+//! follows their phases, not `iters`: two constant segments are compared by their one value
+//! each; a warmup ramp row by row while short, else on a bounded sample.
 
-use crate::schedule::{Schedule, Segment};
+use super::{Schedule, Segment};
 
 /// Segments read from each schedule; past them the rest is compared on a sample.
 const MAX_SEGMENTS: usize = 10_000;
@@ -92,10 +92,24 @@ pub fn compare(reference: &dyn Schedule, other: &dyn Schedule, rounding: f64) ->
         differing: found.differing,
         last_bits: found.last_bits,
         sampled: found.sampled,
-        decays: [reference_walk.finish(), other_walk.finish()],
+        decays: [reference_walk.finish().points, other_walk.finish().points],
         warmup_ends: schedules.map(|s| s.warmup_end().min(s.params().iters)),
         ends,
     }
+}
+
+/// Where a schedule decays: the iterations at which its count of decays rises.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecayPoints {
+    pub points: Vec<u64>,
+    /// False when the schedule has more segments than are read (a `step_size` of 1 over a long
+    /// run): `points` are then its first ones.
+    pub complete: bool,
+}
+
+/// `schedule`'s decay points, read off its segments within the same budget as [`compare`].
+pub fn decay_points(schedule: &dyn Schedule) -> DecayPoints {
+    Walk::new(schedule).finish()
 }
 
 /// One schedule's segments, read one at a time, and the iterations where its decays rise.
@@ -103,6 +117,8 @@ struct Walk<'a> {
     segments: Box<dyn Iterator<Item = Segment> + 'a>,
     current: Option<Segment>,
     read: usize,
+    /// Whether the segment budget ran out before the schedule's end.
+    cut: bool,
     decays: Vec<u64>,
 }
 
@@ -112,6 +128,7 @@ impl<'a> Walk<'a> {
             segments: schedule.segments(),
             current: None,
             read: 0,
+            cut: false,
             decays: Vec::new(),
         };
         walk.advance();
@@ -123,6 +140,7 @@ impl<'a> Walk<'a> {
         self.current = if self.read < MAX_SEGMENTS {
             self.segments.next()
         } else {
+            self.cut = self.cut || self.segments.next().is_some();
             None
         };
         self.read += 1;
@@ -134,11 +152,14 @@ impl<'a> Walk<'a> {
     }
 
     /// The decay points up to the end (or the segment budget).
-    fn finish(mut self) -> Vec<u64> {
+    fn finish(mut self) -> DecayPoints {
         while self.current.is_some() {
             self.advance();
         }
-        self.decays
+        DecayPoints {
+            points: self.decays,
+            complete: !self.cut,
+        }
     }
 }
 
@@ -213,7 +234,7 @@ impl Found {
 const LISTED: usize = 4;
 
 impl Comparison {
-    /// In a few words, for a panel: what differs, with the reference's value in brackets
+    /// In a few words, for a plot's panel: what differs, with the reference's value in brackets
     /// ("decays at 60, 110 (maskrcnn: 50, 100)"), or "identical to maskrcnn". `label` writes
     /// iterations of the reference (0) or the other schedule (1) as the axis does.
     pub fn summary(&self, reference: &str, label: impl Fn(usize, &[u64]) -> Vec<String>) -> String {
@@ -327,6 +348,14 @@ mod tests {
             [(50, 60, Shade::Differs), (100, 110, Shade::Differs)]
         );
 
+        assert_eq!(
+            decay_points(schedule("torch-sequential", Params::default()).as_ref()),
+            DecayPoints {
+                points: vec![60, 110],
+                complete: true
+            }
+        );
+
         let mxnet = against("mxnet");
         assert_eq!(
             mxnet.summary("maskrcnn", plain),
@@ -430,6 +459,9 @@ mod tests {
         let c = compare(d.as_ref(), e.as_ref(), 1e-9);
         assert!(c.sampled && c.differing > 0);
         assert_eq!(c.decays[0].len(), MAX_SEGMENTS - 1);
+        let dense_points = decay_points(d.as_ref());
+        assert!(!dense_points.complete);
+        assert_eq!(dense_points.points[..3], [1, 2, 3]);
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 }
