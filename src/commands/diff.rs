@@ -51,15 +51,22 @@ fn sources(args: &ScheduleArgs, positional: &[PathBuf]) -> Result<[NamedSchedule
         .as_deref()
         .map_or_else(Vec::new, |d| d.split(',').collect());
     let at_dialect = || Origin::Flag("--dialect".into());
+    if dialects == ["all"] {
+        return Err(ConfigError::invalid(
+            at_dialect(),
+            "diff compares two schedules, and 'all' names every dialect; give two (--dialect A,B)",
+        )
+        .into());
+    }
     let pair = match (input.files.len(), dialects.len()) {
         (0 | 1, 2) => [input.files.clone(), input.files.clone()],
         (2, 0..=2) => [vec![input.files[0].clone()], vec![input.files[1].clone()]],
-        (files, 3..) => {
+        (_, 3..) => {
             return Err(ConfigError::invalid(
                 at_dialect(),
                 format!(
-                    "diff compares two schedules, and '{}' names {} dialects for {files} \
-                     schedule file(s); give two (--dialect A,B)",
+                    "diff compares two schedules, and '{}' names {} dialects; give two \
+                     (--dialect A,B)",
                     dialects.join(","),
                     dialects.len()
                 ),

@@ -4,13 +4,18 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::ExportArgs;
-use crate::config::{ConfigError, Origin};
+use crate::config::{self, ConfigError, Origin};
 use crate::error::Error;
 use crate::output::export::{self, ExportError};
 use crate::output::sink::Sink;
 
 pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
-    if let Some(list) = args.schedule.dialect.as_deref().filter(|d| d.contains(',')) {
+    if let Some(list) = args
+        .schedule
+        .dialect
+        .as_deref()
+        .filter(|d| d.contains(',') || *d == "all")
+    {
         return Err(ConfigError::invalid(
             Origin::Flag("--dialect".into()),
             format!(
@@ -25,7 +30,8 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
         return Err(refused(&args.to, ExportError::UnknownTarget(args.to.clone())).into());
     }
     let files: Vec<_> = args.file.iter().cloned().collect();
-    let mut specs = super::load_without_lint(&args.schedule.input(&files))?;
+    // A file's dialect = "all" is refused before its skipped frameworks are reported.
+    let mut specs = config::load(&args.schedule.input(&files))?.schedules;
     if specs.len() != 1 {
         return Err(ConfigError::invalid(
             Origin::Flag("--dialect".into()),
