@@ -167,11 +167,10 @@ impl Probe {
             ..self.params.clone()
         };
         let schedule = build(self.dialect, params).ok()?;
-        let first = schedule
+        schedule
             .segments()
             .find(|s| s.phase.decays > 0)
-            .map(|s| s.start);
-        first
+            .map(|s| s.start)
     }
 
     /// The nearest multiple of the quantum to `m`.
