@@ -117,6 +117,32 @@ lrsched verify ~/runs/d2 -c schedules/detectron2-1x.toml --format json  # its ev
 lrsched verify ~/lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
     )]
     Verify(VerifyArgs),
+    /// Compare two schedules iteration by iteration, like diff: exit 0 identical, 1 different
+    #[command(
+        after_help = "Sources: two schedule files (A B), or one schedule under two dialects \
+(--dialect A,B); with two files, --dialect X applies to both and --dialect X,Y gives A's and \
+B's. Cost follows the phases, not the iterations (docs/export.md).\n\n\
+Exit status: 0 identical to the bit, 1 different, 2 errors.\n\n\
+Examples:\n  \
+lrsched diff schedules/detectron2-1x.toml --dialect maskrcnn,torch-sequential\n  \
+lrsched diff schedules/detectron2-1x.toml schedules/detectron2-3x.toml --format json\n  \
+lrsched diff --dialect maskrcnn,mmcv1                  # the reference example"
+    )]
+    Diff(DiffArgs),
+    /// Write the target framework's config that reproduces a schedule, and check it
+    #[command(
+        after_help = "Targets: detectron2, maskrcnn, mmengine, mmcv1, torch, timm, paddle, \
+paddledet, optax, keras, tf-model-garden, lrsched. The parameters are adjusted for the target's \
+own arithmetic, then evaluated under its dialect; the residual against the source is printed \
+(docs/export.md).\n\n\
+Exit status: 0 written, 1 with --check when the target's curve is not identical to the bit, \
+2 errors.\n\n\
+Examples:\n  \
+lrsched export --to mmengine schedules/detectron2-1x.toml\n  \
+lrsched export --to torch schedules/detectron2-1x.toml --check\n  \
+lrsched export --to lrsched --dialect torch-sequential   # the intended numbers of a curve"
+    )]
+    Export(ExportArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:\n  \
 lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
@@ -142,9 +168,19 @@ pub struct ScheduleArgs {
     pub config: Vec<PathBuf>,
     /// The schedule keys given as flags, as text.
     flags: Layer,
+    /// `--dialect` as given: `diff` reads a comma-separated pair from it.
+    pub dialect: Option<String>,
 }
 
 impl ScheduleArgs {
+    /// The same flags with `--dialect` set to `name`.
+    pub fn with_dialect(&self, name: &str) -> ScheduleArgs {
+        let mut args = self.clone();
+        args.flags.set_flag("dialect", Some(name));
+        args.dialect = Some(name.to_string());
+        args
+    }
+
     /// The input these flags describe, with extra positional schedule files.
     pub fn input(&self, positional_files: &[PathBuf]) -> Input {
         let mut files = positional_files.to_vec();
@@ -221,6 +257,9 @@ impl FromArgMatches for ScheduleArgs {
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {
                 self.flags.set_flag(key.name, Some(text));
+                if key.name == "dialect" {
+                    self.dialect = Some(text.clone());
+                }
             }
         }
         Ok(())
@@ -471,6 +510,43 @@ pub struct ScaleArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Schedule TOML files: A and B, or one schedule with --dialect A,B (same as -c)
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+    /// Output format: text for people, json for machines [default: text]
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+/// `diff --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The target framework (docs/export.md lists them)
+    #[arg(long, value_name = "TARGET", required = true)]
+    pub to: String,
+    /// The schedule TOML file to export (same as -c)
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Exit 1 unless the target's curve is identical to the source's, to the bit
+    #[arg(long)]
+    pub check: bool,
+    /// Write to FILE instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
@@ -486,7 +562,7 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 10] = [
+pub const MAN_PAGES: [&str; 12] = [
     "table",
     "at",
     "plot",
@@ -495,6 +571,8 @@ pub const MAN_PAGES: [&str; 10] = [
     "init",
     "scale",
     "verify",
+    "diff",
+    "export",
     "completions",
     "man",
 ];

@@ -28,6 +28,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Scale(args) => commands::scale::run(args),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     };

@@ -85,8 +85,11 @@ fn table_formats() {
     );
     assert_eq!(
         with("json"),
-        "[\n{\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91},\n\
-         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n]\n"
+        "{\"schedules\":[\n{\"name\":\"schedule\",\"dialect\":\"maskrcnn\",\"base_lr\":0.01,\
+         \"milestones\":[50,100],\"gamma\":0.1,\"warmup_iters\":10,\"warmup_factor\":0.1,\
+         \"warmup_method\":\"linear\",\"iters\":150,\"iters_per_epoch\":null}\n],\n\"rows\":[\n\
+         {\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91},\n\
+         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n]}\n"
     );
 }
 

@@ -1951,3 +1951,84 @@ fn float32_dialects_refuse_in_their_frameworks_words() {
             .stderr(stderr);
     }
 }
+
+const DIFF_EXPORT: &str = "diff and export";
+
+/// `diff` and `export`: an unknown target, a schedule the target cannot express at all, and
+/// dialect lists that do not name two schedules (diff) or one (export).
+const DIFF_EXPORT_CASES: &[Case] = &[
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "caffe"],
+        "--to: unknown target 'caffe'; expected one of: detectron2, maskrcnn, mmengine, mmcv1, \
+         torch, timm, paddle, paddledet, optax, keras, tf-model-garden, lrsched",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "optax", "--milestones", "5,50"],
+        "--to optax: milestones: [5] are below warmup_iters 10: a milestone before the end of \
+         warmup has no place in join_schedules (its key m - W would be negative)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "timm"],
+        "--to timm: timm counts milestones in whole epochs: give the epoch length \
+         (--iters-per-epoch N, or iters_per_epoch in the schedule file)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "lrsched", "--dialect", "maskrcnn,mxnet"],
+        "--dialect: export takes one source schedule, and 'maskrcnn,mxnet' names several \
+         dialects; give the one whose curve to export",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "lrsched", "--dialect", "all"],
+        "--dialect: export takes one source schedule, and 'all' names several dialects; give \
+         the one whose curve to export",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "maskrcnn,mxnet,timm"],
+        "--dialect: diff compares two schedules, and 'maskrcnn,mxnet,timm' names 3 dialects; \
+         give two (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "all"],
+        "--dialect: diff compares two schedules, and 'all' names every dialect; give two \
+         (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "mxnet"],
+        "--dialect: diff needs two schedules: two schedule files, or one schedule under two \
+         dialects (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "maskrcnn,lasagne"],
+        "--dialect: unknown dialect 'lasagne'; expected one of: maskrcnn, torch-chained, \
+         torch-sequential, detectron2, mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, \
+         paddledet, paddle, detectron-caffe2, tf-model-garden, keras, optax, warmup-multistep, \
+         ppdet, paddlepaddle, detectron, all",
+    ),
+    with_file(
+        DIFF_EXPORT,
+        b"milestones = [50, 100]\n",
+        &["diff", "bad.toml", "bad.toml", "bad.toml"],
+        "--config: diff compares two schedules, and 3 schedule files are given",
+    ),
+];
+
+#[test]
+fn diff_and_export_errors() {
+    let cases: Vec<&Case> = DIFF_EXPORT_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in DIFF_EXPORT_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}

@@ -7,9 +7,10 @@ use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::lint::{in_epochs, run_in_epochs};
+use crate::output::Format;
 use crate::output::plot::MAX_OVERLAID;
 use crate::output::sink::Sink;
-use crate::output::table::{Aligned, Cell, FormatName, Plain, write_table};
+use crate::output::table::{Aligned, Cell, FormatName, JsonDocument, Plain, write_table};
 use crate::schedule::NamedSchedule;
 use crate::schedule::compare::{compare, decay_points};
 use crate::schedule::message::{in_words, number};
@@ -70,13 +71,14 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
                 })
         }
         data => {
-            let name = match data {
-                ExplainFormat::Csv => FormatName::Csv,
-                ExplainFormat::Tsv => FormatName::Tsv,
-                ExplainFormat::Json => FormatName::Json,
-                _ => FormatName::Jsonl,
+            let format: Box<dyn Format> = match data {
+                ExplainFormat::Csv => FormatName::Csv.format(),
+                ExplainFormat::Tsv => FormatName::Tsv.format(),
+                // With the schedules' parameters and dialects, as `table --format json`.
+                ExplainFormat::Json => Box::new(JsonDocument::new(&specs)),
+                _ => FormatName::Jsonl.format(),
             };
-            write_table(&mut sink, name.format().as_ref(), &headers, &rows)
+            write_table(&mut sink, format.as_ref(), &headers, &rows)
         }
     };
     written.map_err(|e| sink.fail(e))?;

@@ -3,7 +3,9 @@
 pub mod at;
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod explain;
+pub mod export;
 pub mod init;
 pub mod man;
 pub mod options;
