@@ -108,9 +108,9 @@ lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --termina
         after_help = "Formats: told from the file's content, then its extension; --from \
 FORMAT says it. Flags override the config's values, as for every command.\n\n\
 Examples:\n  \
-lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml\n  \
-lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml --devices 4 -o d2-4gpu.toml\n  \
-lrsched import solver.yaml --from maskrcnn"
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml --devices 4 -o d2-4gpu.toml\n  \
+lrsched plot docs/examples/maskrcnn-benchmark/e2e_faster_rcnn_R_50_FPN_1x.yaml --terminal"
     )]
     Import(ImportArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish

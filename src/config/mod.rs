@@ -37,6 +37,9 @@ use value::Raw;
 #[derive(Clone, Debug, Default)]
 pub struct Layer {
     entries: BTreeMap<&'static str, (Raw, Origin)>,
+    /// Keys whose flags a framework config took as its own input (detectron2 reads
+    /// `--devices` as its world size): they do not also reach the schedule.
+    consumed: Vec<&'static str>,
 }
 
 impl Layer {
@@ -61,6 +64,15 @@ impl Layer {
 
     fn get(&self, key: &str) -> Option<&(Raw, Origin)> {
         self.entries.get(key)
+    }
+
+    /// Marks a flag as read by the config's framework (see `consumed`).
+    fn consume_flag(&mut self, key: &'static str) {
+        self.consumed.push(key);
+    }
+
+    fn consumes(&self, key: &str) -> bool {
+        self.consumed.contains(&key)
     }
 }
 

@@ -64,6 +64,9 @@ pub struct Base {
     pub key: &'static str,
 }
 
+/// How a format reads one file of a chain: its own content, and the bases it names.
+pub type ParseOne<'a, T> = &'a dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>;
+
 /// A config and everything it inherits, merged: each file is parsed by `parse` into its own
 /// content and the bases it names; the bases are merged in their order (`merge(earlier,
 /// later)`, the later winning), then the file over them. Paths are relative to the file that
@@ -71,7 +74,7 @@ pub struct Base {
 pub fn inherit<T>(
     path: &Path,
     text: &str,
-    parse: &dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>,
+    parse: ParseOne<'_, T>,
     merge: &dyn Fn(T, T) -> Result<T, ConfigError>,
 ) -> Result<T, ConfigError> {
     let mut chain = vec![identity(path)];
@@ -81,7 +84,7 @@ pub fn inherit<T>(
 fn walk<T>(
     path: &Path,
     text: &str,
-    parse: &dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>,
+    parse: ParseOne<'_, T>,
     merge: &dyn Fn(T, T) -> Result<T, ConfigError>,
     chain: &mut Vec<PathBuf>,
 ) -> Result<T, ConfigError> {

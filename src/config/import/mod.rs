@@ -7,10 +7,12 @@
 //! the framework's default ([`Origin::FrameworkDefault`]); the keys' rows then check the
 //! values as they check a TOML file's.
 
-// The YAML and Python formats, next in the registry, inherit through `bounded::inherit`.
-#[allow(dead_code)]
 pub(super) mod bounded;
+mod detectron2;
 mod lrsched;
+mod maskrcnn;
+mod yacs;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +56,11 @@ pub struct Source<'a> {
 }
 
 /// Every format, in the order messages and docs/import.md list them: the registry.
-pub const FORMATS: &[&dyn Format] = &[&lrsched::LrschedToml];
+pub const FORMATS: &[&dyn Format] = &[
+    &lrsched::LrschedToml,
+    &detectron2::Detectron2Yaml,
+    &maskrcnn::MaskrcnnYaml,
+];
 
 /// The format named by `--from` (its name or an alias).
 pub fn format_named(name: &str) -> Result<&'static dyn Format, ConfigError> {
@@ -137,6 +143,17 @@ fn detect(path: &Path, text: &str) -> Result<&'static dyn Format, ConfigError> {
             )))
         }
     }
+}
+
+/// A scheduler lrsched does not model, named where the config names it.
+pub(super) fn unmodelled(at: Origin, scheduler: &str) -> ConfigError {
+    ConfigError::invalid(
+        at,
+        format!(
+            "the scheduler '{scheduler}' is not one lrsched models: it covers the warmup + \
+             multi-step family"
+        ),
+    )
 }
 
 /// The extension of a file name, lower case: `yaml` for `x.YAML`.
