@@ -251,7 +251,7 @@ fn huge_inputs_fail_fast() {
     let started = Instant::now();
     assert_eq!(
         failure(dir.path(), &["check", "big.yaml"]),
-        "error: big.yaml: cannot read schedule file: larger than 4 MiB, the most a schedule or \
+        "error: big.yaml: cannot read schedule file: larger than 8 MiB, the most a schedule or \
          config file may have\n"
     );
     for level in 0..1000 {

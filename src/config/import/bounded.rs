@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::error::{ConfigError, Origin};
 
-/// The largest file lrsched reads: 4 MiB, hundreds of times the largest real config.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// The largest file lrsched reads: 8 MiB, thousands of times the largest real config (and
+/// above the 5 MB schedule names the plot tests draw).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The most files an inheritance chain may go through, the file itself included.
 pub const MAX_INHERITANCE: usize = 64;
@@ -23,15 +24,25 @@ pub fn read_text(path: &Path) -> Result<String, ConfigError> {
         return Err(read_error("is a directory, not a file".into()));
     }
     let file = std::fs::File::open(path).map_err(|e| read_error(describe_io(&e)))?;
+    let too_large = || {
+        read_error(format!(
+            "larger than {} MiB, the most a schedule or config file may have",
+            MAX_FILE_BYTES >> 20
+        ))
+    };
+    // A regular file says its size; a pipe or a device is cut at the limit as it is read.
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_FILE_BYTES)
+    {
+        return Err(too_large());
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| read_error(describe_io(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(read_error(format!(
-            "larger than {} MiB, the most a schedule or config file may have",
-            MAX_FILE_BYTES >> 20
-        )));
+        return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -255,7 +266,7 @@ mod tests {
         assert_eq!(
             read_text(&path).unwrap_err().to_string(),
             format!(
-                "{}: cannot read schedule file: larger than 4 MiB, the most a schedule or \
+                "{}: cannot read schedule file: larger than 8 MiB, the most a schedule or \
                  config file may have",
                 path.display()
             )
