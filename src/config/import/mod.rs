@@ -9,6 +9,7 @@
 
 pub(super) mod bounded;
 mod detectron2;
+mod literal;
 mod lrsched;
 mod maskrcnn;
 mod yacs;
