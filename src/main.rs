@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Scale(args) => commands::scale::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Import(args) => commands::import::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     };

@@ -20,6 +20,7 @@ fn sources() -> Vec<lrsched::schedule::NamedSchedule> {
     let reference = Input {
         files: Vec::new(),
         flags: per_epoch,
+        ..Input::default()
     };
     let mut out = config::load(&reference).unwrap().schedules;
     let mut flags = lrsched::config::Layer::default();
@@ -27,6 +28,7 @@ fn sources() -> Vec<lrsched::schedule::NamedSchedule> {
     let d2 = Input {
         files: vec![concat!(env!("CARGO_MANIFEST_DIR"), "/schedules/detectron2-1x.toml").into()],
         flags,
+        ..Input::default()
     };
     out.extend(config::load(&d2).unwrap().schedules);
     out

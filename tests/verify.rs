@@ -241,14 +241,14 @@ fn a_line_over_the_limit_is_an_error() {
         );
 }
 
-/// `--from` overrides detection; a format that does not fit the file says what it misses.
+/// `--log-format` overrides detection; a format that does not fit the file says what it misses.
 #[test]
 fn from_names_the_format() {
     lrsched()
         .args([
             "verify",
             "docs/verify/table/lr.csv",
-            "--from",
+            "--log-format",
             "tensorboard",
         ])
         .assert()
@@ -258,7 +258,12 @@ fn from_names_the_format() {
              not match (not an event file, or damaged)\n",
         );
     lrsched()
-        .args(["verify", "docs/verify/table/lr.csv", "--from", "jsonl"])
+        .args([
+            "verify",
+            "docs/verify/table/lr.csv",
+            "--log-format",
+            "jsonl",
+        ])
         .assert()
         .code(2)
         .stderr(

@@ -99,7 +99,7 @@ fn sources(args: &ScheduleArgs, positional: &[PathBuf]) -> Result<[NamedSchedule
         };
         let mut loaded = super::load_without_lint(&Input {
             files,
-            flags: flags.input(&[]).flags,
+            ..flags.input(&[])
         })?;
         if loaded.len() != 1 {
             return Err(ConfigError::invalid(

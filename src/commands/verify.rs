@@ -49,7 +49,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     let specs = super::report(loaded, true);
     let spec = &specs[0];
     let options = ReadOptions {
-        from: args.from.as_deref().and_then(Format::named),
+        from: args.log_format.as_deref().and_then(Format::named),
         step_key: args.step_key.clone(),
         lr_key: args.lr_key.clone(),
         step_base: args.step_base.as_deref().and_then(|b| b.parse().ok()),

@@ -22,7 +22,12 @@ pub(super) struct Given {
 
 impl Given {
     pub(super) fn read(file: &Layer, flags: &Layer) -> Result<Given, ConfigError> {
-        let set = |name: &str| flags.get(name).or_else(|| file.get(name));
+        let set = |name: &str| {
+            flags
+                .get(name)
+                .filter(|_| !file.consumes(name))
+                .or_else(|| file.get(name))
+        };
         // Said first: whatever their values, one of the two has to go.
         if let (Some((_, milestones_at)), Some((_, step_at))) =
             (set("milestones"), set("step_size"))
@@ -46,6 +51,14 @@ impl Given {
     pub(super) fn values(&self) -> impl Iterator<Item = (&'static str, &Value)> {
         KEYS.iter()
             .filter_map(|key| Some((key.name, &self.values.get(key.name)?.0)))
+    }
+
+    /// Every key set with where it came from, in the order of [`KEYS`].
+    pub(super) fn entries(&self) -> impl Iterator<Item = (&'static str, &Value, &Origin)> {
+        KEYS.iter().filter_map(|key| {
+            let (value, at) = self.values.get(key.name)?;
+            Some((key.name, value, at))
+        })
     }
 
     /// Where a key's value came from; a key not set is its default.

@@ -59,7 +59,7 @@ pub enum Precision {
 /// What a reader says about its file, for the report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Description {
-    /// The format's name (`--from`).
+    /// The format's name (`--log-format`).
     pub format: &'static str,
     /// The framework's step convention, in a few words.
     pub convention: String,
@@ -102,9 +102,9 @@ pub type Opener = fn(&Path, &ReadOptions) -> Result<Box<dyn Points>, LogError>;
 
 /// A log format: its name, how to recognise it, how to read it.
 pub struct Format {
-    /// The `--from` value.
+    /// The `--log-format` value.
     pub name: &'static str,
-    /// What writes it, for `--from`'s help and the error that lists formats.
+    /// What writes it, for `--log-format`'s help and the error that lists formats.
     pub about: &'static str,
     /// Whether the start of a file (its first 64 kB) and its name look like this format.
     pub sniff: fn(&Sniff) -> bool,
@@ -194,7 +194,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogEr
             }) => tensorboard::open_dir(path, options),
             Some(format) => Err(LogError::file(
                 path,
-                format!("is a directory; --from {} reads a file", format.name),
+                format!("is a directory; --log-format {} reads a file", format.name),
             )),
         };
     }
@@ -221,7 +221,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogEr
         [] => Err(LogError::file(
             path,
             format!(
-                "unknown log format; name one with --from: {}",
+                "unknown log format; name one with --log-format: {}",
                 Format::names()
             ),
         )),
@@ -230,7 +230,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Box<dyn Points>, LogEr
             Err(LogError::file(
                 path,
                 format!(
-                    "could be read as {}; name one with --from",
+                    "could be read as {}; name one with --log-format",
                     names.join(" or ")
                 ),
             ))
