@@ -7,6 +7,7 @@
 
 mod amount;
 mod epoch;
+mod import;
 mod error;
 mod keys;
 mod resolve;

@@ -1,0 +1,3 @@
+//! Framework configs, read as lrsched schedules.
+
+pub mod python;
