@@ -103,6 +103,16 @@ lrsched scale schedules/detectron2-1x.toml --from-batch 16 --to-batch 2 --keep-w
 lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --terminal"
     )]
     Scale(ScaleArgs),
+    /// Print a framework config's schedule as lrsched TOML, each value with where it came from
+    #[command(
+        after_help = "Formats: told from the file's content, then its extension; --from \
+FORMAT says it. Flags override the config's values, as for every command.\n\n\
+Examples:\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml --devices 4 -o d2-4gpu.toml\n  \
+lrsched import solver.yaml --from maskrcnn"
+    )]
+    Import(ImportArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:\n  \
 lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
@@ -126,6 +136,8 @@ lrsched man table > ~/.local/share/man/man1/lrsched-table.1")]
 pub struct ScheduleArgs {
     /// Schedule TOML files given with `-c`.
     pub config: Vec<PathBuf>,
+    /// `--from FORMAT`: the format of the files, when it cannot be told from them.
+    pub from: Option<String>,
     /// The schedule keys given as flags, as text.
     flags: Layer,
 }
@@ -137,12 +149,15 @@ impl ScheduleArgs {
         files.extend(self.config.iter().cloned());
         Input {
             files,
+            from: self.from.clone(),
             flags: self.flags.clone(),
         }
     }
 
     fn arguments(command: clap::Command) -> clap::Command {
-        let ids = std::iter::once("config").chain(config::KEYS.iter().map(|key| key.name));
+        let ids = ["config", "from"]
+            .into_iter()
+            .chain(config::KEYS.iter().map(|key| key.name));
         // As clap's derive does for a flattened struct: a group of its arguments, and the
         // heading that they and the arguments after them are listed under.
         let mut command = command
@@ -156,7 +171,18 @@ impl ScheduleArgs {
                     .value_hint(ValueHint::FilePath)
                     .value_parser(value_parser!(PathBuf))
                     .action(ArgAction::Append)
-                    .help("Schedule TOML file (repeatable: one schedule per file)"),
+                    .help(
+                        "Schedule TOML file or framework config (repeatable: one schedule per \
+                         file)",
+                    ),
+            )
+            .arg(
+                Arg::new("from")
+                    .long("from")
+                    .value_name("FORMAT")
+                    .value_parser(ValueParser::new(ConfigFormat))
+                    .action(ArgAction::Set)
+                    .help("Read the files as this format instead of telling it from them"),
             );
         for key in config::KEYS {
             let mut arg = Arg::new(key.name)
@@ -204,6 +230,9 @@ impl FromArgMatches for ScheduleArgs {
         if let Some(files) = matches.get_many::<PathBuf>("config") {
             self.config = files.cloned().collect();
         }
+        if let Some(from) = matches.get_one::<String>("from") {
+            self.from = Some(from.clone());
+        }
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {
                 self.flags.set_flag(key.name, Some(text));
@@ -246,6 +275,32 @@ impl TypedValueParser for DialectName {
         });
         let all = PossibleValue::new("all").help("every dialect above, side by side");
         Some(Box::new(dialects.chain([all])))
+    }
+}
+
+/// `--from` takes any text (`config` checks it) but offers the registry's formats to help and
+/// completions.
+#[derive(Clone)]
+struct ConfigFormat;
+
+impl TypedValueParser for ConfigFormat {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(config::FORMATS.iter().map(|format| {
+            PossibleValue::new(format.name())
+                .help(format.framework())
+                .aliases(format.aliases().iter().copied())
+        })))
     }
 }
 
@@ -392,6 +447,21 @@ pub struct ScaleArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The framework config (or schedule TOML) to import (same as -c)
+    #[arg(value_name = "CONFIG", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Write to FILE instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
@@ -407,7 +477,7 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 9] = [
+pub const MAN_PAGES: [&str; 10] = [
     "table",
     "at",
     "plot",
@@ -415,6 +485,7 @@ pub const MAN_PAGES: [&str; 9] = [
     "check",
     "init",
     "scale",
+    "import",
     "completions",
     "man",
 ];

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Scale(args) => commands::scale::run(args),
+        Command::Import(args) => commands::import::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     };

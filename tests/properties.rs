@@ -26,6 +26,7 @@ impl Flags {
         }
         Input {
             files: Vec::new(),
+            from: None,
             flags,
         }
     }
@@ -290,6 +291,7 @@ proptest! {
             std::fs::write(&path, text).expect("a scratch file");
             config::load(&Input {
                 files: vec![path.clone()],
+                from: None,
                 flags: Layer::default(),
             })
         };

@@ -4,6 +4,7 @@ pub mod at;
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod man;
 pub mod options;

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Where a value came from, for messages: a flag, or a key on a line of a TOML file.
+/// Where a value came from, for messages: a flag, or a key on a line of a file (a schedule
+/// TOML, or a framework's config: `key` is then the framework's, `SOLVER.STEPS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     Flag(String),
@@ -14,6 +15,16 @@ pub enum Origin {
     },
     /// A built-in default (only reachable through derived values such as the default iters).
     Default(&'static str),
+    /// A framework's own default for a key its config did not set (docs/import.md).
+    FrameworkDefault {
+        framework: &'static str,
+        key: &'static str,
+    },
+    /// What a framework config implies as a whole: its dialect.
+    Format {
+        path: PathBuf,
+        format: &'static str,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -22,6 +33,10 @@ impl fmt::Display for Origin {
             Origin::Flag(flag) => f.write_str(flag),
             Origin::File { path, line, key } => write!(f, "{}:{line}: {key}", path.display()),
             Origin::Default(key) => write!(f, "{key} (default)"),
+            Origin::FrameworkDefault { framework, key } => write!(f, "{framework} default {key}"),
+            Origin::Format { path, format } => {
+                write!(f, "{} (read as {format})", path.display())
+            }
         }
     }
 }
@@ -47,6 +62,8 @@ pub enum ConfigError {
     },
     /// The file could not be read.
     Read { path: PathBuf, problem: String },
+    /// A file whose format lrsched cannot tell, or a config it cannot import (docs/import.md).
+    Import { path: PathBuf, problem: String },
     /// Two settings that exclude each other.
     Conflict {
         first: Box<Origin>,
@@ -101,6 +118,7 @@ impl fmt::Display for ConfigError {
                     path.display()
                 )
             }
+            ConfigError::Import { path, problem } => write!(f, "{}: {problem}", path.display()),
             ConfigError::Conflict {
                 first,
                 second,

@@ -1,14 +1,15 @@
-//! Turns TOML files and flags into validated schedules. Every input error is born here.
+//! Turns TOML files, framework configs (`import`) and flags into validated schedules. Every
+//! input error is born here.
 //!
-//! Precedence: built-in defaults < TOML file < flags. Values are kept raw (as the text or TOML
+//! Precedence: built-in defaults < TOML file or framework config < flags. Values are kept raw (as the text or TOML
 //! value the user wrote, with where it came from) until their key's row (`keys`) reads and
 //! checks them, so a flag and a TOML key get the same rules and messages; `resolve` then
 //! applies the rules between keys.
 
 mod amount;
 mod epoch;
-mod import;
 mod error;
+mod import;
 mod keys;
 mod resolve;
 mod scale;
@@ -19,6 +20,8 @@ mod value;
 pub use amount::{Amount, Decimal};
 pub use epoch::{DATASETS, Dataset};
 pub use error::{ConfigError, Origin};
+pub use import::bounded::{MAX_FILE_BYTES, MAX_INHERITANCE};
+pub use import::{FORMATS, Fit, Format, Source};
 pub use keys::{KEYS, Key, Unset};
 pub use scale::Rule;
 pub use value::{Kind, Value, parse_whole};
@@ -61,10 +64,13 @@ impl Layer {
     }
 }
 
-/// What the user asked for: schedule files, and flags that apply to each of them.
+/// What the user asked for: schedule files (or framework configs), and flags that apply to
+/// each of them.
 #[derive(Clone, Debug, Default)]
 pub struct Input {
     pub files: Vec<PathBuf>,
+    /// `--from FORMAT`: the format of every file, instead of telling it from the file.
+    pub from: Option<String>,
     pub flags: Layer,
 }
 
@@ -80,6 +86,7 @@ pub struct Loaded {
 /// `dialect = "all"` expands a schedule into one per dialect.
 pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
     if input.files.is_empty() {
+        no_file_for_from(input)?;
         return resolve::resolve(&Given::read(&Layer::default(), &input.flags)?, None);
     }
     let mut loaded = Loaded {
@@ -87,7 +94,7 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
         warnings: Vec::new(),
     };
     for path in &input.files {
-        let file = toml_input::read_layer(path)?;
+        let (file, _) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
         let one = resolve::resolve(&Given::read(&file, &input.flags)?, Some(path))?;
         loaded.schedules.extend(one.schedules);
         loaded.warnings.extend(one.warnings);
@@ -100,8 +107,8 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
 /// only a schedule every command accepts is written; floats keep their exact value (shortest
 /// round-trip text) and counts stay in the user's unit.
 pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
-    let (given, path) = one_schedule(input)?;
-    resolve::resolve(&given, path.as_deref())?;
+    let (given, source) = one_schedule(input)?;
+    resolve::resolve(&given, source.as_ref().map(|(path, _)| path.as_path()))?;
     Ok(template::render(&given))
 }
 
@@ -109,7 +116,8 @@ pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
 /// `from_batch`/`to_batch` (or `from_devices`/`to_devices`) say, in [`schedule_file`]'s
 /// format, under a comment line that states the rule used.
 pub fn scaled_schedule_file(input: &Input) -> Result<String, ConfigError> {
-    let (given, path) = one_schedule(input)?;
+    let (given, source) = one_schedule(input)?;
+    let path = source.map(|(path, _)| path);
     let Some(scaling) = scale::scaling(&given)? else {
         return Err(ConfigError::invalid(
             Origin::Flag("--to-batch".into()),
@@ -121,11 +129,44 @@ pub fn scaled_schedule_file(input: &Input) -> Result<String, ConfigError> {
     Ok(scaling.comment() + &template::render(&scaled))
 }
 
-/// The keys of the input's one schedule, and its file.
-fn one_schedule(input: &Input) -> Result<(Given, Option<PathBuf>), ConfigError> {
-    let (file, path) = match input.files.as_slice() {
-        [] => (Layer::default(), None),
-        [path] => (toml_input::read_layer(path)?, Some(path.clone())),
+/// The schedule file `lrsched import` writes: the input's one schedule as lrsched TOML, each
+/// value with a comment saying where it came from (docs/import.md). Checked as [`load`]
+/// checks, and loads back to the same schedule.
+pub fn imported_schedule_file(input: &Input) -> Result<String, ConfigError> {
+    let (given, Some((path, format))) = one_schedule(input)? else {
+        return Err(ConfigError::invalid(
+            Origin::Flag("FILE".into()),
+            "import needs a config file to read",
+        ));
+    };
+    resolve::resolve(&given, Some(&path))?;
+    Ok(template::render_imported(&given, &path, format))
+}
+
+/// `--from` names the format of files; without one it has nothing to apply to.
+fn no_file_for_from(input: &Input) -> Result<(), ConfigError> {
+    match &input.from {
+        Some(_) => Err(ConfigError::invalid(
+            Origin::Flag("--from".into()),
+            "gives the format of a config file, and no file was given",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The keys of the input's one schedule, and its file with the format it was read in.
+type OneSchedule = (Given, Option<(PathBuf, &'static dyn Format)>);
+
+fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
+    let (file, source) = match input.files.as_slice() {
+        [] => {
+            no_file_for_from(input)?;
+            (Layer::default(), None)
+        }
+        [path] => {
+            let (layer, format) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
+            (layer, Some((path.clone(), format)))
+        }
         [_, second, ..] => {
             return Err(ConfigError::invalid(
                 Origin::Flag("--config".into()),
@@ -136,7 +177,7 @@ fn one_schedule(input: &Input) -> Result<(Given, Option<PathBuf>), ConfigError> 
             ));
         }
     };
-    Ok((Given::read(&file, &input.flags)?, path))
+    Ok((Given::read(&file, &input.flags)?, source))
 }
 
 /// [`load`] for TOML text, as if read from a file at `path` (tests).

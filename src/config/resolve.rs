@@ -47,6 +47,14 @@ impl Given {
             .filter_map(|key| Some((key.name, &self.values.get(key.name)?.0)))
     }
 
+    /// Every key set with where it came from, in the order of [`KEYS`].
+    pub(super) fn entries(&self) -> impl Iterator<Item = (&'static str, &Value, &Origin)> {
+        KEYS.iter().filter_map(|key| {
+            let (value, at) = self.values.get(key.name)?;
+            Some((key.name, value, at))
+        })
+    }
+
     /// Where a key's value came from; a key not set is its default.
     pub(super) fn origin(&self, name: &'static str) -> Origin {
         self.values

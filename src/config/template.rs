@@ -2,9 +2,12 @@
 //! value given or at its default.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
+use super::import::Format;
 use super::keys::{KEYS, Key, Unset};
 use super::resolve::Given;
+use super::value::Value;
 use crate::schedule::Dialect;
 
 /// Decay by milestones, or instead every `step_size`: the file shows the alternative right
@@ -48,6 +51,34 @@ pub(super) fn render(given: &Given) -> String {
         };
         text.push_str(&line);
         text.push('\n');
+    }
+    text
+}
+
+/// The file `lrsched import` writes: the keys the config and the flags set, each followed by
+/// where its value came from; the name is the config's, so that the file loads back to the
+/// same schedule under the same name.
+pub(super) fn render_imported(given: &Given, path: &Path, format: &dyn Format) -> String {
+    let mut text = format!(
+        "# lrsched schedule imported from {} ({}).\n\
+         # Each value says where it came from: file:line and the framework's key, a default of\n\
+         # the framework, or a flag given to lrsched import.\n\n",
+        path.display(),
+        format.framework()
+    );
+    for (name, value, at) in given.entries() {
+        text.push_str(&format!("{name} = {}  # {at}\n", value.toml()));
+    }
+    if given.text("name").is_none() {
+        let stem = path.file_stem().map_or_else(
+            || "schedule".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        text.push_str(&format!(
+            "name = {}  # the name of {}\n",
+            Value::Text(stem).toml(),
+            path.display()
+        ));
     }
     text
 }
@@ -206,6 +237,7 @@ dialect = "maskrcnn"
         }
         Input {
             files: Vec::new(),
+            from: None,
             flags,
         }
     }
@@ -290,6 +322,7 @@ dialect = "maskrcnn"
         assert_eq!(error.to_string(), "--gamma: must be > 0, got -1");
         let two = Input {
             files: vec!["a.toml".into(), "b.toml".into()],
+            from: None,
             flags: Layer::default(),
         };
         assert_eq!(

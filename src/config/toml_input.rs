@@ -9,28 +9,6 @@ use super::error::{ConfigError, Origin};
 use super::keys::{KEYS, Key};
 use super::value::Raw;
 
-pub(super) fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
-    let read_error = |problem: String| ConfigError::Read {
-        path: path.to_path_buf(),
-        problem,
-    };
-    if path.is_dir() {
-        return Err(read_error("is a directory, not a file".into()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_error(describe_io(&e)))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let line = line_col(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        )
-        .0;
-        read_error(format!(
-            "line {line}: not valid UTF-8 (TOML files are UTF-8 text)"
-        ))
-    })?;
-    parse_layer(path, &text)
-}
-
 /// Parses TOML text; `path` is only used in messages.
 pub(super) fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
     let table = DeTable::parse(text).map_err(|e| {
@@ -133,14 +111,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
-}
-
-fn describe_io(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => error.to_string(),
-    }
 }
 
 #[cfg(test)]
