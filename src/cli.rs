@@ -138,6 +138,8 @@ pub struct ScheduleArgs {
     pub config: Vec<PathBuf>,
     /// `--from FORMAT`: the format of the files, when it cannot be told from them.
     pub from: Option<String>,
+    /// After `--`: the training script's command line, or its flags.
+    pub framework_args: Vec<String>,
     /// The schedule keys given as flags, as text.
     flags: Layer,
 }
@@ -150,12 +152,13 @@ impl ScheduleArgs {
         Input {
             files,
             from: self.from.clone(),
+            framework_args: self.framework_args.clone(),
             flags: self.flags.clone(),
         }
     }
 
     fn arguments(command: clap::Command) -> clap::Command {
-        let ids = ["config", "from"]
+        let ids = ["config", "from", "framework_args"]
             .into_iter()
             .chain(config::KEYS.iter().map(|key| key.name));
         // As clap's derive does for a flattened struct: a group of its arguments, and the
@@ -183,6 +186,19 @@ impl ScheduleArgs {
                     .value_parser(ValueParser::new(ConfigFormat))
                     .action(ArgAction::Set)
                     .help("Read the files as this format instead of telling it from them"),
+            )
+            .arg(
+                Arg::new("framework_args")
+                    .value_name("TRAIN_ARGS")
+                    .num_args(0..)
+                    .last(true)
+                    .allow_hyphen_values(true)
+                    .action(ArgAction::Append)
+                    .help(
+                        "After --: the training script's flags (--auto-scale-lr), or its whole \
+                         command line for --from timm, torchvision-detection, \
+                         torchvision-classification",
+                    ),
             );
         for key in config::KEYS {
             let mut arg = Arg::new(key.name)
@@ -232,6 +248,9 @@ impl FromArgMatches for ScheduleArgs {
         }
         if let Some(from) = matches.get_one::<String>("from") {
             self.from = Some(from.clone());
+        }
+        if let Some(args) = matches.get_many::<String>("framework_args") {
+            self.framework_args = args.cloned().collect();
         }
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {

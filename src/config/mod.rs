@@ -71,6 +71,9 @@ pub struct Input {
     pub files: Vec<PathBuf>,
     /// `--from FORMAT`: the format of every file, instead of telling it from the file.
     pub from: Option<String>,
+    /// The command line after `--`: the training script's flags (`--auto-scale-lr`), or the
+    /// whole of a command-line format's (`--from timm -- --sched step ...`).
+    pub framework_args: Vec<String>,
     pub flags: Layer,
 }
 
@@ -94,7 +97,12 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
         warnings: Vec::new(),
     };
     for path in &input.files {
-        let (file, _) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
+        let (file, _) = import::read_layer(
+            path,
+            input.from.as_deref(),
+            &input.framework_args,
+            &input.flags,
+        )?;
         let one = resolve::resolve(&Given::read(&file, &input.flags)?, Some(path))?;
         loaded.schedules.extend(one.schedules);
         loaded.warnings.extend(one.warnings);
@@ -164,7 +172,12 @@ fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
             (Layer::default(), None)
         }
         [path] => {
-            let (layer, format) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
+            let (layer, format) = import::read_layer(
+            path,
+            input.from.as_deref(),
+            &input.framework_args,
+            &input.flags,
+        )?;
             (layer, Some((path.clone(), format)))
         }
         [_, second, ..] => {

@@ -10,7 +10,11 @@
 // The YAML and Python formats, next in the registry, inherit through `bounded::inherit`.
 #[allow(dead_code)]
 pub(super) mod bounded;
+mod emit;
 mod lrsched;
+mod mmcv1;
+mod mmengine;
+mod openmmlab;
 pub mod python;
 
 use std::path::{Path, PathBuf};
@@ -52,10 +56,17 @@ pub enum Fit {
 pub struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a str,
+    /// The command line after `--`: the training script's own flags (`--auto-scale-lr`), or,
+    /// for a command-line format, the whole of it.
+    pub args: &'a [String],
 }
 
 /// Every format, in the order messages and docs/import.md list them: the registry.
-pub const FORMATS: &[&dyn Format] = &[&lrsched::LrschedToml];
+pub const FORMATS: &[&dyn Format] = &[
+    &lrsched::LrschedToml,
+    &mmengine::MmdetConfig,
+    &mmcv1::Mmdet2Config,
+];
 
 /// The format named by `--from` (its name or an alias).
 pub fn format_named(name: &str) -> Result<&'static dyn Format, ConfigError> {
@@ -82,6 +93,7 @@ fn names() -> String {
 pub(super) fn read_layer(
     path: &Path,
     from: Option<&str>,
+    args: &[String],
     flags: &Layer,
 ) -> Result<(Layer, &'static dyn Format), ConfigError> {
     let text = bounded::read_text(path)?;
@@ -89,7 +101,14 @@ pub(super) fn read_layer(
         Some(name) => format_named(name)?,
         None => detect(path, &text)?,
     };
-    let mut layer = format.read(&Source { path, text: &text }, flags)?;
+    let mut layer = format.read(
+        &Source {
+            path,
+            text: &text,
+            args,
+        },
+        flags,
+    )?;
     if let Some(dialect) = format.dialect()
         && layer.get("dialect").is_none()
     {
