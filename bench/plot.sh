@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `lrsched plot` benchmark and self-containment check (SPEC sections 4 and 6).
+# `lrsched plot` benchmark and self-containment check (docs/performance.md).
 #
 # 1. Timing: drawing cost must follow the image width, not `iters`. Times the release binary
 #    plotting the reference example with --iters 1000 and --iters 100000000 (and a schedule

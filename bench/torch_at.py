@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`lrsched at -` against PyTorch's schedulers over the same iterations (SPEC section 6, issue 4).
+"""`lrsched at -` against PyTorch's schedulers over the same iterations.
 
 The iterations 0 .. N-1 (N = 10^6 by default) are written to a file, one per line. lrsched
 reads them from stdin (`lrsched at - < FILE`, the whole process timed: start-up, parsing,

@@ -399,8 +399,22 @@ pub struct PlotArgs {
     /// terminal)
     #[arg(short, long)]
     pub terminal: bool,
+    /// How several schedules share the plot: overlay (one chart), grid (one panel per schedule
+    /// over the first, in grey, shaded where it differs; in the terminal, the first schedule's
+    /// curve and one row per schedule marking where it differs), or auto: overlay up to 6
+    /// schedules, grid beyond [default: auto]
+    #[arg(long, value_enum, value_name = "LAYOUT", hide_possible_values = true)]
+    pub layout: Option<LayoutName>,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
+}
+
+/// `plot --layout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutName {
+    Auto,
+    Overlay,
+    Grid,
 }
 
 #[derive(Args, Debug)]

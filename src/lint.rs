@@ -333,6 +333,26 @@ mod tests {
     }
 
     #[test]
+    fn timm_points_train_py_users_to_timm_train() {
+        let pointer = |decays: &str| {
+            format!(
+                "timm: this is MultiStepLRScheduler's class default, warmup_prefix=True; timm's \
+                 train.py passes warmup_prefix=False (unless --warmup-prefix), which decays at \
+                 {decays}: use --dialect timm-train for a train.py run"
+            )
+        };
+        assert!(lints("dialect = \"timm\"").contains(&pointer("49 and 99")));
+        // W = 1: the class default decays at the milestones, train.py a step before them.
+        assert_eq!(
+            lints("dialect = \"timm\"\nwarmup_iters = 1"),
+            vec![pointer("49 and 99")]
+        );
+        // No warmup, no prefix: the two are one schedule.
+        assert!(lints("dialect = \"timm\"\nwarmup_iters = 0").is_empty());
+        assert!(lints("dialect = \"timm-train\"").is_empty());
+    }
+
+    #[test]
     fn dialect_departures_users_rarely_mean() {
         assert_eq!(
             lints("dialect = \"torch-sequential\""),

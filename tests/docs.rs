@@ -502,3 +502,24 @@ fn help_examples_run() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(count >= 15, "only {count} examples ran");
 }
+
+/// The README's set-up commands leave `git status` clean: the main job writes its image under
+/// `target/`, which `.gitignore` ignores, not into the work tree.
+#[test]
+fn set_up_writes_only_ignored_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|line| line.starts_with("cargo run --release -- plot"))
+        .expect("the README's main job");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let output = words
+        .iter()
+        .position(|&w| w == "-o")
+        .and_then(|at| words.get(at + 1))
+        .expect("the main job names its output");
+    assert!(output.starts_with("target/"), "{command}");
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(ignored.lines().any(|line| line == "/target"), "{ignored}");
+}

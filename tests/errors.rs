@@ -518,6 +518,24 @@ const CASES: &[Case] = &[
     ),
     Case {
         class: CONFLICT,
+        args: &[
+            "table",
+            "a.toml",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/schedules/detectron2-1x.toml"),
+            "--columns",
+            "epoch,lr",
+        ],
+        file: Some((
+            "a.toml",
+            b"iters_per_epoch = 7393\nmilestones = [60000, 80000]\niters = 90000\n",
+        )),
+        stdin: b"",
+        message: "--columns: the epoch column needs every schedule's iters_per_epoch, and \
+                  'detectron2-1x' has none (--iters-per-epoch N sets it for all, or \
+                  iters_per_epoch in a schedule file)",
+    },
+    Case {
+        class: CONFLICT,
         args: &["init", "-o", "mine.toml"],
         file: Some(("mine.toml", b"gamma = 0.5\n")),
         stdin: b"",
@@ -1644,5 +1662,142 @@ fn units_epoch_lengths_fractions_and_scaling() {
     for case in UNIT_CASES {
         let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
         assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+/// The timm-train, mmcv1 and gluoncv dialects refuse what their frameworks refuse, through the
+/// binary: the whole message, status 2, nothing on stdout, and no output file.
+#[test]
+fn timm_train_mmcv1_gluoncv_refusals() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--dialect", "timm-train", "--warmup-method", "constant"],
+            "--warmup-method: timm-train: timm warms up linearly only: MultiStepLRScheduler \
+             ramps from warmup_lr (warmup_factor × base_lr) to base_lr and has no constant \
+             warmup; set warmup_method = \"linear\"",
+        ),
+        (
+            &["--dialect", "mmcv1", "--warmup-iters", "0"],
+            "--warmup-iters: mmcv1: must be >= 1: the hook is built with a warmup method (mmcv \
+             1.x: AssertionError: \"warmup_iters\" must be a positive integer); for no warmup an \
+             mmcv config sets warmup=None, which gives the maskrcnn curve",
+        ),
+        (
+            &["--dialect", "gluoncv", "--warmup-iters", "1"],
+            "--warmup-iters: gluoncv: must not be 1 with a linear warmup: \
+             LRScheduler('linear', niters=1) divides by niters - 1 = 0 on its first call \
+             (GluonCV: \"ZeroDivisionError: division by zero\"); use 0, 2 or more, or a \
+             constant warmup",
+        ),
+    ];
+    for (flags, message) in cases {
+        let dir = tempfile::tempdir().expect("scratch directory");
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(["table", "-o", "out.csv"])
+            .args(flags)
+            .output()
+            .expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: {message}\n"),
+            "{flags:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{flags:?}");
+        assert!(output.stdout.is_empty(), "{flags:?}");
+        assert!(names_in(dir.path()).is_empty(), "{flags:?} wrote a file");
+    }
+}
+
+/// One framework refusal per dialect of paddledet, paddle and detectron-caffe2, through the
+/// binary: the framework's own words, exit status 2, nothing on stdout.
+#[test]
+fn paddle_and_detectron_caffe2_refusals() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "table",
+                "--dialect",
+                "paddledet",
+                "--warmup-method",
+                "constant",
+            ],
+            "--warmup-method: paddledet: PaddleDetection's warmups are LinearWarmup and \
+             ExpWarmup; there is no constant warmup (use warmup_method = linear)",
+        ),
+        (
+            &["table", "--dialect", "paddle", "--warmup-iters", "0"],
+            "--warmup-iters: paddle: must be >= 1 (LinearWarmup: \"'warmup_steps' must be a \
+             positive integer.\"); without warmup, paddle's decay scheduler alone gives \
+             maskrcnn's curve (--dialect maskrcnn)",
+        ),
+        (
+            &[
+                "table",
+                "--dialect",
+                "detectron-caffe2",
+                "--warmup-method",
+                "exp",
+            ],
+            "--warmup-method: detectron-caffe2: Detectron's get_lr_at_iter takes linear or \
+             constant (\"KeyError: 'Unknown SOLVER.WARM_UP_METHOD: exp'\")",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = lrsched().args(args).output().expect("lrsched runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: {message}\n"),
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// The float32 dialects refuse what their framework cannot express or raises on, each in its
+/// own words, naming the key at fault.
+#[test]
+fn float32_dialects_refuse_in_their_frameworks_words() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "at",
+                "5",
+                "--dialect",
+                "tf-model-garden",
+                "--warmup-method",
+                "constant",
+            ],
+            "error: --warmup-method: tf-model-garden: Model Garden's warmup types are 'linear' \
+             (LinearWarmup) and 'polynomial' (PolynomialWarmUp); neither holds a constant warmup: \
+             use warmup_method = linear\n",
+        ),
+        (
+            &["table", "--dialect", "keras", "--warmup-iters", "3"],
+            "error: --warmup-iters: keras: keras.optimizers.schedules.PiecewiseConstantDecay has \
+             no warmup; set warmup_iters = 0\n",
+        ),
+        (
+            &[
+                "table",
+                "--dialect",
+                "optax",
+                "--milestones",
+                "5,50",
+                "--warmup-iters",
+                "10",
+            ],
+            "error: --milestones: optax: [5] are below warmup_iters 10: a milestone before the \
+             end of warmup has no place in join_schedules (its key m - W would be negative)\n",
+        ),
+    ];
+    for (args, stderr) in cases {
+        lrsched()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(stderr);
     }
 }

@@ -252,20 +252,25 @@ fn widths_of(strokes: &[(String, u32)], colour: &str) -> Vec<u32> {
     widths
 }
 
-/// The 7 dialects agree over most of the reference example: each curve must still show, drawn
+/// The 15 dialects that accept it agree over most of the reference example: each curve must still show, drawn
 /// wider beneath the ones after it wherever they coincide, and the legend must say so.
 #[test]
 fn coinciding_curves_nest_instead_of_hiding() {
     let dir = tempfile::tempdir().unwrap();
-    plot_in(dir.path(), &["--dialect", "all", "-o", "all.svg"]);
+    plot_in(
+        dir.path(),
+        &["--dialect", "all", "--layout", "overlay", "-o", "all.svg"],
+    );
     let svg = fs::read_to_string(dir.path().join("all.svg")).unwrap();
     let strokes = svg_strokes(&svg);
-    // Base width 3 at 1200×700, 4 more per curve drawn over it. maskrcnn (first, blue) runs
-    // under all 6 others after warmup; mmengine (last, pink) is never beneath another. The
+    // Base width 3 at 1200×700, 2 more per curve drawn over it (the step shrinks as curves
+    // are added). Keras refuses the warmup, so 15 are drawn: maskrcnn (first, blue) runs under
+    // all 14 others after warmup; gluoncv (10th, cyan) at most under the 5 after it. The
     // legend's swatches are 4 wide.
     let maskrcnn = widths_of(&strokes, "#1F77B4");
-    assert_eq!(maskrcnn.last(), Some(&(3 + 6 * 4)), "{maskrcnn:?}");
-    assert_eq!(widths_of(&strokes, "#E377C2"), [3, 4]);
+    assert_eq!(maskrcnn.last(), Some(&(3 + 14 * 2)), "{maskrcnn:?}");
+    let gluoncv = widths_of(&strokes, "#17BECF");
+    assert_eq!(gluoncv.last(), Some(&(3 + 5 * 2)), "{gluoncv:?}");
     let texts = svg_texts(&svg);
     assert!(
         texts
@@ -300,7 +305,10 @@ fn warmup_bands(svg: &str) -> Vec<String> {
 #[test]
 fn overlaid_warmups_are_shaded_once() {
     let dir = tempfile::tempdir().unwrap();
-    plot_in(dir.path(), &["--dialect", "all", "-o", "all.svg"]);
+    plot_in(
+        dir.path(),
+        &["--dialect", "all", "--layout", "overlay", "-o", "all.svg"],
+    );
     let svg = fs::read_to_string(dir.path().join("all.svg")).unwrap();
     // Seven curves, one warmup span: one light grey band.
     assert_eq!(warmup_bands(&svg), ["0.1"]);
@@ -534,7 +542,7 @@ fn terminal_plot_log_y_and_overlay() {
 
 #[test]
 fn terminal_overlay_of_every_dialect_fits_80_columns() {
-    let text = terminal_plot(&["-t", "--dialect", "all"]);
+    let text = terminal_plot(&["-t", "--dialect", "all", "--layout", "overlay"]);
     assert!(
         text.lines().all(|line| line.chars().count() <= 80),
         "{text}"
@@ -543,15 +551,16 @@ fn terminal_overlay_of_every_dialect_fits_80_columns() {
         text.contains("overlaid: maskrcnn, torch-chained, torch-sequential"),
         "{text}"
     );
-    assert!(text.contains("mmengine\n"), "{text}");
-    // The milestones of every dialect that fit, exactly: 50 and 100, timm's 59 and 109.
+    assert!(text.contains("optax\n"), "{text}");
+    // The milestones that fit, exactly: timm-train's 49 and 99 (which leave no room for 50 and
+    // 100 beside them), timm's 59 and 109.
     let labels = text
         .lines()
         .find(|line| line.trim_start().starts_with("0 "))
         .unwrap();
     assert_eq!(
         labels.split_whitespace().collect::<Vec<_>>(),
-        ["0", "50", "59", "100", "109", "150"]
+        ["0", "49", "59", "99", "109", "150"]
     );
 }
 
@@ -604,4 +613,322 @@ fn long_titles_and_names_are_cut_to_fit() {
     assert!(text.contains("nnnn…,\n"), "{}", text.len());
     // Not a benchmark: a bound that a per-character re-measure of these texts cannot meet.
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// `(x, y, width, height)` of every `<rect>` of an SVG filled with `fill` (`none` for frames,
+/// which are then stroked black).
+fn svg_rects(svg: &str, fill: &str) -> Vec<(i32, i32, i32, i32)> {
+    let number = |element: &str, name: &str| -> Option<i32> {
+        let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        element[start..start + element[start..].find('"')?]
+            .parse()
+            .ok()
+    };
+    svg.split("<rect")
+        .skip(1)
+        .filter_map(|element| {
+            let element = &element[..element.find("/>")?];
+            element
+                .contains(&format!("fill=\"{fill}\""))
+                .then_some(())?;
+            Some((
+                number(element, "x")?,
+                number(element, "y")?,
+                number(element, "width")?,
+                number(element, "height")?,
+            ))
+        })
+        .collect()
+}
+
+/// Frames of grid panels: unfilled, stroked black at 0.3.
+fn panel_frames(svg: &str) -> Vec<(i32, i32, i32, i32)> {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|e| e.contains("opacity=\"0.3\" fill=\"none\" stroke=\"#000000\""))
+        .map(|e| format!("<rect{e}"))
+        .flat_map(|e| svg_rects(&e, "none"))
+        .collect()
+}
+
+/// Shading where a panel's schedule differs from the reference (tab10 red at 0.2).
+const DIFFERS_FILL: &str = "#D62728";
+
+/// Past six curves the default layout is a grid: one framed panel per dialect, its name and
+/// what differs from maskrcnn as text, the iterations that differ shaded inside its frame.
+#[test]
+fn every_dialect_is_a_grid_of_panels() {
+    let dir = tempfile::tempdir().unwrap();
+    plot_in(dir.path(), &["--dialect", "all", "-o", "all.svg"]);
+    let svg = fs::read_to_string(dir.path().join("all.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    let frames = panel_frames(&svg);
+    // Keras has no warmup: it refuses the reference example, so 15 of the 16 dialects.
+    assert_eq!(frames.len(), 15, "{frames:?}");
+    for (name, summary) in [
+        ("maskrcnn", "reference: grey in the other panels"),
+        ("torch-chained", "differs in the last bits on 143 rows"),
+        ("torch-sequential", "decays at 60, 110 (maskrcnn: 50, 100)"),
+        ("detectron2", "differs in the last bits on 1 row"),
+        ("mxnet", "decays at 51, 101 (maskrcnn: 50, 100)"),
+        ("timm", "decays at 59, 109 (maskrcnn: 50, 100)"),
+        ("mmengine", "warmup ends at 9 (maskrcnn: 10)"),
+        ("timm-train", "decays at 49, 99 (maskrcnn: 50, 100)"),
+        ("mmcv1", "differs in the last bits on 4 rows"),
+        ("gluoncv", "warmup ends at 9 (maskrcnn: 10)"),
+        ("paddledet", "differs in the last bits on 50 rows"),
+        ("paddle", "decays at 60, 110 (maskrcnn: 50, 100)"),
+        ("detectron-caffe2", "differs in the last bits on 150 rows"),
+        ("tf-model-garden", "decays at 51, 101 (maskrcnn: 50, 100)"),
+        ("optax", "differs in the last bits on 150 rows"),
+    ] {
+        assert_eq!(
+            texts.iter().filter(|t| *t == name).count(),
+            1,
+            "{name} in {texts:?}"
+        );
+        assert!(texts.iter().any(|t| t == summary), "{summary} in {texts:?}");
+    }
+    // No legend, no nesting: each curve is drawn once at one width, over maskrcnn in grey.
+    assert!(!svg.contains("coinciding curves nest"));
+    let strokes = svg_strokes(&svg);
+    assert_eq!(widths_of(&strokes, "#1F77B4"), [2]);
+    assert_eq!(widths_of(&strokes, "#AFAFAF"), [5]);
+    assert_eq!(strokes.iter().filter(|s| s.0 == "#AFAFAF").count(), 14);
+
+    // Shaded where a curve differs by more than rounding: two decays each for
+    // torch-sequential, mxnet, timm, timm-train, paddle and tf-model-garden, the warmups of
+    // mmengine and gluoncv; every shade inside one frame.
+    let shades = svg_rects(&svg, DIFFERS_FILL);
+    assert_eq!(shades.len(), 14, "{shades:?}");
+    let inside = |shade: &(i32, i32, i32, i32)| {
+        frames.iter().position(|f| {
+            shade.0 >= f.0 && shade.0 + shade.2 <= f.0 + f.2 && shade.1 == f.1 && shade.3 == f.3
+        })
+    };
+    let mut panels: Vec<usize> = shades.iter().filter_map(inside).collect();
+    assert_eq!(panels.len(), 14, "{shades:?} in {frames:?}");
+    panels.sort_unstable();
+    // Panels in order: 2 torch-sequential, 4 mxnet, 5 timm, 6 mmengine, 7 timm-train,
+    // 9 gluoncv, 11 paddle, 13 tf-model-garden.
+    assert_eq!(panels, [2, 2, 4, 4, 5, 5, 6, 7, 7, 9, 11, 11, 13, 13]);
+    // mxnet decays one iteration late: still a visible span (3 pixels at least).
+    let frame = frames[4];
+    let mxnet: Vec<_> = shades.iter().filter(|s| inside(s) == Some(4)).collect();
+    assert!(
+        mxnet.iter().all(|s| s.2 >= 3 && s.2 < frame.2 / 20),
+        "{mxnet:?}"
+    );
+
+    // Overlay asked for: the overlay, legend and all.
+    plot_in(
+        dir.path(),
+        &[
+            "--dialect",
+            "all",
+            "--layout",
+            "overlay",
+            "-o",
+            "overlay.svg",
+        ],
+    );
+    let svg = fs::read_to_string(dir.path().join("overlay.svg")).unwrap();
+    assert!(panel_frames(&svg).is_empty());
+    assert!(svg_rects(&svg, DIFFERS_FILL).is_empty());
+    assert!(svg.contains("coinciding curves nest"));
+}
+
+/// Writes `count` schedules `s1.toml` … whose first milestone moves 150 iterations per file,
+/// from 250 to 2650 and round again (the second is at 3000).
+fn many_schedules(dir: &Path, count: usize) -> Vec<String> {
+    (1..=count)
+        .map(|i| {
+            let name = format!("s{i}.toml");
+            let text = format!("milestones = [{}, 3000]\n", 100 + 150 * (i % 18));
+            write_schedule(dir, &name, &text);
+            name
+        })
+        .collect()
+}
+
+#[test]
+fn many_files_make_a_grid_against_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = many_schedules(dir.path(), 16);
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.extend(["-o", "many.svg"]);
+    plot_in(dir.path(), &args);
+    let svg = fs::read_to_string(dir.path().join("many.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert_eq!(panel_frames(&svg).len(), 16);
+    // The first is the reference; each other decays 150 iterations later than the one before.
+    for i in 2..=16 {
+        let summary = format!("decays at {}, 3000 (s1: 250, 3000)", 100 + 150 * i);
+        assert!(texts.contains(&summary), "{summary} in {texts:?}");
+        assert!(texts.contains(&format!("s{i}")), "s{i}");
+    }
+    // One shade per panel but the first, each wider than the one before.
+    let shades = svg_rects(&svg, DIFFERS_FILL);
+    assert_eq!(shades.len(), 15, "{shades:?}");
+    assert!(shades.windows(2).all(|w| w[1].2 >= w[0].2), "{shades:?}");
+    assert!(shades[14].2 > 3 * shades[0].2, "{shades:?}");
+
+    // The PNG: the reference in grey and the curves in blue in every panel, and shading.
+    args.pop();
+    args.push("many.png");
+    plot_in(dir.path(), &args);
+    let image = Image::decode(&fs::read(dir.path().join("many.png")).unwrap());
+    assert!(image.count(BLUE) > 16 * 300, "{}", image.count(BLUE));
+    assert!(image.count([175, 175, 175]) > 15 * 100);
+    let shaded = image
+        .rgb
+        .chunks(3)
+        .filter(|p| p[0] > 240 && p[1] < 220 && p[1] > 200 && p[2] < 220)
+        .count();
+    assert!(shaded > 15 * 500, "{shaded}");
+
+    // A grid of two, asked for; and back to an overlay of 16.
+    plot_in(
+        dir.path(),
+        &["s1.toml", "s9.toml", "--layout", "grid", "-o", "two.svg"],
+    );
+    let svg = fs::read_to_string(dir.path().join("two.svg")).unwrap();
+    assert_eq!(panel_frames(&svg).len(), 2);
+    args.truncate(16);
+    args.extend(["--layout", "overlay", "-o", "overlay.svg"]);
+    plot_in(dir.path(), &args);
+    let svg = fs::read_to_string(dir.path().join("overlay.svg")).unwrap();
+    assert!(panel_frames(&svg).is_empty());
+    assert_eq!(
+        svg_texts(&svg).iter().filter(|t| *t == "s16").count(),
+        1,
+        "a legend entry"
+    );
+}
+
+/// A thousand files draw the first 36 and say so in one line; 10^9-iteration schedules
+/// compare by their segments.
+#[test]
+fn many_and_huge_grids_are_bounded() {
+    let started = std::time::Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let files = many_schedules(dir.path(), 1000);
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.extend(["-o", "thousand.svg"]);
+    let stderr = plot_in(dir.path(), &args);
+    assert_eq!(
+        stderr,
+        "warning: plot: drawing the first 36 of 1000 schedules, 964 left out: more do not fit \
+         one plot\nwrote thousand.svg (1200x700 SVG)\n"
+    );
+    let svg = fs::read_to_string(dir.path().join("thousand.svg")).unwrap();
+    assert_eq!(panel_frames(&svg).len(), 36);
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t == "s36"));
+    assert!(!texts.iter().any(|t| t == "s37"));
+
+    let huge = "warmup_iters = 100000000\niters = 1000000000\n";
+    write_schedule(
+        dir.path(),
+        "a.toml",
+        &format!("milestones = [500000000, 900000000]\n{huge}"),
+    );
+    write_schedule(
+        dir.path(),
+        "b.toml",
+        &format!("milestones = [600000000, 900000000]\n{huge}"),
+    );
+    plot_in(
+        dir.path(),
+        &["a.toml", "b.toml", "--layout", "grid", "-o", "huge.svg"],
+    );
+    let texts = svg_texts(&fs::read_to_string(dir.path().join("huge.svg")).unwrap());
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "decays at 600M, 900M (a: 500M, 900M)"),
+        "{texts:?}"
+    );
+    let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
+    let text = terminal_plot(&[
+        "-t",
+        "--layout",
+        "grid",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert!(
+        text.contains("decays at 600M, 900M (a: 500M, 900M)"),
+        "{text}"
+    );
+    // Not a benchmark: a bound a row-by-row comparison of 10^9 iterations cannot meet.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// In a terminal the grid is the first schedule's curve, then a row per other schedule on
+/// the same axis marking where it differs, with what differs under it.
+#[test]
+fn terminal_grid_of_every_dialect() {
+    let text = terminal_plot(&["-t", "--dialect", "all"]);
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 80),
+        "{text}"
+    );
+    snapshot("plot-terminal-dialects.txt", &text);
+    let row = |name: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ├")))
+            .unwrap_or_else(|| panic!("no row for {name} in {text}"));
+        line.split('├').nth(1).unwrap().to_string()
+    };
+    // The axis line is drawn where the rows start: the rows' cells sit under the plot's.
+    let axis = text.lines().find(|l| l.contains('└')).unwrap();
+    let start = axis.chars().position(|c| c == '└').unwrap();
+    let sequential = text
+        .lines()
+        .find(|l| l.contains("torch-sequential ├"))
+        .unwrap();
+    assert_eq!(sequential.chars().position(|c| c == '├'), Some(start));
+    // 150 iterations over 61 cells: 50..60 and 100..110 differ; detectron2 in one cell's
+    // last bits.
+    let cells = row("torch-sequential");
+    let differs: Vec<usize> = cells
+        .chars()
+        .enumerate()
+        .filter(|c| c.1 == '█')
+        .map(|c| c.0)
+        .collect();
+    assert_eq!(differs.len(), 10, "{cells}");
+    assert!(
+        differs
+            .iter()
+            .all(|&c| (20..25).contains(&c) || (40..45).contains(&c))
+    );
+    assert!(row("detectron2").matches('░').count() >= 1, "{text}");
+    assert!(
+        text.contains("decays at 51, 101 (maskrcnn: 50, 100)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("each row against maskrcnn, drawn above"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'));
+
+    let colored = terminal_plot(&["-t", "--dialect", "all", "--color", "always"]);
+    assert!(colored.contains("\x1b[31m█████\x1b[0m"), "{colored}");
+}
+
+#[test]
+fn help_documents_the_layouts() {
+    let output = lrsched().args(["plot", "--help"]).output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("--layout <LAYOUT>"), "{help}");
+    assert!(help.contains("overlay up to 6"), "{help}");
+    lrsched()
+        .args(["plot", "--layout", "tiles", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--layout"));
 }

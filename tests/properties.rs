@@ -1,5 +1,5 @@
 //! Properties of random valid schedules (proptest). Most run the library in-process, the way
-//! the commands use it (`config` to load, `output::rows` to write the table); one runs the
+//! the commands use it (`config` to load, `output::table::schedule_rows` to write the table); one runs the
 //! binary to check that `at` and `table` agree end to end.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use lrsched::commands::options;
 use lrsched::config::{self, Input, Layer};
 use lrsched::output::FormatName;
-use lrsched::output::rows::write_rows;
+use lrsched::output::table::schedule_rows::write_rows;
 use lrsched::schedule::NamedSchedule;
 use lrsched::schedule::{Decay, Dialect, Schedule};
 

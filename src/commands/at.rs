@@ -1,9 +1,10 @@
 //! `lrsched at`: the lr at given iterations (or at iterations read from stdin).
 //!
 //! Built for pipelines that feed it millions of iterations: stdin is read in large blocks into
-//! one reused line buffer, a plain decimal line is parsed without going through `str`, rows are
-//! assembled in one buffer written out in chunks, and an lr equal to the previous row's is not
-//! formatted again (consecutive iterations mostly sit in one constant phase).
+//! one reused line buffer, a plain decimal line is parsed without going through `str`, rows go
+//! through the table row writer (one buffer written out in chunks), an lr equal to the previous
+//! row's is not formatted again (consecutive iterations mostly sit in one constant phase), and
+//! an error's location (`<stdin>:N`) is only put into words when there is an error.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
@@ -13,11 +14,11 @@ use crate::cli::AtArgs;
 use crate::config::{ConfigError, Origin};
 use crate::error::Error;
 use crate::output::sink::Sink;
-use crate::output::{FormatName, Layout};
+use crate::output::table::{FormatName, RowWriter};
 use crate::schedule::NamedSchedule;
 
-/// Rows are collected into chunks of about this size before they are written out.
-const CHUNK_BYTES: usize = 1 << 16;
+/// Stdin is read in blocks of this size.
+const READ_BYTES: usize = 1 << 16;
 
 /// The most digits a line may have to be parsed on the fast path: 19 nines fit in a u64.
 const FAST_DIGITS: usize = 19;
@@ -38,18 +39,21 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
             format!("lr_{}", s.name)
         }
     }));
-    let layout = format_name.format().layout(&headers);
+    let format = format_name.format();
 
     let mut sink = Sink::open(None)?;
-    let mut writer = RowWriter::new(&layout, &specs, with_iteration);
+    let mut writer = LrRows::new(
+        RowWriter::new(format.as_ref(), &headers),
+        &specs,
+        with_iteration,
+    );
     let iters = specs.iter().map(|s| s.params().iters).min().unwrap_or(0);
     if let Err(e) = write_rows(&args.iterations, iters, &mut writer, &mut sink) {
         // The rows before a bad iteration still go out, as they would have unbuffered.
-        let _ = writer.flush(&mut sink);
+        let _ = writer.rows.flush(&mut sink);
         return Err(e);
     }
-    writer.buffer.extend_from_slice(layout.footer.as_bytes());
-    writer.flush(&mut sink).map_err(|e| sink.fail(e))?;
+    writer.rows.finish(&mut sink).map_err(|e| sink.fail(e))?;
     sink.finish()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -57,18 +61,18 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
 fn write_rows(
     iterations: &[String],
     iters: u64,
-    writer: &mut RowWriter,
+    writer: &mut LrRows,
     sink: &mut Sink,
 ) -> Result<(), Error> {
     for argument in iterations {
         if argument == "-" {
-            let stdin = BufReader::with_capacity(CHUNK_BYTES, io::stdin().lock());
+            let stdin = BufReader::with_capacity(READ_BYTES, io::stdin().lock());
             each_iteration(stdin, iters, |t| {
                 writer.row(t, sink).map_err(|e| sink.fail(e).into())
             })?;
         } else {
-            let at = format!("ITER '{argument}'");
-            let t = options::within_schedules(options::iteration(argument, &at)?, &at, iters)?;
+            let at = || format!("ITER '{argument}'");
+            let t = options::within_schedules(options::iteration(argument, at)?, iters, at)?;
             writer.row(t, sink).map_err(|e| sink.fail(e))?;
         }
     }
@@ -88,6 +92,8 @@ fn each_iteration(
         line.clear();
         let read = input.read_until(b'\n', &mut line);
         number += 1;
+        // Put into words on the error path only: formatting it per line would cost more than
+        // the rest of the line's work.
         let at = || format!("<stdin>:{number}");
         match read {
             Ok(0) => return Ok(()),
@@ -103,10 +109,10 @@ fn each_iteration(
                 if text.trim().is_empty() {
                     continue;
                 }
-                options::iteration(text, &at())?
+                options::iteration(text, at)?
             }
         };
-        row(options::within_schedules(t, &at(), iters)?)?;
+        row(options::within_schedules(t, iters, at)?)?;
     }
 }
 
@@ -130,27 +136,21 @@ struct LrCell {
     text: Vec<u8>,
 }
 
-struct RowWriter<'a> {
-    layout: &'a Layout,
-    specs: &'a [NamedSchedule],
+/// `at`'s rows: the iteration (unless plain) and each schedule's lr at it.
+struct LrRows<'f, 's> {
+    rows: RowWriter<'f>,
+    specs: &'s [NamedSchedule],
     with_iteration: bool,
-    first: bool,
-    buffer: Vec<u8>,
     cells: Vec<LrCell>,
     number: ryu::Buffer,
-    integer: itoa::Buffer,
 }
 
-impl<'a> RowWriter<'a> {
-    fn new(layout: &'a Layout, specs: &'a [NamedSchedule], with_iteration: bool) -> Self {
-        let mut buffer = Vec::with_capacity(2 * CHUNK_BYTES);
-        buffer.extend_from_slice(layout.header.as_bytes());
-        RowWriter {
-            layout,
+impl<'f, 's> LrRows<'f, 's> {
+    fn new(rows: RowWriter<'f>, specs: &'s [NamedSchedule], with_iteration: bool) -> Self {
+        LrRows {
+            rows,
             specs,
             with_iteration,
-            first: true,
-            buffer,
             cells: specs
                 .iter()
                 .map(|_| LrCell {
@@ -159,27 +159,14 @@ impl<'a> RowWriter<'a> {
                 })
                 .collect(),
             number: ryu::Buffer::new(),
-            integer: itoa::Buffer::new(),
         }
     }
 
     fn row(&mut self, t: u64, out: &mut dyn Write) -> io::Result<()> {
-        let layout = self.layout;
-        let open = if self.first {
-            &layout.first_row_open
-        } else {
-            &layout.row_open
-        };
-        self.first = false;
-        self.buffer.extend_from_slice(open.as_bytes());
+        self.rows.open_row();
         let mut column = 0;
         if self.with_iteration {
-            self.buffer
-                .extend_from_slice(layout.cell_open[column].as_bytes());
-            self.buffer
-                .extend_from_slice(self.integer.format(t).as_bytes());
-            self.buffer
-                .extend_from_slice(layout.cell_close[column].as_bytes());
+            self.rows.integer_cell(column, t);
             column += 1;
         }
         for (spec, cell) in self.specs.iter().zip(&mut self.cells) {
@@ -190,26 +177,10 @@ impl<'a> RowWriter<'a> {
                 cell.text
                     .extend_from_slice(self.number.format(lr).as_bytes());
             }
-            self.buffer
-                .extend_from_slice(layout.cell_open[column].as_bytes());
-            self.buffer.extend_from_slice(&cell.text);
-            self.buffer
-                .extend_from_slice(layout.cell_close[column].as_bytes());
+            self.rows.cell(column, &cell.text);
             column += 1;
         }
-        self.buffer.extend_from_slice(layout.row_close.as_bytes());
-        if self.buffer.len() >= CHUNK_BYTES {
-            out.write_all(&self.buffer)?;
-            self.buffer.clear();
-        }
-        Ok(())
-    }
-
-    /// Writes out the rows still in the buffer.
-    fn flush(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(&self.buffer)?;
-        self.buffer.clear();
-        Ok(())
+        self.rows.close_row(out)
     }
 }
 

@@ -1,6 +1,5 @@
 //! `lrsched explain`: one row per phase.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{ExplainArgs, ExplainFormat};
@@ -8,8 +7,9 @@ use crate::diagnostics;
 use crate::error::Error;
 use crate::lint::run_in_epochs;
 use crate::output::sink::Sink;
-use crate::output::{Cell, FormatName, number, terminal, write_table};
+use crate::output::table::{Aligned, Cell, FormatName, Plain, write_table};
 use crate::schedule::NamedSchedule;
+use crate::schedule::message::number;
 use crate::schedule::{Segment, WarmupMethod, departures};
 
 /// Phases shown per schedule. A table of phases is read, not streamed: past this (a step_size
@@ -50,26 +50,23 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     let mut sink = Sink::open(None)?;
     let written = match args.format.unwrap_or(ExplainFormat::Text) {
         ExplainFormat::Text => {
-            let text_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|cell| match cell {
-                            Cell::Number(t) | Cell::Text(t) => t.clone(),
-                            Cell::Missing => String::new(),
-                        })
-                        .collect()
-                })
-                .collect();
             // The run in epochs, when known, heads the table.
-            let mut text: String = specs
+            let heading: Vec<Vec<Cell>> = specs
                 .iter()
                 .filter_map(run_in_epochs)
-                .map(|line| line + "\n")
+                .map(|line| vec![Cell::Text(line)])
                 .collect();
-            text.push_str(&terminal::aligned(&headers, &text_rows, &numeric));
-            text.push_str(&departure_notes(&specs));
-            sink.write_all(text.as_bytes())
+            let (aligned, rows) = Aligned::fit(&headers, &rows, &numeric);
+            write_table(&mut sink, &Plain, &[String::new()], &heading)
+                .and_then(|()| write_table(&mut sink, &aligned, &headers, &rows))
+                .and_then(|()| {
+                    write_table(
+                        &mut sink,
+                        &Plain,
+                        &[String::new()],
+                        &departure_notes(&specs),
+                    )
+                })
         }
         data => {
             let name = match data {
@@ -86,9 +83,11 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where each schedule's dialect departs from maskrcnn's arithmetic, in words, after the table.
-fn departure_notes(specs: &[NamedSchedule]) -> String {
-    let mut text = String::new();
+/// Where each schedule's dialect departs from maskrcnn's arithmetic, in words, after the table:
+/// lines of text, as rows of one cell.
+fn departure_notes(specs: &[NamedSchedule]) -> Vec<Vec<Cell>> {
+    let mut lines = Vec::new();
+    let mut line = |text: String| lines.push(vec![Cell::Text(text)]);
     for spec in specs {
         let notes = departures(spec.dialect, spec.schedule.as_ref());
         if notes.is_empty() {
@@ -100,12 +99,13 @@ fn departure_notes(specs: &[NamedSchedule]) -> String {
         } else {
             format!("{} ({dialect})", spec.name)
         };
-        text.push_str(&format!("\n{whose} departs from maskrcnn:\n"));
+        line(String::new());
+        line(format!("{whose} departs from maskrcnn:"));
         for note in notes {
-            text.push_str(&format!("  - {}\n", note.text));
+            line(format!("  - {}", note.text));
         }
     }
-    text
+    lines
 }
 
 fn phase_row(spec: &NamedSchedule, segment: &Segment) -> Vec<Cell> {

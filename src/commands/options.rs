@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::config::{ConfigError, Origin, parse_whole};
 use crate::output::FormatName;
-use crate::output::rows::{Column, Rows};
+use crate::output::table::schedule_rows::{Column, Rows};
 use crate::schedule::NamedSchedule;
 
 /// A column name as `--columns` takes it.
@@ -25,8 +25,8 @@ fn flag_error(flag: &str, problem: impl Into<String>) -> ConfigError {
 }
 
 /// Parses `--columns` into concrete columns and their headers. With several schedules, each
-/// per-schedule column (`lr`, `phase`, `factor`) becomes one column per schedule, suffixed with
-/// the schedule's name.
+/// per-schedule column (`epoch`, `lr`, `phase`, `factor`) becomes one column per schedule,
+/// suffixed with the schedule's name: schedules may count epochs differently.
 pub fn columns(
     list: &str,
     specs: &[NamedSchedule],
@@ -70,23 +70,10 @@ pub fn columns(
                 headers.push("iteration".to_string());
                 columns.push(Column::Iteration);
             }
-            ColumnName::Epoch => {
-                let iters_per_epoch =
-                    specs
-                        .iter()
-                        .find_map(|s| s.iters_per_epoch)
-                        .ok_or_else(|| {
-                            flag_error(
-                                "--columns",
-                                "the epoch column needs iters_per_epoch (--iters-per-epoch N)",
-                            )
-                        })?;
-                headers.push("epoch".to_string());
-                columns.push(Column::Epoch { iters_per_epoch });
-            }
-            ColumnName::Lr | ColumnName::Phase | ColumnName::Factor => {
+            ColumnName::Epoch | ColumnName::Lr | ColumnName::Phase | ColumnName::Factor => {
                 for (index, spec) in specs.iter().enumerate() {
                     let (label, column) = match name {
+                        ColumnName::Epoch => ("epoch", epoch_column(spec, specs.len())?),
                         ColumnName::Lr => ("lr", Column::Lr(index)),
                         ColumnName::Phase => ("phase", Column::Phase(index)),
                         _ => ("factor", Column::Factor(index)),
@@ -102,6 +89,23 @@ pub fn columns(
         }
     }
     Ok((headers, columns))
+}
+
+/// A schedule's epoch column, in its own epochs.
+fn epoch_column(spec: &NamedSchedule, schedules: usize) -> Result<Column, ConfigError> {
+    let iters_per_epoch = spec.iters_per_epoch.ok_or_else(|| {
+        let problem = if schedules == 1 {
+            "the epoch column needs iters_per_epoch (--iters-per-epoch N)".to_string()
+        } else {
+            format!(
+                "the epoch column needs every schedule's iters_per_epoch, and '{}' has none \
+                 (--iters-per-epoch N sets it for all, or iters_per_epoch in a schedule file)",
+                spec.name
+            )
+        };
+        flag_error("--columns", problem)
+    })?;
+    Ok(Column::Epoch { iters_per_epoch })
 }
 
 /// The rows `table` writes: `--start`, `--end` (default: the longest schedule) and `--every`.
@@ -163,24 +167,30 @@ pub fn format(
     })
 }
 
-/// An iteration given to `lrsched at`, named by where it came from (`ITER` or `<stdin>:LINE`).
-pub fn iteration(text: &str, at: &str) -> Result<u64, ConfigError> {
+/// An iteration given to `lrsched at`; `at` names where it came from (`ITER` or
+/// `<stdin>:LINE`), put into words only for an error.
+pub fn iteration(text: &str, at: impl FnOnce() -> String) -> Result<u64, ConfigError> {
     parse_whole(text.trim()).map_err(|problem| {
         ConfigError::invalid(
-            Origin::Flag(at.to_string()),
+            Origin::Flag(at()),
             format!("{problem} (an iteration is a whole number >= 0)"),
         )
     })
 }
 
 /// Refuses an iteration past the shortest schedule: each framework's curve is defined for
-/// t = 0 … iters − 1 only (detectron2's, for one, raises past its max_iter).
-pub fn within_schedules(t: u64, at: &str, iters: u64) -> Result<u64, ConfigError> {
+/// t = 0 … iters − 1 only (detectron2's, for one, raises past its max_iter). `at` names where
+/// the iteration came from, put into words only for an error.
+pub fn within_schedules(
+    t: u64,
+    iters: u64,
+    at: impl FnOnce() -> String,
+) -> Result<u64, ConfigError> {
     if t < iters {
         return Ok(t);
     }
     Err(ConfigError::invalid(
-        Origin::Flag(at.to_string()),
+        Origin::Flag(at()),
         format!(
             "iteration {t} is past the schedule's {iters} iterations (0 … {}); raise --iters",
             iters.saturating_sub(1)
@@ -246,6 +256,52 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "--columns: the epoch column needs iters_per_epoch (--iters-per-epoch N)"
+        );
+    }
+
+    /// The reference schedule, named `name`, with `iters_per_epoch`.
+    fn named(name: &str, iters_per_epoch: Option<u64>) -> NamedSchedule {
+        NamedSchedule {
+            name: name.to_string(),
+            iters_per_epoch,
+            ..reference().remove(0)
+        }
+    }
+
+    #[test]
+    fn every_schedule_has_its_own_epoch_column() {
+        let one = [named("a", Some(7393))];
+        assert_eq!(
+            columns("epoch", &one).unwrap(),
+            (
+                vec!["epoch".to_string()],
+                vec![Column::Epoch {
+                    iters_per_epoch: 7393
+                }]
+            )
+        );
+        let two = [named("a", Some(7393)), named("b", Some(14786))];
+        let (headers, columns) = super::columns("iteration,epoch,lr", &two).unwrap();
+        assert_eq!(headers, ["iteration", "epoch_a", "epoch_b", "lr_a", "lr_b"]);
+        assert_eq!(
+            columns,
+            [
+                Column::Iteration,
+                Column::Epoch {
+                    iters_per_epoch: 7393
+                },
+                Column::Epoch {
+                    iters_per_epoch: 14786
+                },
+                Column::Lr(0),
+                Column::Lr(1)
+            ]
+        );
+        let without = [named("a", Some(7393)), named("b", None)];
+        assert_eq!(
+            super::columns("epoch", &without).unwrap_err().to_string(),
+            "--columns: the epoch column needs every schedule's iters_per_epoch, and 'b' has \
+             none (--iters-per-epoch N sets it for all, or iters_per_epoch in a schedule file)"
         );
     }
 

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::options;
-use crate::cli::PlotArgs;
+use crate::cli::{LayoutName, PlotArgs};
 use crate::config::{ConfigError, Origin};
+use crate::diagnostics;
 use crate::error::Error;
-use crate::output::plot::{Figure, PlotOptions, XUnit, braille, chart};
+use crate::output::plot::{Figure, Layout, MAX_DRAWN, PlotOptions, XUnit, braille, chart};
 use crate::output::sink::{Sink, SinkError};
 use crate::schedule::NamedSchedule;
 
@@ -33,12 +34,26 @@ impl ImageKind {
 }
 
 pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
-    let specs = super::load(&args.schedule, &args.files)?;
+    let mut specs = super::load(&args.schedule, &args.files)?;
+    if specs.len() > MAX_DRAWN {
+        diagnostics::warning(format_args!(
+            "plot: drawing the first {MAX_DRAWN} of {} schedules, {} left out: more do not fit \
+             one plot",
+            specs.len(),
+            specs.len() - MAX_DRAWN
+        ));
+        specs.truncate(MAX_DRAWN);
+    }
     let x_unit = x_unit(&args.x_axis)?;
     let options = PlotOptions {
         x_unit,
         log_y: args.log_y,
         title: args.title.clone(),
+        layout: match args.layout.unwrap_or(LayoutName::Auto) {
+            LayoutName::Auto => Layout::Auto,
+            LayoutName::Overlay => Layout::Overlay,
+            LayoutName::Grid => Layout::Grid,
+        },
     };
     if args.terminal {
         return draw_in_terminal(&specs, &options);

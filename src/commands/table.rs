@@ -6,8 +6,8 @@ use super::options;
 use crate::cli::TableArgs;
 use crate::error::Error;
 use crate::output::FormatName;
-use crate::output::rows::write_rows;
 use crate::output::sink::Sink;
+use crate::output::table::schedule_rows::write_rows;
 use crate::schedule::Schedule;
 
 pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {

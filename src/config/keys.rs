@@ -4,11 +4,13 @@
 //! this table; what a key means for the schedule is in `resolve`.
 
 use super::amount::Amount;
+use super::checks::{
+    above_zero, any, at_least_one, dialects, not_negative, rule, text_of, unit, warmup_method,
+};
 use super::epoch::dataset_size;
 use super::error::{ConfigError, Origin};
-use super::scale::Rule;
-use super::value::{Kind, Raw, Value, as_written};
-use crate::schedule::{Decay, Dialect, Params, Unit, WarmupMethod};
+use super::value::{Kind, Raw, Value};
+use crate::schedule::{Decay, Dialect, Params};
 
 /// One schedule key.
 pub struct Key {
@@ -445,97 +447,6 @@ impl Key {
     }
 }
 
-fn text_of(value: &Value) -> Option<&str> {
-    match value {
-        Value::Text(text) => Some(text),
-        _ => None,
-    }
-}
-
-fn any(_: &Value, _: &Raw, _: &Origin) -> Result<(), ConfigError> {
-    Ok(())
-}
-
-fn above_zero(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
-    match value {
-        Value::Number(n) if *n <= 0.0 => Err(ConfigError::invalid(
-            at.clone(),
-            format!("must be > 0, got {}", as_written(raw)),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn not_negative(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
-    match value {
-        Value::Number(n) if *n < 0.0 => Err(ConfigError::invalid(
-            at.clone(),
-            format!("must be >= 0, got {}", as_written(raw)),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn at_least_one(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
-    match value {
-        Value::Count(0) => Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0")),
-        Value::Amount(amount) if amount.is_zero() => Err(ConfigError::invalid(
-            at.clone(),
-            format!("must be >= 1, got {amount}"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-pub(super) fn rule(name: &str, at: &Origin) -> Result<Rule, ConfigError> {
-    Rule::from_name(name).ok_or_else(|| {
-        ConfigError::invalid(
-            at.clone(),
-            format!("unknown rule '{name}'; expected linear, sqrt or none"),
-        )
-    })
-}
-
-pub(super) fn warmup_method(name: &str, at: &Origin) -> Result<WarmupMethod, ConfigError> {
-    WarmupMethod::from_name(name).ok_or_else(|| {
-        ConfigError::invalid(
-            at.clone(),
-            format!(
-                "unknown warmup method '{name}'; expected one of: {}",
-                WarmupMethod::NAMES.join(", ")
-            ),
-        )
-    })
-}
-
-pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
-    match name {
-        "iter" | "iters" | "iteration" | "iterations" => Ok(Unit::Iter),
-        "epoch" | "epochs" => Ok(Unit::Epoch),
-        other => Err(ConfigError::invalid(
-            at.clone(),
-            format!("unknown unit '{other}'; expected iter or epoch"),
-        )),
-    }
-}
-
-/// One dialect, or every one for `all`.
-pub(super) fn dialects(name: &str, at: &Origin) -> Result<Vec<Dialect>, ConfigError> {
-    if name == "all" {
-        return Ok(Dialect::ALL.to_vec());
-    }
-    let dialect = Dialect::from_name(name).ok_or_else(|| {
-        ConfigError::invalid(
-            at.clone(),
-            format!(
-                "unknown dialect '{name}'; expected one of: {}, all",
-                Dialect::accepted_names().join(", ")
-            ),
-        )
-    })?;
-    Ok(vec![dialect])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,9 +545,9 @@ mod tests {
              constant, exp"
         );
         assert!(
-            read("dialect", "keras")
+            read("dialect", "lasagne")
                 .unwrap_err()
-                .starts_with("--dialect: unknown dialect 'keras'; expected one of: maskrcnn, ")
+                .starts_with("--dialect: unknown dialect 'lasagne'; expected one of: maskrcnn, ")
         );
         assert_eq!(read("dialect", "all"), Ok(Value::Text("all".into())));
     }

@@ -7,6 +7,7 @@
 //! applies the rules between keys.
 
 mod amount;
+mod checks;
 mod epoch;
 mod error;
 mod import;

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::amount::Amount;
+use super::checks;
 use super::error::{ConfigError, Origin};
-use super::keys::{self, KEYS};
+use super::keys::KEYS;
 use super::value::Value;
 use super::{Layer, Loaded, epoch, scale};
 use crate::schedule::message::number;
@@ -140,7 +141,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
     let base_lr = given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v);
     let gamma = given.number("gamma").map_or(defaults.gamma, |(v, _)| v);
     let warmup_method = match given.text("warmup_method") {
-        Some((name, at)) => keys::warmup_method(name, at)?,
+        Some((name, at)) => checks::warmup_method(name, at)?,
         None => defaults.warmup_method,
     };
     let warmup_factor = match given.number("warmup_factor") {
@@ -154,11 +155,11 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         None => defaults.warmup_factor,
     };
     let dialects = match given.text("dialect") {
-        Some((name, at)) => keys::dialects(name, at)?,
+        Some((name, at)) => checks::dialects(name, at)?,
         None => vec![Dialect::default()],
     };
     let unit = match given.text("unit") {
-        Some((name, at)) => keys::unit(name, at)?,
+        Some((name, at)) => checks::unit(name, at)?,
         None => Unit::Iter,
     };
     let iters_per_epoch = epoch::iters_per_epoch(given)?;
@@ -620,10 +621,18 @@ mod tests {
                 "detectron2",
                 "mxnet",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv",
+                "paddledet",
+                "paddle",
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
-        // detectron2 and MXNet refuse a repeated milestone.
+        // detectron2, MXNet and paddle refuse a repeated milestone (Keras any warmup).
         assert_eq!(
             names("milestones = [20, 20, 40]"),
             vec![
@@ -631,12 +640,19 @@ mod tests {
                 "torch-chained",
                 "torch-sequential",
                 "timm",
-                "mmengine"
+                "mmengine",
+                "timm-train",
+                "mmcv1",
+                "gluoncv",
+                "paddledet",
+                "detectron-caffe2",
+                "tf-model-garden",
+                "optax"
             ]
         );
         // Said by the caller, once each: config itself prints nothing.
         let loaded = load_toml("s.toml", "milestones = [20, 20, 40]", &all).unwrap();
-        assert_eq!(loaded.warnings.len(), 2);
+        assert_eq!(loaded.warnings.len(), 4);
         assert!(loaded.warnings[1].starts_with(
             "--dialect all: skipped, as the framework refuses it: s.toml:1: milestones: mxnet: "
         ));

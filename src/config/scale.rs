@@ -132,7 +132,7 @@ pub(super) fn scaling(given: &Given) -> Result<Option<Scaling>, ConfigError> {
         });
     }
     let rule = match given.text("rule") {
-        Some((name, at)) => super::keys::rule(name, at)?,
+        Some((name, at)) => super::checks::rule(name, at)?,
         None => Rule::Linear,
     };
     let keep_warmup = given.switch("keep_warmup").is_some_and(|(on, _)| on);
@@ -173,7 +173,7 @@ pub(super) fn apply(given: &Given, scaling: &Scaling) -> Result<Given, ConfigErr
     scaled.set("base_lr", Value::Number(lr), at);
 
     let unit = match given.text("unit") {
-        Some((name, at)) => super::keys::unit(name, at)?,
+        Some((name, at)) => super::checks::unit(name, at)?,
         None => Unit::Iter,
     };
     let count = |amount: &Amount, at: &Origin| scale_count(amount, unit, k, at);

@@ -137,14 +137,17 @@ mod tests {
         assert_eq!(
             dialect_comment(),
             "# maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,\n\
-             # mxnet, timm, mmengine; or \"all\" to compare them (see docs/dialects.md).\n"
+             # mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),\n\
+             # paddle (= paddlepaddle), detectron-caffe2 (= detectron), tf-model-garden,\n\
+             # keras, optax; or \"all\" to compare them (see docs/dialects.md).\n"
         );
     }
 
     use super::super::{ConfigError, Input, Layer, load, load_toml, schedule_file};
     use crate::schedule::{Decay, Dialect, Params};
 
-    /// The file of lrsched 0.1, which loads back to exactly the built-in defaults.
+    /// The file of lrsched 0.1 (its dialect comment listing today's registry), which loads back
+    /// to exactly the built-in defaults.
     const DEFAULT_FILE: &str = r#"# lrsched schedule: warmup + multi-step decay.
 # lr(t) = base_lr * w(t) * gamma ** k(t), where k(t) counts the milestones <= t
 # and w(t) ramps from warmup_factor at t = 0 to 1 at t = warmup_iters.
@@ -223,7 +226,9 @@ unit = "iter"
 
 # Whose arithmetic, rounding and off-by-ones to reproduce, bit for bit:
 # maskrcnn (= warmup-multistep), torch-chained, torch-sequential, detectron2,
-# mxnet, timm, mmengine; or "all" to compare them (see docs/dialects.md).
+# mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, paddledet (= ppdet),
+# paddle (= paddlepaddle), detectron-caffe2 (= detectron), tf-model-garden,
+# keras, optax; or "all" to compare them (see docs/dialects.md).
 dialect = "maskrcnn"
 
 # Label in plot legends and JSON. Default: this file's name without .toml.

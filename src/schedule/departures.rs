@@ -50,6 +50,27 @@ impl Departure {
     }
 }
 
+/// The float type a framework holds its lr in. Its rounding is the framework's own arithmetic
+/// (a note), like in-place rounding; only a difference past it is another curve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Precision {
+    /// f64, as Python floats.
+    Double,
+    /// f32: NumPy's `float32`, a TensorFlow or JAX tensor (0.009999999776482582 for 0.01).
+    Single,
+}
+
+impl Precision {
+    /// A relative difference below this is rounding; above it, a different curve.
+    pub(crate) fn rounding(self) -> f64 {
+        match self {
+            Precision::Double => 1e-9,
+            // float32 keeps 24 bits (about 6e-8 per rounding): a few roundings stay below.
+            Precision::Single => 1e-6,
+        }
+    }
+}
+
 /// Why a framework's curve departs from maskrcnn's, in the framework's terms: one method per
 /// kind of departure, none with a default, so a dialect cannot leave one out. Each says what the
 /// framework does; [`departures`] decides from the curves whether it shows.
@@ -69,6 +90,8 @@ pub(crate) trait Departs: Framework {
     /// Departures in how the parameters are handed to the framework (dropped, ignored, taken
     /// in any order): complete notes, read off the parameters.
     fn structural(&self, p: &Params) -> Vec<Departure>;
+    /// The float type its lr is computed in, which sets what counts as rounding.
+    fn precision(&self) -> Precision;
 }
 
 /// How many decay points and constant phases are compared: enough for any real schedule, and
@@ -77,8 +100,6 @@ const COMPARED: usize = 10_000;
 /// Warmups up to this length are compared row by row; longer ones at `SAMPLES` points.
 const FULL_WARMUP: u64 = 200_000;
 const SAMPLES: u64 = 1_000;
-/// A relative difference below this is rounding; above it, a different curve.
-const ROUNDING: f64 = 1e-9;
 
 /// How `dialect`'s `schedule` departs from maskrcnn's on the same parameters.
 pub fn departures(dialect: Dialect, schedule: &dyn Schedule) -> Vec<Departure> {
@@ -103,7 +124,6 @@ pub fn departures(dialect: Dialect, schedule: &dyn Schedule) -> Vec<Departure> {
     let want = decay_points(&intended);
     if got != want {
         let far = got.len() != want.len() || got.iter().zip(&want).any(|(a, b)| a.abs_diff(*b) > 1);
-        let listing = |points: &[u64]| in_words(points, points.len() < COMPARED);
         let moved = match (got.is_empty(), want.is_empty()) {
             (true, _) => format!(
                 "never decays before iters, instead of at {}",
@@ -139,8 +159,9 @@ fn intended(p: &Params) -> Maskrcnn {
     Maskrcnn::new(params)
 }
 
-/// The iterations at which the decay count rises, from one segment to the next.
-fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
+/// The iterations at which the decay count rises, from one segment to the next (at most
+/// `COMPARED` of them).
+pub(crate) fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
     let mut points = Vec::new();
     let mut previous = None;
     for segment in schedule.segments() {
@@ -153,6 +174,11 @@ fn decay_points(schedule: &dyn Schedule) -> Vec<u64> {
         previous = Some(segment.phase.decays);
     }
     points
+}
+
+/// Decay points in a sentence; a list cut short at `COMPARED` goes without its count.
+pub(crate) fn listing(points: &[u64]) -> String {
+    in_words(points, points.len() < COMPARED)
 }
 
 /// The warmup rows, compared with the intended ones.
@@ -169,7 +195,10 @@ fn warmup_values(
     let rows: Vec<u64> = if full {
         (0..warmup_end).collect()
     } else {
-        (0..SAMPLES).map(|k| k * warmup_end / SAMPLES).collect()
+        // In u128: k × warmup_end passes u64 for a warmup near u64::MAX.
+        (0..SAMPLES)
+            .map(|k| (u128::from(k) * u128::from(warmup_end) / u128::from(SAMPLES)) as u64)
+            .collect()
     };
     let actual: Vec<f64> = if full {
         schedule.values(0, warmup_end).collect()
@@ -188,7 +217,7 @@ fn warmup_values(
     if differing == 0 {
         return None;
     }
-    if worst < ROUNDING {
+    if worst < dialect.precision().rounding() {
         let sampled = if full { "" } else { " sampled" };
         Some(Departure::note(format!(
             "{differing} of {}{sampled} warmup values differ in the last bits: {}",
@@ -227,7 +256,7 @@ fn levels(dialect: &dyn Departs, schedule: &dyn Schedule) -> Option<Departure> {
         }
     }
     let (start, decays, got, want) = first_off?;
-    let far = ((got - want) / want).abs() >= ROUNDING;
+    let far = ((got - want) / want).abs() >= dialect.precision().rounding();
     let at = if base_off && decays == 0 {
         "after warmup".to_string()
     } else {

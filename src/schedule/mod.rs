@@ -8,11 +8,14 @@
 mod chainable;
 mod departures;
 mod dialect;
+mod first_above;
+mod float32;
 pub mod message;
 mod milestones;
 mod named;
 mod piecewise;
 mod stepper;
+mod true_division;
 
 pub use departures::{Departure, Severity, departures};
 pub use dialect::Dialect;

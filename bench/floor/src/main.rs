@@ -1,10 +1,11 @@
-//! The naive floor for `lrsched table` (SPEC section 6): for every row, compute the maskrcnn
+//! The naive floor for `lrsched table` (docs/performance.md): for every row, compute the maskrcnn
 //! lr from scratch, `(base_lr * w) * gamma.powf(k)`, and format the iteration with itoa and the
 //! lr with ryu into one buffer, flushed to stdout in 64 KiB chunks. It writes exactly the bytes
 //! of `lrsched table` for the same linear-warmup multi-step schedule (checked by bench/run.sh).
 //!
 //! Usage: lrsched-floor FORMAT ITERS BASE_LR GAMMA WARMUP_ITERS WARMUP_FACTOR MILESTONES
-//! FORMAT is csv, tsv or jsonl; MILESTONES is a comma-separated list (empty for none).
+//! FORMAT is csv, tsv or jsonl; MILESTONES is a comma-separated list (empty for none), or
+//! `step:N` for a decay every N iterations after warmup (lrsched's `--step-size N`).
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -35,11 +36,15 @@ fn main() -> ExitCode {
     let gamma = number(gamma);
     let warmup_iters = whole(warmup_iters);
     let warmup_factor = number(warmup_factor);
-    let milestones: Vec<u64> = milestones
-        .split(',')
-        .filter(|m| !m.is_empty())
-        .map(whole)
-        .collect();
+    let step_size = milestones.strip_prefix("step:").map(whole);
+    let milestones: Vec<u64> = match step_size {
+        Some(_) => Vec::new(),
+        None => milestones
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(whole)
+            .collect(),
+    };
     let (header, open, between, close): (&[u8], &[u8], &[u8], &[u8]) = match format.as_str() {
         "csv" => (b"iteration,lr\n", b"", b",", b"\n"),
         "tsv" => (b"iteration\tlr\n", b"", b"\t", b"\n"),
@@ -63,7 +68,10 @@ fn main() -> ExitCode {
             let alpha = t as f64 / warmup_iters as f64;
             warmup_factor * (1.0 - alpha) + alpha
         };
-        let k = milestones.partition_point(|&m| m <= t);
+        let k = match step_size {
+            Some(step) => t.checked_sub(warmup_iters).map_or(0, |since| since / step) as usize,
+            None => milestones.partition_point(|&m| m <= t),
+        };
         let lr = (base_lr * w) * gamma.powf(k as f64);
         buffer.extend_from_slice(open);
         buffer.extend_from_slice(integer.format(t).as_bytes());

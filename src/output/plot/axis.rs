@@ -184,7 +184,7 @@ fn fixed(value: f64, places: usize) -> String {
 
 /// Shortest text that reads back to `value`, without ryu's `.0` on whole numbers.
 pub fn plain(value: f64) -> String {
-    let text = crate::output::number(value);
+    let text = crate::schedule::message::number(value);
     match text.strip_suffix(".0") {
         Some(whole) => whole.to_string(),
         None => text,

@@ -5,12 +5,14 @@
 pub mod axis;
 pub mod braille;
 pub mod chart;
+pub mod compare;
 pub mod trace;
 
 use crate::schedule::{Decay, Params, WarmupMethod};
 use crate::schedule::{NamedSchedule, Unit};
 
 pub use axis::XUnit;
+pub use compare::Shade;
 
 use axis::{CountStyle, epoch_label, exact_counts, plain};
 
@@ -21,6 +23,68 @@ pub struct PlotOptions {
     pub log_y: bool,
     /// `None`: the schedule's name and key parameters.
     pub title: Option<String>,
+    pub layout: Layout,
+}
+
+/// How several schedules share one plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Overlay up to [`MAX_OVERLAID`] curves, a grid beyond.
+    Auto,
+    /// Every curve on one chart.
+    Overlay,
+    /// One panel per schedule, each over the first schedule (the reference), shaded where it
+    /// differs; in a terminal, one row per schedule marking where it differs.
+    Grid,
+}
+
+/// Most curves `Layout::Auto` overlays. Past six, an overlay needs the palette's grey, olive
+/// and cyan, which read as the grey of shared markers and of each other, and its nested rims
+/// and legend grow past what the eye follows; a grid panel names its schedule instead.
+pub const MAX_OVERLAID: usize = 6;
+
+/// Most schedules one plot draws, overlaid or in a grid: 36 panels at 1200×700 (8×5) leave
+/// plots of about 126×63 pixels, the smallest in which a curve still reads beside its name. It
+/// also bounds the work and memory of a plot given a thousand files.
+pub const MAX_DRAWN: usize = 36;
+
+impl Layout {
+    /// Whether `curves` curves are drawn as a grid.
+    pub fn is_grid(self, curves: usize) -> bool {
+        curves > 1
+            && match self {
+                Layout::Auto => curves > MAX_OVERLAID,
+                Layout::Overlay => false,
+                Layout::Grid => true,
+            }
+    }
+}
+
+/// The grid layout: every series against the first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The first schedule's name.
+    pub reference: String,
+    /// One per series, in order; the first is the reference's own.
+    pub panels: Vec<Panel>,
+}
+
+/// What one grid panel says about its schedule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    /// "decays at 60, 110 (maskrcnn: 50, 100)", "identical to maskrcnn".
+    pub summary: String,
+    /// Where the schedule differs from the reference, in axis units, at least a drawing unit
+    /// apart (closer ones merged), last-bits spans before the others.
+    pub spans: Vec<Span>,
+}
+
+/// An x range `[from, to)` in axis units over which a schedule differs from the reference.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub from: f64,
+    pub to: f64,
+    pub shade: Shade,
 }
 
 /// One schedule's curve, x in axis units.
@@ -60,6 +124,8 @@ pub struct Figure {
     /// Every marker position once, in order; none for a curve whose decays are too dense to
     /// mark one by one.
     pub markers: Vec<Marker>,
+    /// `Some` when the schedules are drawn as a grid rather than overlaid.
+    pub grid: Option<Grid>,
 }
 
 /// A position in iterations, with the epoch length that converts it to axis units.
@@ -159,6 +225,10 @@ impl Figure {
             })
             .collect();
 
+        let grid = options
+            .layout
+            .is_grid(specs.len())
+            .then(|| grid(specs, options.x_unit, end.x(), resolution));
         Ok(Figure {
             title: options
                 .title
@@ -170,6 +240,7 @@ impl Figure {
             log_y: options.log_y,
             series,
             markers,
+            grid,
         })
     }
 
@@ -189,6 +260,66 @@ impl Figure {
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|&lr| lr > 0.0)
             .min_by(f64::total_cmp)
+    }
+}
+
+/// Every schedule compared with the first, for the grid layout; differing spans closer than
+/// one of `resolution` drawing units across `x_max` merged.
+fn grid(specs: &[NamedSchedule], unit: XUnit, x_max: f64, resolution: u32) -> Grid {
+    let reference = &specs[0];
+    let per_unit = |spec: &NamedSchedule| match unit {
+        XUnit::Iteration => 1,
+        XUnit::Epoch => spec.iters_per_epoch.unwrap_or(1),
+    };
+    let longest = specs.iter().map(|s| s.params().iters).max().unwrap_or(0);
+    let gap = x_max / f64::from(resolution.max(1));
+    let panels = specs
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            if index == 0 {
+                return Panel {
+                    summary: "reference: grey in the other panels".into(),
+                    spans: Vec::new(),
+                };
+            }
+            let rounding = reference.dialect.rounding().max(spec.dialect.rounding());
+            let comparison = compare::compare(
+                reference.schedule.as_ref(),
+                spec.schedule.as_ref(),
+                rounding,
+            );
+            let units = [per_unit(reference), per_unit(spec)];
+            let summary = comparison.summary(&reference.name, |side, points| match unit {
+                XUnit::Iteration => exact_counts(points, CountStyle::for_max(longest)),
+                XUnit::Epoch => points
+                    .iter()
+                    .map(|&iteration| epoch_label(iteration, units[side]))
+                    .collect(),
+            });
+            let mut spans = Vec::new();
+            for shade in [Shade::LastBits, Shade::Differs] {
+                for run in comparison.runs.iter().filter(|r| r.shade == shade) {
+                    let (from, to) = (
+                        run.start as f64 / units[1] as f64,
+                        run.end as f64 / units[1] as f64,
+                    );
+                    match spans.last_mut() {
+                        Some(Span {
+                            to: last, shade: s, ..
+                        }) if *s == shade && from - *last < gap => {
+                            *last = to;
+                        }
+                        _ => spans.push(Span { from, to, shade }),
+                    }
+                }
+            }
+            Panel { summary, spans }
+        })
+        .collect();
+    Grid {
+        reference: reference.name.clone(),
+        panels,
     }
 }
 
@@ -351,9 +482,12 @@ mod tests {
     }
 
     /// `--dialect all`: the reference schedule as each framework computes it.
+    /// Every dialect that accepts the reference example, as `--dialect all` plots it (Keras,
+    /// which has no warmup, refuses it).
     fn every_dialect() -> Vec<NamedSchedule> {
         Dialect::ALL
             .iter()
+            .filter(|d| build(**d, Params::default()).is_ok())
             .map(|&d| named(d.name(), d, Params::default(), None))
             .collect()
     }
@@ -363,6 +497,7 @@ mod tests {
             x_unit,
             log_y: false,
             title: None,
+            layout: Layout::Auto,
         }
     }
 
@@ -459,11 +594,110 @@ mod tests {
         };
         assert_eq!(
             names(50.0),
-            ["maskrcnn", "torch-chained", "detectron2", "mmengine"]
+            [
+                "maskrcnn",
+                "torch-chained",
+                "detectron2",
+                "mmengine",
+                "mmcv1",
+                "gluoncv",
+                "paddledet",
+                "detectron-caffe2",
+                "optax"
+            ]
         );
-        assert_eq!(names(51.0), ["mxnet"]);
+        assert_eq!(names(49.0), ["timm-train"]);
+        assert_eq!(names(51.0), ["mxnet", "tf-model-garden"]);
         assert_eq!(names(59.0), ["timm"]);
-        assert_eq!(names(60.0), ["torch-sequential"]);
+        assert_eq!(names(60.0), ["torch-sequential", "paddle"]);
+    }
+
+    #[test]
+    fn layouts() {
+        assert!(!Layout::Auto.is_grid(MAX_OVERLAID));
+        assert!(Layout::Auto.is_grid(MAX_OVERLAID + 1));
+        assert!(Layout::Grid.is_grid(2));
+        assert!(!Layout::Overlay.is_grid(36));
+        // One schedule is one chart, whatever was asked.
+        assert!(!Layout::Grid.is_grid(1));
+        let figure = Figure::new(&reference(), &options(XUnit::Iteration), 1200).unwrap();
+        assert_eq!(figure.grid, None);
+    }
+
+    #[test]
+    fn grid_compares_every_dialect_with_the_first() {
+        let all = every_dialect();
+        assert!(all.len() > MAX_OVERLAID);
+        let figure = Figure::new(&all, &options(XUnit::Iteration), 1200).unwrap();
+        let grid = figure.grid.unwrap();
+        assert_eq!(grid.reference, "maskrcnn");
+        let summaries: Vec<(&str, &str)> = all
+            .iter()
+            .zip(&grid.panels)
+            .map(|(spec, panel)| (spec.name.as_str(), panel.summary.as_str()))
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                ("maskrcnn", "reference: grey in the other panels"),
+                ("torch-chained", "differs in the last bits on 143 rows"),
+                ("torch-sequential", "decays at 60, 110 (maskrcnn: 50, 100)"),
+                ("detectron2", "differs in the last bits on 1 row"),
+                ("mxnet", "decays at 51, 101 (maskrcnn: 50, 100)"),
+                ("timm", "decays at 59, 109 (maskrcnn: 50, 100)"),
+                ("mmengine", "warmup ends at 9 (maskrcnn: 10)"),
+                ("timm-train", "decays at 49, 99 (maskrcnn: 50, 100)"),
+                ("mmcv1", "differs in the last bits on 4 rows"),
+                ("gluoncv", "warmup ends at 9 (maskrcnn: 10)"),
+                ("paddledet", "differs in the last bits on 50 rows"),
+                ("paddle", "decays at 60, 110 (maskrcnn: 50, 100)"),
+                // float32 throughout: every row, within float32's rounding.
+                ("detectron-caffe2", "differs in the last bits on 150 rows"),
+                ("tf-model-garden", "decays at 51, 101 (maskrcnn: 50, 100)"),
+                ("optax", "differs in the last bits on 150 rows"),
+            ]
+        );
+        // Where mxnet differs by more than rounding: one iteration at each decay.
+        let moved: Vec<(f64, f64)> = grid.panels[4]
+            .spans
+            .iter()
+            .filter(|s| s.shade == Shade::Differs)
+            .map(|s| (s.from, s.to))
+            .collect();
+        assert_eq!(moved, [(50.0, 51.0), (100.0, 101.0)]);
+        // The reference's panel has nothing to shade.
+        assert!(grid.panels[0].spans.is_empty());
+    }
+
+    #[test]
+    fn grid_summaries_count_in_the_axis_unit() {
+        let a = named(
+            "a",
+            Dialect::default(),
+            milestones(&[3000, 6000], 9000),
+            Some(100),
+        );
+        let b = named(
+            "b",
+            Dialect::default(),
+            milestones(&[3050, 6000], 9000),
+            Some(100),
+        );
+        let options = PlotOptions {
+            layout: Layout::Grid,
+            ..options(XUnit::Epoch)
+        };
+        let figure = Figure::new(&[a, b], &options, 1200).unwrap();
+        let panel = &figure.grid.unwrap().panels[1];
+        assert_eq!(panel.summary, "decays at 30.5, 60 (a: 30, 60)");
+        assert_eq!(
+            panel.spans,
+            [Span {
+                from: 30.0,
+                to: 30.5,
+                shade: Shade::Differs
+            }]
+        );
     }
 
     #[test]

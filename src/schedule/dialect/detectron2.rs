@@ -11,7 +11,7 @@
 //! makes it ramp towards the decayed lr instead of multiplying the ramp.
 
 use super::Framework;
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::message::{list, list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
@@ -113,6 +113,9 @@ impl Departs for Detectron2Dialect {
             list(&dropped),
             p.iters
         ))]
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

@@ -11,7 +11,7 @@ use super::Framework;
 use crate::schedule::chainable::{
     IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, counter_note, linear_lr_factor,
 };
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::message::{list, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::Piecewise;
@@ -101,6 +101,9 @@ impl Departs for MmengineDialect {
         }
         out.extend(counter_note(p));
         out
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

@@ -8,16 +8,25 @@
 //! against it by the tests below.
 
 pub(super) mod detectron2;
+pub(super) mod detectron_caffe2;
+pub(super) mod gluoncv;
+pub(super) mod keras;
 pub(super) mod maskrcnn;
+pub(super) mod mmcv1;
 pub(super) mod mmengine;
 pub(super) mod mxnet;
+pub(super) mod optax;
+pub(super) mod paddle;
+pub(super) mod paddledet;
+pub(super) mod tf_model_garden;
 pub(super) mod timm;
+pub(super) mod timm_train;
 pub(super) mod torch_chained;
 pub(super) mod torch_sequential;
 
 use std::fmt;
 
-use super::departures::Departs;
+use super::departures::{Departs, Precision};
 use super::{Params, Rejection, Schedule};
 
 /// What a dialect file provides about its framework.
@@ -58,6 +67,15 @@ impl Dialect {
         Dialect(Entry::Compared(&mxnet::MxnetDialect)),
         Dialect(Entry::Compared(&timm::TimmDialect)),
         Dialect(Entry::Compared(&mmengine::MmengineDialect)),
+        Dialect(Entry::Compared(&timm_train::TimmTrainDialect)),
+        Dialect(Entry::Compared(&mmcv1::Mmcv1Dialect)),
+        Dialect(Entry::Compared(&gluoncv::GluoncvDialect)),
+        Dialect(Entry::Compared(&paddledet::PaddledetDialect)),
+        Dialect(Entry::Compared(&paddle::PaddleDialect)),
+        Dialect(Entry::Compared(&detectron_caffe2::DetectronCaffe2Dialect)),
+        Dialect(Entry::Compared(&tf_model_garden::TfModelGardenDialect)),
+        Dialect(Entry::Compared(&keras::KerasDialect)),
+        Dialect(Entry::Compared(&optax::OptaxDialect)),
     ];
 
     pub(crate) fn framework_impl(self) -> &'static dyn Framework {
@@ -115,6 +133,14 @@ impl Dialect {
     /// The framework and the scheduler construction the dialect reproduces, in a few words.
     pub fn construction(self) -> &'static str {
         self.framework_impl().construction()
+    }
+
+    /// A relative difference from another curve below this is the framework's rounding (f64,
+    /// or float32 for the dialects that hold the lr in float32), above it a different curve.
+    pub fn rounding(self) -> f64 {
+        self.departs()
+            .map_or(Precision::Double, |departs| departs.precision())
+            .rounding()
     }
 }
 

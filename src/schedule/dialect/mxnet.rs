@@ -8,7 +8,7 @@
 //! product computed in place (0.0001 after two decays of 0.01, not 0.00010000000000000002).
 
 use super::Framework;
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::message::{list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::Piecewise;
@@ -83,6 +83,9 @@ impl Departs for MxnetDialect {
     /// MXNet refuses the lists the others reorder or drop.
     fn structural(&self, _: &Params) -> Vec<Departure> {
         Vec::new()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

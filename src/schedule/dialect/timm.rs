@@ -7,9 +7,13 @@
 //! `t -= W` and the lr is `base_lr * decay_rate ** bisect_right(decay_t, t + 1)`. Decays thus
 //! land at m + W - 1: shifted by the warmup, and one step early. The list is bisected as given,
 //! sorted or not, and nothing is validated.
+//!
+//! timm's `train.py` passes `warmup_prefix=False` instead: the same scheduler without the
+//! shift, which the `timm-train` dialect builds with [`Timm::with_warmup_prefix`].
 
 use super::Framework;
-use crate::schedule::departures::{Departs, Departure};
+use super::timm_train::TimmTrainDialect;
+use crate::schedule::departures::{Departs, Departure, Precision, decay_points, listing};
 use crate::schedule::message::{first_unsorted, list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
@@ -41,7 +45,7 @@ impl Framework for TimmDialect {
 }
 
 /// The milestone list as given, and where it first goes down, when it does.
-fn unsorted(p: &Params) -> Option<(&[u64], usize)> {
+pub(super) fn unsorted(p: &Params) -> Option<(&[u64], usize)> {
     match &p.decay {
         Decay::Milestones(given) => first_unsorted(given).map(|i| (given.as_slice(), i)),
         Decay::StepSize(_) => None,
@@ -93,21 +97,50 @@ impl Departs for TimmDialect {
         "timm computes base_lr × decay_rate ** k".into()
     }
     fn structural(&self, p: &Params) -> Vec<Departure> {
-        unsorted(p)
-            .map(|(given, at)| {
-                Departure::warning(format!(
-                    "decay_t {} is not sorted: timm bisects it as given (its code assumes sorted)",
-                    list_around(given, at)
-                ))
-            })
+        unsorted_decay_t(p)
             .into_iter()
+            .chain(for_train_py_users(p))
             .collect()
     }
+    fn precision(&self) -> Precision {
+        Precision::Double
+    }
+}
+
+/// The warning for a `decay_t` timm bisects as given (timm and timm-train).
+pub(super) fn unsorted_decay_t(p: &Params) -> Option<Departure> {
+    unsorted(p).map(|(given, at)| {
+        Departure::warning(format!(
+            "decay_t {} is not sorted: timm bisects it as given (its code assumes sorted)",
+            list_around(given, at)
+        ))
+    })
+}
+
+/// A timm user who runs train.py gets `warmup_prefix=False`: point them to timm-train whenever
+/// its decays differ from the class default's.
+fn for_train_py_users(p: &Params) -> Option<Departure> {
+    if p.warmup_iters == 0 {
+        return None;
+    }
+    let class_default = decay_points(&Timm::new(p.clone()));
+    let train_py = decay_points(&Timm::with_warmup_prefix(p.clone(), false));
+    (train_py != class_default).then(|| {
+        Departure::warning(format!(
+            "this is MultiStepLRScheduler's class default, warmup_prefix=True; timm's train.py \
+             passes warmup_prefix=False (unless --warmup-prefix), which decays at {}: use \
+             --dialect {} for a train.py run",
+            listing(&train_py),
+            TimmTrainDialect.name()
+        ))
+    })
 }
 
 pub(crate) struct Timm {
     params: Params,
     milestones: Milestones,
+    /// Whether decay_t counts from the end of warmup (`t -= warmup_t`).
+    warmup_prefix: bool,
     /// `warmup_lr_init`.
     init: f64,
     /// `warmup_steps`: the per-update increment.
@@ -115,20 +148,40 @@ pub(crate) struct Timm {
 }
 
 impl Timm {
+    /// The class default, `warmup_prefix=True`.
     pub fn new(params: Params) -> Self {
+        Timm::with_warmup_prefix(params, true)
+    }
+
+    pub fn with_warmup_prefix(params: Params, warmup_prefix: bool) -> Self {
         let init = params.base_lr * params.warmup_factor;
         Timm {
             milestones: Milestones::of(&params),
+            warmup_prefix,
             increment: (params.base_lr - init) / params.warmup_iters as f64,
             init,
             params,
         }
     }
 
-    /// `bisect_right(decay_t, t + 1)` for `t` counted from the end of warmup.
-    fn bisect(&self, since_warmup: u64) -> u64 {
-        self.milestones
-            .bisect_right_given(since_warmup.saturating_add(1))
+    /// The `t` that `_get_lr` bisects at iteration `t >= W`: counted from the end of warmup
+    /// with the prefix, as is without it.
+    fn decay_clock(&self, t: u64) -> u64 {
+        t - self.shift()
+    }
+
+    /// How far the prefix moves every decay.
+    fn shift(&self) -> u64 {
+        if self.warmup_prefix {
+            self.params.warmup_iters
+        } else {
+            0
+        }
+    }
+
+    /// `bisect_right(decay_t, t + 1)` for `t` on the decay clock.
+    fn bisect(&self, clock: u64) -> u64 {
+        self.milestones.bisect_right_given(clock.saturating_add(1))
     }
 }
 
@@ -140,8 +193,11 @@ impl Piecewise for Timm {
         true
     }
     fn decays(&self, t: u64) -> u64 {
-        t.checked_sub(self.params.warmup_iters)
-            .map_or(0, |since| self.bisect(since))
+        if t < self.params.warmup_iters {
+            0
+        } else {
+            self.bisect(self.decay_clock(t))
+        }
     }
     fn next_decay(&self, t: u64) -> Option<u64> {
         let w = self.params.warmup_iters;
@@ -151,11 +207,11 @@ impl Piecewise for Timm {
             return Some(from);
         }
         // bisect_right only moves where its argument reaches a listed value, and never back.
-        let argument = from - w + 1;
+        let argument = self.decay_clock(from).saturating_add(1);
         self.milestones
             .distinct_from(argument)
             .find(|&value| self.milestones.bisect_right_given(value) != decays)
-            .and_then(|value| (value - 1).checked_add(w))
+            .and_then(|value| (value - 1).checked_add(self.shift()))
     }
 }
 
@@ -169,7 +225,7 @@ impl Schedule for Timm {
         if t < p.warmup_iters {
             self.init + t as f64 * self.increment
         } else {
-            p.base_lr * p.gamma.powf(self.bisect(t - p.warmup_iters) as f64)
+            p.base_lr * p.gamma.powf(self.bisect(self.decay_clock(t)) as f64)
         }
     }
 

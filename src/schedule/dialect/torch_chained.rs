@@ -12,7 +12,7 @@ use super::Framework;
 use crate::schedule::chainable::{
     IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, check_warmup, counter_note, linear_lr_factor,
 };
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::Piecewise;
 use crate::schedule::stepper::{Recurrence, Stepped};
@@ -70,6 +70,9 @@ impl Departs for TorchChainedDialect {
     }
     fn structural(&self, p: &Params) -> Vec<Departure> {
         counter_note(p).into_iter().collect()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

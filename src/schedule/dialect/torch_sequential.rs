@@ -11,7 +11,7 @@ use super::Framework;
 use crate::schedule::chainable::{
     IN_PLACE_LEVELS, IN_PLACE_WARMUP, apply_milestone, check_warmup, counter_note, linear_lr_factor,
 };
-use crate::schedule::departures::{Departs, Departure};
+use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::Piecewise;
 use crate::schedule::stepper::{Recurrence, Stepped};
@@ -76,6 +76,9 @@ impl Departs for TorchSequentialDialect {
     }
     fn structural(&self, p: &Params) -> Vec<Departure> {
         counter_note(p).into_iter().collect()
+    }
+    fn precision(&self) -> Precision {
+        Precision::Double
     }
 }
 

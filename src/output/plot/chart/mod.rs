@@ -4,6 +4,7 @@
 mod axes;
 mod crisp;
 mod font;
+mod grid;
 mod legend;
 mod notes;
 mod overlap;
@@ -152,20 +153,13 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     figure: &Figure,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if let Some(panels) = &figure.grid {
+        return grid::draw_grid(root, figure, panels);
+    }
     let (width, height) = root.dim_in_pixel();
     let sizes = Sizes::for_image(width, height);
     root.fill(&WHITE)?;
-
-    // Title, shrunk (then cut) to fit the width.
-    let margin = sizes.px(14.0);
-    let room = width as i32 - 2 * margin;
-    let (title, title_size) = font::fit_shrinking(&figure.title, sizes.title, room);
-    root.draw(&Text::new(
-        title,
-        (width as i32 / 2, margin),
-        style(title_size, &TEXT).pos(Pos::new(HPos::Center, VPos::Top)),
-    ))?;
-    let title_band = margin + (sizes.title * 1.4).round() as i32;
+    let title_band = draw_title(root, figure, &sizes)?;
 
     // Room above the plot for milestone and warmup labels.
     let has_notes =
@@ -318,6 +312,24 @@ fn draw<DB: DrawingBackend>(
         draw_legend(root, figure, &sizes, plot, &curves, nested)?;
     }
     Ok(())
+}
+
+/// The title, shrunk (then cut) to fit the width; returns the bottom of its band.
+fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    sizes: &Sizes,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, _) = root.dim_in_pixel();
+    let margin = sizes.px(14.0);
+    let room = width as i32 - 2 * margin;
+    let (title, title_size) = font::fit_shrinking(&figure.title, sizes.title, room);
+    root.draw(&Text::new(
+        title,
+        (width as i32 / 2, margin),
+        style(title_size, &TEXT).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    Ok(margin + (sizes.title * 1.4).round() as i32)
 }
 
 /// How much wider a curve is drawn than one lying over it, with `curves` curves overlaid.

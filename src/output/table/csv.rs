@@ -8,19 +8,28 @@ pub struct Csv {
 
 impl Format for Csv {
     fn layout(&self, columns: &[String]) -> Layout {
-        let names: Vec<String> = columns.iter().map(|name| self.text_cell(name)).collect();
+        let mut header = Vec::new();
+        for (index, name) in columns.iter().enumerate() {
+            if index > 0 {
+                header.extend_from_slice(self.delimiter.to_string().as_bytes());
+            }
+            self.text_cell(name, &mut header);
+        }
+        header.push(b'\n');
         Layout {
-            header: format!("{}\n", names.join(&self.delimiter.to_string())),
+            header: String::from_utf8(header).expect("cells are text"),
             ..separated(columns.len(), self.delimiter)
         }
     }
 
     /// Quotes a cell that holds the delimiter, a quote or a line break (RFC 4180).
-    fn text_cell(&self, text: &str) -> String {
+    fn text_cell(&self, text: &str, out: &mut Vec<u8>) {
         if text.contains([self.delimiter, '"', '\n', '\r']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
+            out.push(b'"');
+            out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
         } else {
-            text.to_string()
+            out.extend_from_slice(text.as_bytes());
         }
     }
 }
@@ -50,7 +59,7 @@ fn separated(count: usize, delimiter: char) -> Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Cell, write_table};
+    use crate::output::table::{Cell, write_table};
 
     fn render(format: &dyn Format, phase: &str) -> String {
         let rows = vec![

@@ -6,8 +6,8 @@ pub struct Json;
 pub struct JsonLines;
 
 impl Format for Json {
-    fn text_cell(&self, text: &str) -> String {
-        quoted(text)
+    fn text_cell(&self, text: &str, out: &mut Vec<u8>) {
+        push_quoted(text, out);
     }
 
     fn missing_cell(&self) -> &'static str {
@@ -29,8 +29,8 @@ impl Format for Json {
 }
 
 impl Format for JsonLines {
-    fn text_cell(&self, text: &str) -> String {
-        quoted(text)
+    fn text_cell(&self, text: &str, out: &mut Vec<u8>) {
+        push_quoted(text, out);
     }
 
     fn missing_cell(&self) -> &'static str {
@@ -63,35 +63,35 @@ fn cells(columns: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// A JSON string literal.
-pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    out.push_str(&escape(text));
-    out.push('"');
-    out
+fn quoted(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    push_quoted(text, &mut out);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
 }
 
-/// Escapes text for the inside of a JSON string.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Appends `text` as a JSON string literal.
+fn push_quoted(text: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
     for c in text.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+            }
+            c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
         }
     }
-    out
+    out.push(b'"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Cell, write_table};
+    use crate::output::table::{Cell, write_table};
 
     fn render(format: &dyn Format, rows: &[Vec<Cell>]) -> String {
         let mut out = Vec::new();
@@ -130,5 +130,6 @@ mod tests {
     #[test]
     fn escapes_names() {
         assert_eq!(quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+        assert_eq!(quoted("é\u{1}"), "\"é\\u0001\"");
     }
 }

@@ -1,5 +1,7 @@
 //! The figure drawn in a terminal with braille characters (2×4 dots per character cell).
 
+mod strips;
+
 use std::borrow::Cow;
 
 use super::Figure;
@@ -39,12 +41,32 @@ impl PlotLayout {
 /// positions under it, and a legend when several curves share the plot. With `color`, each
 /// curve is in its own ANSI colour, and a cell that several curves pass through in the
 /// terminal's own colour: one colour there would hide the others.
+///
+/// In the grid layout, the first curve alone, then one row per other schedule marking where
+/// it differs from that one ([`strips`]).
 pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
+    match &figure.grid {
+        Some(grid) => strips::plot(figure, grid, layout, color),
+        None => chart(figure, layout, color, 0).text,
+    }
+}
+
+/// A terminal chart, and where its plot area is.
+struct Chart {
+    text: String,
+    /// Characters left of the axis line: the lr labels and a space.
+    gutter: usize,
+    /// Character cells across the plot area, right of the axis line.
+    plot_columns: usize,
+}
+
+/// [`plot`] of an overlay, with at least `min_gutter` characters left of the axis line.
+fn chart(figure: &Figure, layout: &PlotLayout, color: bool, min_gutter: usize) -> Chart {
     let (min_lr, max_lr) = figure.lr_range();
     let scale = LrScale::new(figure, min_lr, max_lr);
     let max_label = readable(max_lr);
     let min_label = readable(min_lr);
-    let gutter = max_label.chars().count().max(min_label.chars().count()) + 1;
+    let gutter = (max_label.chars().count().max(min_label.chars().count()) + 1).max(min_gutter);
     let plot_columns = layout.columns.saturating_sub(gutter + 2).max(8);
     let mut canvas = Canvas::new(plot_columns, layout.rows);
 
@@ -176,7 +198,11 @@ pub fn plot(figure: &Figure, layout: &PlotLayout, color: bool) -> String {
             out.push('\n');
         }
     }
-    out
+    Chart {
+        text: out,
+        gutter,
+        plot_columns,
+    }
 }
 
 /// `entries` (text, width in cells) joined by `separator` into lines of at most `width`

@@ -1,0 +1,98 @@
+//! The checks and name lookups that the rows of `keys.rs` run on a key's value, and that
+//! `resolve` and `scale` use to read named values (units, methods, dialects, rules).
+
+use super::error::{ConfigError, Origin};
+use super::scale::Rule;
+use super::value::{Raw, Value, as_written};
+use crate::schedule::{Dialect, Unit, WarmupMethod};
+
+pub(super) fn text_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+pub(super) fn any(_: &Value, _: &Raw, _: &Origin) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+pub(super) fn above_zero(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Number(n) if *n <= 0.0 => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be > 0, got {}", as_written(raw)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn not_negative(value: &Value, raw: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Number(n) if *n < 0.0 => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be >= 0, got {}", as_written(raw)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn at_least_one(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Count(0) => Err(ConfigError::invalid(at.clone(), "must be >= 1, got 0")),
+        Value::Amount(amount) if amount.is_zero() => Err(ConfigError::invalid(
+            at.clone(),
+            format!("must be >= 1, got {amount}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn rule(name: &str, at: &Origin) -> Result<Rule, ConfigError> {
+    Rule::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!("unknown rule '{name}'; expected linear, sqrt or none"),
+        )
+    })
+}
+
+pub(super) fn warmup_method(name: &str, at: &Origin) -> Result<WarmupMethod, ConfigError> {
+    WarmupMethod::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!(
+                "unknown warmup method '{name}'; expected one of: {}",
+                WarmupMethod::NAMES.join(", ")
+            ),
+        )
+    })
+}
+
+pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
+    match name {
+        "iter" | "iters" | "iteration" | "iterations" => Ok(Unit::Iter),
+        "epoch" | "epochs" => Ok(Unit::Epoch),
+        other => Err(ConfigError::invalid(
+            at.clone(),
+            format!("unknown unit '{other}'; expected iter or epoch"),
+        )),
+    }
+}
+
+/// One dialect, or every one for `all`.
+pub(super) fn dialects(name: &str, at: &Origin) -> Result<Vec<Dialect>, ConfigError> {
+    if name == "all" {
+        return Ok(Dialect::ALL.to_vec());
+    }
+    let dialect = Dialect::from_name(name).ok_or_else(|| {
+        ConfigError::invalid(
+            at.clone(),
+            format!(
+                "unknown dialect '{name}'; expected one of: {}, all",
+                Dialect::accepted_names().join(", ")
+            ),
+        )
+    })?;
+    Ok(vec![dialect])
+}
