@@ -57,3 +57,12 @@ pub fn devices(flags: &Layer) -> Result<u64, ConfigError> {
         Some((_, at)) => Err(ConfigError::invalid(at.clone(), "expected a whole number >= 1")),
     }
 }
+
+/// Whether any count the layer sets is in epochs: only then does the batch matter.
+pub fn counts_epochs(layer: &Layer) -> bool {
+    let epochs = |raw: &Raw| matches!(raw, Raw::Str(text) if text.ends_with("ep"));
+    layer.entries.values().any(|(raw, _)| match raw {
+        Raw::Array(items) => items.iter().any(epochs),
+        other => epochs(other),
+    })
+}

@@ -71,14 +71,7 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
         Some(data) => get(data.dict("data")?, "samples_per_gpu"),
         None => None,
     };
-    let per_device = match batch {
-        Some(batch) => {
-            let n = batch.count("data.samples_per_gpu")?;
-            emit::whole(&mut layer, "batch_per_device", n, batch.at.origin("data.samples_per_gpu"));
-            Some(n)
-        }
-        None => None,
-    };
+    let per_device = batch.map(|b| b.count("data.samples_per_gpu")).transpose()?;
     if let Some(scale) = get(cfg, "auto_scale_lr") {
         let scale = scale.dict("auto_scale_lr")?;
         let enabled = get(scale, "enable").map_or(Ok(false), |v| v.bool("auto_scale_lr.enable"))?;
@@ -89,6 +82,12 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
     emit::number(&mut layer, "base_lr", lr, lr_value.at.origin("optimizer.lr"));
     let lr_config = get(cfg, "lr_config").ok_or_else(|| missing("lr_config"))?;
     hook(lr_config, by_epoch_runner, length, &mut layer)?;
+    if let (Some(n), Some(batch)) = (per_device, batch)
+        && emit::counts_epochs(&layer)
+    {
+        let at = batch.at.origin("data.samples_per_gpu");
+        emit::whole(&mut layer, "batch_per_device", n, at);
+    }
     Ok(layer)
 }
 

@@ -108,11 +108,7 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
     let lr_value = optimizer_lr(cfg, &missing)?;
     let batch = match get(cfg, "train_dataloader") {
         Some(loader) => match get(loader.dict("train_dataloader")?, "batch_size") {
-            Some(batch) => {
-                let n = batch.count("train_dataloader.batch_size")?;
-                emit::whole(&mut layer, "batch_per_device", n, batch.at.origin("train_dataloader.batch_size"));
-                Some((n, batch))
-            }
+            Some(batch) => Some((batch.count("train_dataloader.batch_size")?, batch)),
             None => None,
         },
         None => None,
@@ -123,6 +119,10 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
     }
     emit::number(&mut layer, "base_lr", lr, lr_value.at.origin("optim_wrapper.optimizer.lr"));
     schedulers(cfg, by_epoch_loop, &mut layer)?;
+    if let Some((n, batch)) = batch.filter(|_| emit::counts_epochs(&layer)) {
+        let at = batch.at.origin("train_dataloader.batch_size");
+        emit::whole(&mut layer, "batch_per_device", n, at);
+    }
     Ok(layer)
 }
 
