@@ -32,7 +32,11 @@ fn same_curve(config: &str, run: &[&str], flags: &[&str]) {
     let from_config = stdout(&[&["table", config], run].concat());
     let by_hand = stdout(&[&["table"], flags].concat());
     // The column is named after the schedule: the config's file stem.
-    let stem = std::path::Path::new(config).file_stem().unwrap().to_str().unwrap();
+    let stem = std::path::Path::new(config)
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap();
     let by_hand = by_hand.replacen("lr_schedule", &format!("lr_{stem}"), 1);
     assert_eq!(from_config, by_hand, "{config}");
     let dir = tempfile::tempdir().unwrap();
@@ -49,9 +53,22 @@ fn mmdet3_config_is_its_flags() {
         "docs/examples/mmdet3/retinanet_2x.py",
         &["--dataset-size", "5000", "--devices", "2"],
         &[
-            "--base-lr", "0.01", "--milestones", "10000,13750", "--gamma", "0.1",
-            "--warmup-iters", "1000", "--warmup-factor", "0.3333333333333333",
-            "--warmup-method", "constant", "--iters", "15000", "--dialect", "mmengine",
+            "--base-lr",
+            "0.01",
+            "--milestones",
+            "10000,13750",
+            "--gamma",
+            "0.1",
+            "--warmup-iters",
+            "1000",
+            "--warmup-factor",
+            "0.3333333333333333",
+            "--warmup-method",
+            "constant",
+            "--iters",
+            "15000",
+            "--dialect",
+            "mmengine",
         ],
     );
 }
@@ -63,9 +80,22 @@ fn mmdet2_config_is_its_flags() {
         "docs/examples/mmdet2/faster_rcnn_1x.py",
         &["--dataset-size", "5000", "--devices", "2"],
         &[
-            "--base-lr", "0.02", "--milestones", "10000,13750", "--gamma", "0.1",
-            "--warmup-iters", "1000", "--warmup-factor", "0.3333333333333333",
-            "--warmup-method", "constant", "--iters", "15000", "--dialect", "mmcv1",
+            "--base-lr",
+            "0.02",
+            "--milestones",
+            "10000,13750",
+            "--gamma",
+            "0.1",
+            "--warmup-iters",
+            "1000",
+            "--warmup-factor",
+            "0.3333333333333333",
+            "--warmup-method",
+            "constant",
+            "--iters",
+            "15000",
+            "--dialect",
+            "mmcv1",
         ],
     );
 }
@@ -74,19 +104,33 @@ fn mmdet2_config_is_its_flags() {
 fn auto_scale_lr_is_applied_when_asked() {
     let base_lr = |extra: &[&str]| {
         let args = [
-            &["import", "docs/examples/mmdet3/retinanet_2x.py", "--dataset-size", "5000"],
+            &[
+                "import",
+                "docs/examples/mmdet3/retinanet_2x.py",
+                "--dataset-size",
+                "5000",
+            ],
             extra,
         ]
         .concat();
         let toml = stdout(&args);
-        toml.lines().find(|l| l.starts_with("base_lr = ")).unwrap().to_string()
+        toml.lines()
+            .find(|l| l.starts_with("base_lr = "))
+            .unwrap()
+            .to_string()
     };
     assert!(base_lr(&["--devices", "8"]).starts_with("base_lr = 0.01  #"));
     // 8 GPUs × 4 images = 32, twice the base batch of 16: lr × 2.0.
     assert!(base_lr(&["--devices", "8", "--", "--auto-scale-lr"]).starts_with("base_lr = 0.02  #"));
     let two = stdout(&[
-        "import", "docs/examples/mmdet2/faster_rcnn_1x.py", "--dataset-size", "5000",
-        "--devices", "3", "--", "--auto-scale-lr",
+        "import",
+        "docs/examples/mmdet2/faster_rcnn_1x.py",
+        "--dataset-size",
+        "5000",
+        "--devices",
+        "3",
+        "--",
+        "--auto-scale-lr",
     ]);
     // (3 × 2 / 16) × 0.02, as mmdetection 2.x computes it.
     let expected = format!("base_lr = {:?}  #", (6.0f64 / 16.0) * 0.02);
@@ -140,13 +184,26 @@ fn real_mmdetection_configs_load() {
         return;
     }
     for (config, first_decay) in [
-        ("open-mmlab+mmdetection/configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py", 58640),
-        ("open-mmlab+mmdetection@v2.28.2/configs/mask_rcnn/mask_rcnn_r50_fpn_1x_coco.py", 58640),
+        (
+            "open-mmlab+mmdetection/configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py",
+            58640,
+        ),
+        (
+            "open-mmlab+mmdetection@v2.28.2/configs/mask_rcnn/mask_rcnn_r50_fpn_1x_coco.py",
+            58640,
+        ),
     ] {
         let path = root.join(config);
         let args = [
-            "at", "--dataset-size", "coco2017-nonempty", "--devices", "8", "--config",
-            path.to_str().unwrap(), "58639", "58640",
+            "at",
+            "--dataset-size",
+            "coco2017-nonempty",
+            "--devices",
+            "8",
+            "--config",
+            path.to_str().unwrap(),
+            "58639",
+            "58640",
         ];
         let out = stdout(&args);
         let lrs: Vec<&str> = out.lines().collect();

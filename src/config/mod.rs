@@ -174,11 +174,11 @@ fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
         }
         [path] => {
             let (layer, format) = import::read_layer(
-            path,
-            input.from.as_deref(),
-            &input.framework_args,
-            &input.flags,
-        )?;
+                path,
+                input.from.as_deref(),
+                &input.framework_args,
+                &input.flags,
+            )?;
             (layer, Some((path.clone(), format)))
         }
         [_, second, ..] => {

@@ -243,6 +243,7 @@ dialect = "maskrcnn"
         Input {
             files: Vec::new(),
             from: None,
+            framework_args: Vec::new(),
             flags,
         }
     }
@@ -328,6 +329,7 @@ dialect = "maskrcnn"
         let two = Input {
             files: vec!["a.toml".into(), "b.toml".into()],
             from: None,
+            framework_args: Vec::new(),
             flags: Layer::default(),
         };
         assert_eq!(

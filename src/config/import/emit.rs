@@ -31,7 +31,11 @@ pub fn count(layer: &mut Layer, key: &'static str, value: Count, at: Origin) {
 }
 
 pub fn counts(layer: &mut Layer, key: &'static str, values: &[Count], at: Origin) {
-    layer.set(key, Raw::Array(values.iter().map(|c| c.raw()).collect()), at);
+    layer.set(
+        key,
+        Raw::Array(values.iter().map(|c| c.raw()).collect()),
+        at,
+    );
 }
 
 pub fn whole(layer: &mut Layer, key: &'static str, value: u64, at: Origin) {
@@ -51,10 +55,21 @@ pub fn default(framework: &'static str, key: &'static str) -> Origin {
 pub fn devices(flags: &Layer) -> Result<u64, ConfigError> {
     match flags.get("devices") {
         None => Ok(1),
-        Some((Raw::Text(text), at)) => text.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
-            ConfigError::invalid(at.clone(), format!("expected a whole number >= 1, got '{text}'"))
-        }),
-        Some((_, at)) => Err(ConfigError::invalid(at.clone(), "expected a whole number >= 1")),
+        Some((Raw::Text(text), at)) => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| {
+                ConfigError::invalid(
+                    at.clone(),
+                    format!("expected a whole number >= 1, got '{text}'"),
+                )
+            }),
+        Some((_, at)) => Err(ConfigError::invalid(
+            at.clone(),
+            "expected a whole number >= 1",
+        )),
     }
 }
 

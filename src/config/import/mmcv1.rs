@@ -21,8 +21,8 @@ use super::emit::{self, Count};
 use super::openmmlab::{self, Generation, get};
 use super::python::{Dict, Kind, Value};
 use super::{Fit, Format, Source};
-use crate::config::error::{ConfigError, Origin};
 use crate::config::Layer;
+use crate::config::error::{ConfigError, Origin};
 
 const FRAMEWORK: &str = "mmcv 1.x";
 /// The most decays an integer `step` may stand for, listed up to the run's end.
@@ -44,7 +44,10 @@ impl Format for Mmdet2Config {
         Some("mmcv1")
     }
     fn detect(&self, path: &Path, text: &str) -> Fit {
-        match (super::extension(path).as_str(), openmmlab::generation(path, text)) {
+        match (
+            super::extension(path).as_str(),
+            openmmlab::generation(path, text),
+        ) {
             ("py", Some(Generation::Mmcv1)) => Fit::Certain,
             _ => Fit::No,
         }
@@ -56,7 +59,12 @@ impl Format for Mmdet2Config {
     }
 }
 
-fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<Layer, ConfigError> {
+fn schedule(
+    path: &Path,
+    cfg: &Dict,
+    flags: &Layer,
+    auto_scale: bool,
+) -> Result<Layer, ConfigError> {
     let mut layer = Layer::default();
     let missing = |key: &str| ConfigError::Import {
         path: path.to_path_buf(),
@@ -79,7 +87,12 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
             lr = scaled(scale, per_device, flags, lr)?.unwrap_or(lr);
         }
     }
-    emit::number(&mut layer, "base_lr", lr, lr_value.at.origin("optimizer.lr"));
+    emit::number(
+        &mut layer,
+        "base_lr",
+        lr,
+        lr_value.at.origin("optimizer.lr"),
+    );
     let lr_config = get(cfg, "lr_config").ok_or_else(|| missing("lr_config"))?;
     hook(lr_config, by_epoch_runner, length, &mut layer)?;
     if let (Some(n), Some(batch)) = (per_device, batch)
@@ -92,13 +105,21 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
 }
 
 /// mmdetection 2.x `auto_scale_lr`: `(num_gpus × samples_per_gpu / base_batch_size) × lr`.
-fn scaled(scale: &Dict, per_device: Option<u64>, flags: &Layer, lr: f64) -> Result<Option<f64>, ConfigError> {
+fn scaled(
+    scale: &Dict,
+    per_device: Option<u64>,
+    flags: &Layer,
+    lr: f64,
+) -> Result<Option<f64>, ConfigError> {
     let Some(base) = get(scale, "base_batch_size") else {
         return Ok(None);
     };
     let base = base.count("auto_scale_lr.base_batch_size")?;
     let per_device = per_device.ok_or_else(|| {
-        ConfigError::invalid(Origin::Flag("--auto-scale-lr".into()), "data.samples_per_gpu is not set")
+        ConfigError::invalid(
+            Origin::Flag("--auto-scale-lr".into()),
+            "data.samples_per_gpu is not set",
+        )
     })?;
     let batch = u128::from(emit::devices(flags)?) * u128::from(per_device);
     if batch == u128::from(base) {
@@ -108,12 +129,21 @@ fn scaled(scale: &Dict, per_device: Option<u64>, flags: &Layer, lr: f64) -> Resu
 }
 
 /// `runner` (or the older `total_epochs`): the run's length, and whether it counts epochs.
-fn runner(cfg: &Dict, layer: &mut Layer, missing: &dyn Fn(&str) -> ConfigError) -> Result<(bool, u64), ConfigError> {
+fn runner(
+    cfg: &Dict,
+    layer: &mut Layer,
+    missing: &dyn Fn(&str) -> ConfigError,
+) -> Result<(bool, u64), ConfigError> {
     let Some(runner) = get(cfg, "runner") else {
         // mmdetection 2.x: without `runner`, an EpochBasedRunner of `total_epochs`.
         let total = get(cfg, "total_epochs").ok_or_else(|| missing("runner"))?;
         let n = total.count("total_epochs")?;
-        emit::count(layer, "iters", Count::Epochs(n), total.at.origin("total_epochs"));
+        emit::count(
+            layer,
+            "iters",
+            Count::Epochs(n),
+            total.at.origin("total_epochs"),
+        );
         return Ok((true, n));
     };
     let dict = runner.dict("runner")?;
@@ -131,13 +161,22 @@ fn runner(cfg: &Dict, layer: &mut Layer, missing: &dyn Fn(&str) -> ConfigError) 
     let key = format!("runner.{field}");
     let value = get(dict, field).ok_or_else(|| runner.at.error(&key, "is not set"))?;
     let n = value.count(&key)?;
-    let count = if by_epoch { Count::Epochs(n) } else { Count::Iters(n) };
+    let count = if by_epoch {
+        Count::Epochs(n)
+    } else {
+        Count::Iters(n)
+    };
     emit::count(layer, "iters", count, value.at.origin(&key));
     Ok((by_epoch, n))
 }
 
 /// `lr_config`: the `StepLrUpdaterHook` (or `Fixed`) and its warmup.
-fn hook(value: &Value, by_epoch_runner: bool, length: u64, layer: &mut Layer) -> Result<(), ConfigError> {
+fn hook(
+    value: &Value,
+    by_epoch_runner: bool,
+    length: u64,
+    layer: &mut Layer,
+) -> Result<(), ConfigError> {
     let hook = value.dict("lr_config")?;
     let field = |name: &str| get(hook, name);
     let policy = field("policy").ok_or_else(|| value.at.error("lr_config.policy", "is not set"))?;
@@ -156,7 +195,10 @@ fn hook(value: &Value, by_epoch_runner: bool, length: u64, layer: &mut Layer) ->
         }
     };
     if let Some(min_lr) = field("min_lr").filter(|v| v.kind != Kind::None) {
-        return Err(min_lr.at.error("lr_config.min_lr", "a floor under the lr is not a key of lrsched"));
+        return Err(min_lr.at.error(
+            "lr_config.min_lr",
+            "a floor under the lr is not a key of lrsched",
+        ));
     }
     let by_epoch = field("by_epoch").map_or(Ok(true), |v| v.bool("lr_config.by_epoch"))?;
     if by_epoch != by_epoch_runner && !fixed {
@@ -165,22 +207,46 @@ fn hook(value: &Value, by_epoch_runner: bool, length: u64, layer: &mut Layer) ->
             format!(
                 "by_epoch={} with an {}: the steps would count {} of a run counted in {}",
                 if by_epoch { "True" } else { "False" },
-                if by_epoch_runner { "EpochBasedRunner" } else { "IterBasedRunner" },
+                if by_epoch_runner {
+                    "EpochBasedRunner"
+                } else {
+                    "IterBasedRunner"
+                },
                 if by_epoch { "epochs" } else { "iterations" },
-                if by_epoch_runner { "epochs" } else { "iterations" },
+                if by_epoch_runner {
+                    "epochs"
+                } else {
+                    "iterations"
+                },
             ),
         ));
     }
-    let unit = |n: u64| if by_epoch { Count::Epochs(n) } else { Count::Iters(n) };
+    let unit = |n: u64| {
+        if by_epoch {
+            Count::Epochs(n)
+        } else {
+            Count::Iters(n)
+        }
+    };
     if fixed {
-        emit::counts(layer, "milestones", &[], policy.at.origin("lr_config.policy"));
+        emit::counts(
+            layer,
+            "milestones",
+            &[],
+            policy.at.origin("lr_config.policy"),
+        );
     } else {
         steps(value, unit, length, layer)?;
     }
     warmup(hook, value, layer)
 }
 
-fn steps(value: &Value, unit: impl Fn(u64) -> Count, length: u64, layer: &mut Layer) -> Result<(), ConfigError> {
+fn steps(
+    value: &Value,
+    unit: impl Fn(u64) -> Count,
+    length: u64,
+    layer: &mut Layer,
+) -> Result<(), ConfigError> {
     let hook = value.dict("lr_config")?;
     let step = get(hook, "step").ok_or_else(|| value.at.error("lr_config.step", "is not set"))?;
     let counts: Vec<Count> = match &step.kind {
@@ -188,9 +254,16 @@ fn steps(value: &Value, unit: impl Fn(u64) -> Count, length: u64, layer: &mut La
         Kind::Int(_) => {
             let every = step.count("lr_config.step")?;
             if every == 0 || length / every > MAX_STEPS {
-                return Err(step.at.error("lr_config.step", format!("{every} would decay more than {MAX_STEPS} times")));
+                return Err(step.at.error(
+                    "lr_config.step",
+                    format!("{every} would decay more than {MAX_STEPS} times"),
+                ));
             }
-            (1..).map(|k| k * every).take_while(|&s| s < length).map(&unit).collect()
+            (1..)
+                .map(|k| k * every)
+                .take_while(|&s| s < length)
+                .map(&unit)
+                .collect()
         }
         _ => step
             .items("lr_config.step")?
@@ -198,7 +271,12 @@ fn steps(value: &Value, unit: impl Fn(u64) -> Count, length: u64, layer: &mut La
             .map(|s| s.count("lr_config.step").map(&unit))
             .collect::<Result<_, _>>()?,
     };
-    emit::counts(layer, "milestones", &counts, step.at.origin("lr_config.step"));
+    emit::counts(
+        layer,
+        "milestones",
+        &counts,
+        step.at.origin("lr_config.step"),
+    );
     let gamma_at = match get(hook, "gamma") {
         Some(g) => g.at.origin("lr_config.gamma"),
         None => emit::default(FRAMEWORK, "lr_config.gamma"),
@@ -214,7 +292,12 @@ fn warmup(hook: &Dict, value: &Value, layer: &mut Layer) -> Result<(), ConfigErr
         // No warmup: StepLrUpdaterHook is then base_lr × gamma^k, the maskrcnn curve; the
         // mmcv1 dialect models the hook with a warmup.
         let at = get(hook, "warmup").map_or_else(
-            || emit::default(FRAMEWORK, "lr_config.warmup (None: no warmup, the maskrcnn curve)"),
+            || {
+                emit::default(
+                    FRAMEWORK,
+                    "lr_config.warmup (None: no warmup, the maskrcnn curve)",
+                )
+            },
             |v| v.at.origin("lr_config.warmup"),
         );
         emit::whole(layer, "warmup_iters", 0, at.clone());
@@ -228,15 +311,34 @@ fn warmup(hook: &Dict, value: &Value, layer: &mut Layer) -> Result<(), ConfigErr
             format!("'{name}' is not a warmup type (mmcv: linear, constant or exp)"),
         ));
     }
-    emit::text(layer, "warmup_method", name, method.at.origin("lr_config.warmup"));
-    let by_epoch = get(hook, "warmup_by_epoch").map_or(Ok(false), |v| v.bool("lr_config.warmup_by_epoch"))?;
+    emit::text(
+        layer,
+        "warmup_method",
+        name,
+        method.at.origin("lr_config.warmup"),
+    );
+    let by_epoch =
+        get(hook, "warmup_by_epoch").map_or(Ok(false), |v| v.bool("lr_config.warmup_by_epoch"))?;
     // With warmup_by_epoch, mmcv reads `warmup_iters` as epochs (warmup_epochs = warmup_iters).
-    let count: fn(u64) -> Count = if by_epoch { Count::Epochs } else { Count::Iters };
+    let count: fn(u64) -> Count = if by_epoch {
+        Count::Epochs
+    } else {
+        Count::Iters
+    };
     let key = "lr_config.warmup_iters";
-    let length = get(hook, "warmup_iters").ok_or_else(|| value.at.error(key, "is not set, and a warmup is"))?;
-    emit::count(layer, "warmup_iters", count(length.count(key)?), length.at.origin(key));
+    let length = get(hook, "warmup_iters")
+        .ok_or_else(|| value.at.error(key, "is not set, and a warmup is"))?;
+    emit::count(
+        layer,
+        "warmup_iters",
+        count(length.count(key)?),
+        length.at.origin(key),
+    );
     let (ratio, at) = match get(hook, "warmup_ratio") {
-        Some(r) => (r.number("lr_config.warmup_ratio")?, r.at.origin("lr_config.warmup_ratio")),
+        Some(r) => (
+            r.number("lr_config.warmup_ratio")?,
+            r.at.origin("lr_config.warmup_ratio"),
+        ),
         None => (0.1, emit::default(FRAMEWORK, "lr_config.warmup_ratio")),
     };
     emit::number(layer, "warmup_factor", ratio, at);

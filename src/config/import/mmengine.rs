@@ -46,7 +46,10 @@ impl Format for MmdetConfig {
         Some("mmengine")
     }
     fn detect(&self, path: &Path, text: &str) -> Fit {
-        match (super::extension(path).as_str(), openmmlab::generation(path, text)) {
+        match (
+            super::extension(path).as_str(),
+            openmmlab::generation(path, text),
+        ) {
             ("py", Some(Generation::Mmengine)) => Fit::Certain,
             _ => Fit::No,
         }
@@ -77,7 +80,9 @@ impl Scheduler<'_> {
     fn int(&self, field: &str, default: i128) -> Result<i128, ConfigError> {
         match get(self.dict, field) {
             None => Ok(default),
-            Some(Value { kind: Kind::Int(n), .. }) => Ok(*n),
+            Some(Value {
+                kind: Kind::Int(n), ..
+            }) => Ok(*n),
             Some(other) => Err(other.unexpected(&self.key(field), "a whole number")),
         }
     }
@@ -96,13 +101,16 @@ impl Scheduler<'_> {
     }
 }
 
-fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<Layer, ConfigError> {
+fn schedule(
+    path: &Path,
+    cfg: &Dict,
+    flags: &Layer,
+    auto_scale: bool,
+) -> Result<Layer, ConfigError> {
     let mut layer = Layer::default();
-    let missing = |key: &str| {
-        ConfigError::Import {
-            path: path.to_path_buf(),
-            problem: format!("{key} is not set, here or in a _base_ file; lrsched needs it"),
-        }
+    let missing = |key: &str| ConfigError::Import {
+        path: path.to_path_buf(),
+        problem: format!("{key} is not set, here or in a _base_ file; lrsched needs it"),
     };
     let by_epoch_loop = train_loop(cfg, &mut layer, &missing)?;
     let lr_value = optimizer_lr(cfg, &missing)?;
@@ -117,7 +125,12 @@ fn schedule(path: &Path, cfg: &Dict, flags: &Layer, auto_scale: bool) -> Result<
     if let Some(scaled) = auto_scale_lr(cfg, batch, flags, auto_scale, lr)? {
         lr = scaled;
     }
-    emit::number(&mut layer, "base_lr", lr, lr_value.at.origin("optim_wrapper.optimizer.lr"));
+    emit::number(
+        &mut layer,
+        "base_lr",
+        lr,
+        lr_value.at.origin("optim_wrapper.optimizer.lr"),
+    );
     schedulers(cfg, by_epoch_loop, &mut layer)?;
     if let Some((n, batch)) = batch.filter(|_| emit::counts_epochs(&layer)) {
         let at = batch.at.origin("train_dataloader.batch_size");
@@ -148,7 +161,11 @@ fn train_loop(
         },
         None => match get(loop_cfg, "by_epoch") {
             Some(flag) => flag.bool("train_cfg.by_epoch")?,
-            None => return Err(train_cfg.at.error("train_cfg", "has neither type nor by_epoch")),
+            None => {
+                return Err(train_cfg
+                    .at
+                    .error("train_cfg", "has neither type nor by_epoch"));
+            }
         },
     };
     let (field, count): (&str, fn(u64) -> Count) = if by_epoch {
@@ -163,7 +180,10 @@ fn train_loop(
     Ok(by_epoch)
 }
 
-fn optimizer_lr<'a>(cfg: &'a Dict, missing: &dyn Fn(&str) -> ConfigError) -> Result<&'a Value, ConfigError> {
+fn optimizer_lr<'a>(
+    cfg: &'a Dict,
+    missing: &dyn Fn(&str) -> ConfigError,
+) -> Result<&'a Value, ConfigError> {
     let wrapper = get(cfg, "optim_wrapper").ok_or_else(|| missing("optim_wrapper"))?;
     let optimizer = get(wrapper.dict("optim_wrapper")?, "optimizer").ok_or_else(|| {
         wrapper.at.error(
@@ -171,8 +191,11 @@ fn optimizer_lr<'a>(cfg: &'a Dict, missing: &dyn Fn(&str) -> ConfigError) -> Res
             "is not set: lrsched reads one optimizer (several optimizers have one schedule each)",
         )
     })?;
-    get(optimizer.dict("optim_wrapper.optimizer")?, "lr")
-        .ok_or_else(|| optimizer.at.error("optim_wrapper.optimizer.lr", "is not set"))
+    get(optimizer.dict("optim_wrapper.optimizer")?, "lr").ok_or_else(|| {
+        optimizer
+            .at
+            .error("optim_wrapper.optimizer.lr", "is not set")
+    })
 }
 
 /// mmengine's `Runner.scale_lr`, when `auto_scale_lr.enable` is true or the command line says
@@ -184,12 +207,16 @@ fn auto_scale_lr(
     asked: bool,
     lr: f64,
 ) -> Result<Option<f64>, ConfigError> {
-    let scale = get(cfg, "auto_scale_lr").map(|v| v.dict("auto_scale_lr")).transpose()?;
+    let scale = get(cfg, "auto_scale_lr")
+        .map(|v| v.dict("auto_scale_lr"))
+        .transpose()?;
     let enabled = match scale.and_then(|s| get(s, "enable")) {
         Some(flag) => flag.bool("auto_scale_lr.enable")?,
         None => false,
     };
-    if asked && !scale.is_some_and(|s| s.contains_key("enable") && s.contains_key("base_batch_size")) {
+    if asked
+        && !scale.is_some_and(|s| s.contains_key("enable") && s.contains_key("base_batch_size"))
+    {
         return Err(ConfigError::invalid(
             crate::config::Origin::Flag("--auto-scale-lr".into()),
             "the config has no auto_scale_lr with enable and base_batch_size (mmdetection's \
@@ -222,8 +249,18 @@ fn auto_scale_lr(
 /// `param_scheduler`: an optional LinearLR or ConstantLR warmup, then a MultiStepLR.
 fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), ConfigError> {
     let Some(value) = get(cfg, "param_scheduler") else {
-        emit::counts(layer, "milestones", &[], emit::default(FRAMEWORK, "param_scheduler"));
-        emit::whole(layer, "warmup_iters", 0, emit::default(FRAMEWORK, "param_scheduler"));
+        emit::counts(
+            layer,
+            "milestones",
+            &[],
+            emit::default(FRAMEWORK, "param_scheduler"),
+        );
+        emit::whole(
+            layer,
+            "warmup_iters",
+            0,
+            emit::default(FRAMEWORK, "param_scheduler"),
+        );
         return Ok(());
     };
     let list: Vec<&Value> = match &value.kind {
@@ -235,7 +272,11 @@ fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), 
     for (index, item) in list.iter().enumerate() {
         let key = format!("param_scheduler[{index}]");
         let dict = item.dict(&key)?;
-        let scheduler = Scheduler { dict, value: item, key: key.clone() };
+        let scheduler = Scheduler {
+            dict,
+            value: item,
+            key: key.clone(),
+        };
         let kind = get(dict, "type").ok_or_else(|| item.at.error(&key, "has no type"))?;
         let kind = kind.str(&format!("{key}.type"))?;
         match kind {
@@ -247,7 +288,9 @@ fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), 
             "LinearLR" | "ConstantLR" if warmup.is_none() => warmup = Some((kind, scheduler)),
             "MultiStepLR" if decay.is_none() => decay = Some(scheduler),
             "LinearLR" | "ConstantLR" | "MultiStepLR" => {
-                return Err(scheduler.refuse(format!("a second {kind}; lrsched models one warmup and one decay")));
+                return Err(scheduler.refuse(format!(
+                    "a second {kind}; lrsched models one warmup and one decay"
+                )));
             }
             // Momentum schedulers leave the lr alone.
             other if other.ends_with("Momentum") => {}
@@ -290,12 +333,21 @@ fn warmup_of(kind: &str, scheduler: &Scheduler<'_>, layer: &mut Layer) -> Result
         _ => ("factor", "constant"),
     };
     if kind == "LinearLR" && scheduler.number("end_factor", 1.0)? != 1.0 {
-        return Err(scheduler.refuse("end_factor other than 1.0: the warmup would not end at base_lr"));
+        return Err(
+            scheduler.refuse("end_factor other than 1.0: the warmup would not end at base_lr")
+        );
     }
     let factor = scheduler.number(factor_key, 1.0 / 3.0)?;
     let factor_at = match get(scheduler.dict, factor_key) {
         Some(value) => value.at.origin(&scheduler.key(factor_key)),
-        None => emit::default(FRAMEWORK, if kind == "LinearLR" { "LinearLR.start_factor" } else { "ConstantLR.factor" }),
+        None => emit::default(
+            FRAMEWORK,
+            if kind == "LinearLR" {
+                "LinearLR.start_factor"
+            } else {
+                "ConstantLR.factor"
+            },
+        ),
     };
     if scheduler.int("begin", 0)? != 0 {
         return Err(scheduler.refuse("a warmup that begins after 0; lrsched's warmup starts at 0"));
@@ -303,8 +355,9 @@ fn warmup_of(kind: &str, scheduler: &Scheduler<'_>, layer: &mut Layer) -> Result
     let end = scheduler.int("end", INF)?;
     let end_count = u64::try_from(end).map_err(|_| scheduler.refuse("end must be >= 0"))?;
     let length = if scheduler.by_epoch()? {
-        let converted = get(scheduler.dict, "convert_to_iter_based")
-            .map_or(Ok(false), |v| v.bool(&scheduler.key("convert_to_iter_based")))?;
+        let converted = get(scheduler.dict, "convert_to_iter_based").map_or(Ok(false), |v| {
+            v.bool(&scheduler.key("convert_to_iter_based"))
+        })?;
         if !converted {
             return Err(scheduler.refuse(format!(
                 "a {kind} stepped per epoch (by_epoch=True without convert_to_iter_based=True) \
@@ -322,7 +375,11 @@ fn warmup_of(kind: &str, scheduler: &Scheduler<'_>, layer: &mut Layer) -> Result
     Ok(())
 }
 
-fn milestones(scheduler: &Scheduler<'_>, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), ConfigError> {
+fn milestones(
+    scheduler: &Scheduler<'_>,
+    by_epoch_loop: bool,
+    layer: &mut Layer,
+) -> Result<(), ConfigError> {
     let by_epoch = scheduler.by_epoch()?;
     if by_epoch {
         check_epoch_loop(scheduler, by_epoch_loop)?;
@@ -345,8 +402,13 @@ fn milestones(scheduler: &Scheduler<'_>, by_epoch_loop: bool, layer: &mut Layer)
         if at >= end {
             continue;
         }
-        let at = u64::try_from(at).map_err(|_| item.at.error(&key, "begin + milestone must be >= 0"))?;
-        counts.push(if by_epoch { Count::Epochs(at) } else { Count::Iters(at) });
+        let at =
+            u64::try_from(at).map_err(|_| item.at.error(&key, "begin + milestone must be >= 0"))?;
+        counts.push(if by_epoch {
+            Count::Epochs(at)
+        } else {
+            Count::Iters(at)
+        });
     }
     emit::counts(layer, "milestones", &counts, listed.at.origin(&key));
     let gamma = scheduler.number("gamma", 0.1)?;

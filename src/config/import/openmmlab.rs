@@ -45,9 +45,10 @@ fn load_chain(path: &Path, text: &str, chain: &mut Vec<PathBuf>) -> Result<Dict,
             ));
         }
         let base_text = read_text(&target).map_err(|e| match e {
-            ConfigError::Read { path, problem } => {
-                at.error("_base_", format!("cannot read {}: {problem}", path.display()))
-            }
+            ConfigError::Read { path, problem } => at.error(
+                "_base_",
+                format!("cannot read {}: {problem}", path.display()),
+            ),
             other => other,
         })?;
         chain.push(id);
@@ -87,7 +88,13 @@ fn merge_key(base: &mut Dict, key: String, value: Value) -> Result<(), ConfigErr
         base.insert(key, value);
         return Ok(());
     };
-    let deletes = matches!(child.get(DELETE), Some(Value { kind: Kind::Bool(true), .. }));
+    let deletes = matches!(
+        child.get(DELETE),
+        Some(Value {
+            kind: Kind::Bool(true),
+            ..
+        })
+    );
     match base.get_mut(&key) {
         Some(inherited) if !deletes => {
             child.remove(DELETE);
@@ -156,7 +163,13 @@ impl Host for Scan {
         python::Plain.import(module, name, at)
     }
 
-    fn call(&mut self, _: &str, _: &[Value], _: &Dict, _: &Loc) -> Option<Result<Value, ConfigError>> {
+    fn call(
+        &mut self,
+        _: &str,
+        _: &[Value],
+        _: &Dict,
+        _: &Loc,
+    ) -> Option<Result<Value, ConfigError>> {
         None
     }
 
@@ -179,7 +192,13 @@ impl Host for Bases<'_> {
         python::Plain.import(module, name, at)
     }
 
-    fn call(&mut self, _: &str, _: &[Value], _: &Dict, _: &Loc) -> Option<Result<Value, ConfigError>> {
+    fn call(
+        &mut self,
+        _: &str,
+        _: &[Value],
+        _: &Dict,
+        _: &Loc,
+    ) -> Option<Result<Value, ConfigError>> {
         None
     }
 
@@ -212,7 +231,13 @@ const MMENGINE_NAMES: [&str; 5] = [
     "train_dataloader",
     "default_scope",
 ];
-const MMCV1_NAMES: [&str; 5] = ["lr_config", "runner", "optimizer_config", "data", "checkpoint_config"];
+const MMCV1_NAMES: [&str; 5] = [
+    "lr_config",
+    "runner",
+    "optimizer_config",
+    "data",
+    "checkpoint_config",
+];
 
 /// The generation of a `.py` config with `_base_` or OpenMMLab's top-level names; `None` if
 /// neither it nor its bases say.
@@ -224,8 +249,9 @@ fn generation_within(path: &Path, text: &str, levels: usize) -> Option<Generatio
     let assigned = |names: &[&str]| {
         text.lines().any(|line| {
             names.iter().any(|name| {
-                line.strip_prefix(name)
-                    .is_some_and(|rest| rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("=="))
+                line.strip_prefix(name).is_some_and(|rest| {
+                    rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+                })
             })
         })
     };
@@ -326,7 +352,11 @@ mod tests {
         ));
         write(dir.path(), "c1.py", "_base_ = 'c2.py'\n");
         let c2 = write(dir.path(), "c2.py", "_base_ = 'c1.py'\n");
-        assert!(read(&c2).unwrap_err().contains(": _base_: inheritance cycle: "));
+        assert!(
+            read(&c2)
+                .unwrap_err()
+                .contains(": _base_: inheritance cycle: ")
+        );
         let typed = write(dir.path(), "t.py", "_base_ = 'a.py'\nx = dict(y=1)\n");
         assert_eq!(
             read(&typed).unwrap_err(),
@@ -343,11 +373,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "new.py", "param_scheduler = []\n");
         write(dir.path(), "old.py", "lr_config = dict(policy='step')\n");
-        let child = write(dir.path(), "c.py", "_base_ = ['./new.py']\nmodel = dict()\n");
+        let child = write(
+            dir.path(),
+            "c.py",
+            "_base_ = ['./new.py']\nmodel = dict()\n",
+        );
         let text = std::fs::read_to_string(&child).unwrap();
         assert_eq!(generation(&child, &text), Some(Generation::Mmengine));
         let child = write(dir.path(), "d.py", "_base_ = 'old.py'\n");
-        assert_eq!(generation(&child, "_base_ = 'old.py'\n"), Some(Generation::Mmcv1));
+        assert_eq!(
+            generation(&child, "_base_ = 'old.py'\n"),
+            Some(Generation::Mmcv1)
+        );
         assert_eq!(generation(Path::new("e.py"), "x = 1\n"), None);
     }
 }

@@ -94,7 +94,11 @@ fn float(op: &str, x: f64, y: f64) -> Result<Kind, String> {
 fn modulo(x: f64, y: f64) -> f64 {
     let rem = x % y;
     if rem != 0.0 {
-        if (y < 0.0) != (rem < 0.0) { rem + y } else { rem }
+        if (y < 0.0) != (rem < 0.0) {
+            rem + y
+        } else {
+            rem
+        }
     } else {
         0f64.copysign(y)
     }
@@ -111,7 +115,11 @@ fn floor_div(x: f64, y: f64) -> f64 {
         return 0f64.copysign(x / y);
     }
     let floor = div.floor();
-    if div - floor > 0.5 { floor + 1.0 } else { floor }
+    if div - floor > 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    }
 }
 
 #[cfg(test)]
@@ -131,31 +139,55 @@ mod tests {
         assert_eq!(eval("%", Kind::Int(7), Kind::Int(-2)), Kind::Int(-1));
         assert_eq!(eval("**", Kind::Int(2), Kind::Int(10)), Kind::Int(1024));
         assert_eq!(eval("**", Kind::Int(2), Kind::Int(-1)), Kind::Float(0.5));
-        assert_eq!(eval("/", Kind::Int(250), Kind::Int(90000)), Kind::Float(250.0 / 90000.0));
         assert_eq!(
-            binary("**", &Kind::Int(10), &Kind::Int(100)).unwrap().unwrap_err(),
+            eval("/", Kind::Int(250), Kind::Int(90000)),
+            Kind::Float(250.0 / 90000.0)
+        );
+        assert_eq!(
+            binary("**", &Kind::Int(10), &Kind::Int(100))
+                .unwrap()
+                .unwrap_err(),
             "10 ** 100 is past the integers lrsched reads (i128)"
         );
         assert_eq!(
-            binary("/", &Kind::Int(1), &Kind::Int(0)).unwrap().unwrap_err(),
+            binary("/", &Kind::Int(1), &Kind::Int(0))
+                .unwrap()
+                .unwrap_err(),
             "1 / 0 divides by zero"
         );
     }
 
     #[test]
     fn floats_are_cpython_floats() {
-        assert_eq!(eval("*", Kind::Float(0.02), Kind::Int(2)), Kind::Float(0.04));
-        assert_eq!(eval("/", Kind::Int(1), Kind::Float(3.0)), Kind::Float(1.0 / 3.0));
-        assert_eq!(eval("//", Kind::Float(7.5), Kind::Float(-2.0)), Kind::Float(-4.0));
-        assert_eq!(eval("%", Kind::Float(-1.0), Kind::Float(3.0)), Kind::Float(2.0));
-        assert_eq!(eval("**", Kind::Float(0.1), Kind::Int(2)), Kind::Float(0.1f64.powf(2.0)));
+        assert_eq!(
+            eval("*", Kind::Float(0.02), Kind::Int(2)),
+            Kind::Float(0.04)
+        );
+        assert_eq!(
+            eval("/", Kind::Int(1), Kind::Float(3.0)),
+            Kind::Float(1.0 / 3.0)
+        );
+        assert_eq!(
+            eval("//", Kind::Float(7.5), Kind::Float(-2.0)),
+            Kind::Float(-4.0)
+        );
+        assert_eq!(
+            eval("%", Kind::Float(-1.0), Kind::Float(3.0)),
+            Kind::Float(2.0)
+        );
+        assert_eq!(
+            eval("**", Kind::Float(0.1), Kind::Int(2)),
+            Kind::Float(0.1f64.powf(2.0))
+        );
         assert_eq!(
             eval("+", Kind::Str("data/".into()), Kind::Str("x.json".into())),
             Kind::Str("data/x.json".into())
         );
         assert!(binary("-", &Kind::Str("a".into()), &Kind::Int(1)).is_none());
         assert_eq!(
-            binary("**", &Kind::Float(-8.0), &Kind::Float(0.5)).unwrap().unwrap_err(),
+            binary("**", &Kind::Float(-8.0), &Kind::Float(0.5))
+                .unwrap()
+                .unwrap_err(),
             "-8.0 ** 0.5 is a complex number"
         );
     }

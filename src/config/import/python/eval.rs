@@ -102,7 +102,10 @@ impl Reader<'_> {
         if self.peek() == &Tok::End {
             return Ok(());
         }
-        Err(self.syntax(format!("expected the end of the statement, found {}", describe(self.peek()))))
+        Err(self.syntax(format!(
+            "expected the end of the statement, found {}",
+            describe(self.peek())
+        )))
     }
 
     /// Charges a copy of `value` against [`MAX_NODES`].
@@ -151,9 +154,14 @@ impl Reader<'_> {
                 self.end_statement()
             }
             Tok::Op("@") => Err(at.error("@", "a decorator is outside the Python subset")),
-            Tok::Indent => Err(at.error("syntax", "unexpected indentation (a block of statements)")),
+            Tok::Indent => {
+                Err(at.error("syntax", "unexpected indentation (a block of statements)"))
+            }
             Tok::Name(_) => self.assignment(),
-            other => Err(self.syntax(format!("a statement cannot start with {}", describe(&other)))),
+            other => Err(self.syntax(format!(
+                "a statement cannot start with {}",
+                describe(&other)
+            ))),
         }
     }
 
@@ -204,7 +212,11 @@ impl Reader<'_> {
         let parenthesized = self.eat("(");
         loop {
             let name = self.name()?;
-            let bound = if self.eat_word("as") { self.name()? } else { name.clone() };
+            let bound = if self.eat_word("as") {
+                self.name()?
+            } else {
+                name.clone()
+            };
             let value = self.host.import(&module, &name, &at)?;
             self.count(&value)?;
             self.names.insert(bound, value);
@@ -320,7 +332,10 @@ impl Reader<'_> {
 
     fn get(&self, path: &[String], at: &Loc) -> Result<Value, ConfigError> {
         let mut value = self.names.get(&path[0]).ok_or_else(|| {
-            at.error(&path.join("."), format!("'{}' is not defined before this line", path[0]))
+            at.error(
+                &path.join("."),
+                format!("'{}' is not defined before this line", path[0]),
+            )
         })?;
         for key in &path[1..] {
             value = match &value.kind {
@@ -344,13 +359,16 @@ impl Reader<'_> {
             return Ok(());
         }
         let mut slot = self.names.get_mut(&parents[0]).ok_or_else(|| {
-            at.error(&key, format!("'{}' is not defined before this line", parents[0]))
+            at.error(
+                &key,
+                format!("'{}' is not defined before this line", parents[0]),
+            )
         })?;
         for name in &parents[1..] {
             slot = match &mut slot.kind {
-                Kind::Dict(dict) => dict
-                    .get_mut(name)
-                    .ok_or_else(|| at.error(&key, format!("there is no '{name}' to set a key in")))?,
+                Kind::Dict(dict) => dict.get_mut(name).ok_or_else(|| {
+                    at.error(&key, format!("there is no '{name}' to set a key in"))
+                })?,
                 // Setting a key inside something lrsched does not read leaves it unread.
                 Kind::Opaque(_) => return Ok(()),
                 _ => return Err(at.error(&key, format!("'{name}' is not a dict"))),
@@ -396,7 +414,9 @@ impl Reader<'_> {
             Tok::Name(word) if CLAUSES.contains(&word.as_str()) || word == "not" => {
                 format!("an expression with '{word}'")
             }
-            Tok::Op(op @ ("==" | "!=" | "<" | ">" | "<=" | ">=" | "|" | "&" | "^" | "<<" | ">>" | ":=")) => {
+            Tok::Op(
+                op @ ("==" | "!=" | "<" | ">" | "<=" | ">=" | "|" | "&" | "^" | "<<" | ">>" | ":="),
+            ) => {
                 format!("an expression with '{op}'")
             }
             _ => return Ok(value),
@@ -465,7 +485,9 @@ impl Reader<'_> {
         let operand = self.unary()?;
         self.depth -= 1;
         let kind = match (op, operand.kind) {
-            ("-", Kind::Int(n)) => Kind::Int(n.checked_neg().ok_or_else(|| at.error("-", "past i128"))?),
+            ("-", Kind::Int(n)) => {
+                Kind::Int(n.checked_neg().ok_or_else(|| at.error("-", "past i128"))?)
+            }
             ("-", Kind::Float(x)) => Kind::Float(-x),
             ("+", kind @ (Kind::Int(_) | Kind::Float(_))) => kind,
             (_, Kind::Opaque(what)) => Kind::Opaque(what),
@@ -491,7 +513,13 @@ impl Reader<'_> {
         self.binary("**", base, exponent, &at)
     }
 
-    fn binary(&mut self, op: &str, left: Value, right: Value, at: &Loc) -> Result<Value, ConfigError> {
+    fn binary(
+        &mut self,
+        op: &str,
+        left: Value,
+        right: Value,
+        at: &Loc,
+    ) -> Result<Value, ConfigError> {
         let kind = match (&left.kind, &right.kind) {
             (Kind::Opaque(what), _) | (_, Kind::Opaque(what)) => Kind::Opaque(what.clone()),
             (a, b) => match arith::binary(op, a, b) {
@@ -545,7 +573,9 @@ impl Reader<'_> {
                     (Kind::Dict(mut dict), _) => dict.remove(&attribute).unwrap_or_else(|| {
                         Value::new(Kind::Opaque(format!("a missing key '{attribute}'")), at)
                     }),
-                    (Kind::Symbol(path), _) => Value::new(Kind::Symbol(format!("{path}.{attribute}")), at),
+                    (Kind::Symbol(path), _) => {
+                        Value::new(Kind::Symbol(format!("{path}.{attribute}")), at)
+                    }
                     (Kind::Opaque(what), _) => Value::new(Kind::Opaque(what), at),
                     (_, _) => Value::new(Kind::Opaque(format!("the attribute '.{attribute}'")), at),
                 };
@@ -606,9 +636,15 @@ impl Reader<'_> {
         let token = self.next();
         let kind = match token.tok {
             Tok::Int(text) => Kind::Int(int_literal(&text).ok_or_else(|| {
-                at.error("number", format!("'{text}' is past the integers lrsched reads (i128)"))
+                at.error(
+                    "number",
+                    format!("'{text}' is past the integers lrsched reads (i128)"),
+                )
             })?),
-            Tok::Float(text) => Kind::Float(text.parse().map_err(|_| at.error("number", format!("'{text}' is not a number")))?),
+            Tok::Float(text) => Kind::Float(
+                text.parse()
+                    .map_err(|_| at.error("number", format!("'{text}' is not a number")))?,
+            ),
             Tok::Str(mut text) => {
                 // Adjacent literals join: "a" "b" is "ab".
                 while let Tok::Str(more) = self.peek() {
@@ -652,7 +688,10 @@ impl Reader<'_> {
         while !self.eat(close) {
             if self.eat("*") {
                 let spread = self.expression()?;
-                items.push(Value::new(Kind::Opaque("a '*' unpacking".into()), spread.at));
+                items.push(Value::new(
+                    Kind::Opaque("a '*' unpacking".into()),
+                    spread.at,
+                ));
             } else {
                 items.push(self.expression()?);
             }
@@ -717,7 +756,12 @@ impl Reader<'_> {
     }
 
     /// A call after its `(`: `dict(...)`, a `LazyCall`'s call, or a symbol the host knows.
-    fn call(&mut self, function: Value, name: Option<String>, at: Loc) -> Result<Value, ConfigError> {
+    fn call(
+        &mut self,
+        function: Value,
+        name: Option<String>,
+        at: Loc,
+    ) -> Result<Value, ConfigError> {
         self.deeper()?;
         let mut args = Vec::new();
         let mut kwargs = Dict::new();
@@ -735,7 +779,10 @@ impl Reader<'_> {
             } else {
                 if self.eat("*") {
                     let spread = self.expression()?;
-                    args.push(Value::new(Kind::Opaque("a '*' unpacking".into()), spread.at));
+                    args.push(Value::new(
+                        Kind::Opaque("a '*' unpacking".into()),
+                        spread.at,
+                    ));
                 } else {
                     args.push(self.expression()?);
                 }
@@ -756,7 +803,12 @@ impl Reader<'_> {
         let kind = match function.kind {
             Kind::Symbol(symbol) if symbol == "dict" => match args.as_slice() {
                 [] => Kind::Dict(kwargs),
-                [Value { kind: Kind::Dict(first), .. }] => {
+                [
+                    Value {
+                        kind: Kind::Dict(first),
+                        ..
+                    },
+                ] => {
                     let mut dict = first.clone();
                     dict.extend(kwargs);
                     Kind::Dict(dict)

@@ -159,7 +159,11 @@ pub(super) fn tokens(text: &str) -> Result<Vec<Token>, (usize, String)> {
 fn number(bytes: &[u8], start: usize, line: usize, out: &mut Vec<Token>) -> usize {
     let mut i = start;
     let mut float = false;
-    let radix = bytes[i] == b'0' && matches!(bytes.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
+    let radix = bytes[i] == b'0'
+        && matches!(
+            bytes.get(i + 1),
+            Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')
+        );
     if radix {
         i += 2;
         while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
@@ -320,10 +324,19 @@ mod tests {
 
     #[test]
     fn bad_text_names_its_line() {
-        assert_eq!(tokens("a = 1\nb = 'x\n").unwrap_err(), (2, "a string is never closed".into()));
-        assert_eq!(tokens("a = (1,\n\n").unwrap_err().1, "a bracket is never closed");
+        assert_eq!(
+            tokens("a = 1\nb = 'x\n").unwrap_err(),
+            (2, "a string is never closed".into())
+        );
+        assert_eq!(
+            tokens("a = (1,\n\n").unwrap_err().1,
+            "a bracket is never closed"
+        );
         assert_eq!(tokens("a = 1)\n").unwrap_err(), (1, "unmatched ')'".into()));
         assert_eq!(kinds("if x:\n    y = 1\n")[4], Tok::Indent);
-        assert_eq!(tokens("a = 1 $ 2").unwrap_err(), (1, "unexpected character '$'".into()));
+        assert_eq!(
+            tokens("a = 1 $ 2").unwrap_err(),
+            (1, "unexpected character '$'".into())
+        );
     }
 }

@@ -118,7 +118,13 @@ impl Host for Plain {
         })
     }
 
-    fn call(&mut self, _: &str, _: &[Value], _: &Dict, _: &Loc) -> Option<Result<Value, ConfigError>> {
+    fn call(
+        &mut self,
+        _: &str,
+        _: &[Value],
+        _: &Dict,
+        _: &Loc,
+    ) -> Option<Result<Value, ConfigError>> {
         None
     }
 
@@ -202,8 +208,10 @@ impl Value {
     /// A whole number `>= 0`.
     pub fn count(&self, key: &str) -> Result<u64, ConfigError> {
         match &self.kind {
-            Kind::Int(n) => u64::try_from(*n)
-                .map_err(|_| self.at.error(key, format!("must be a whole number >= 0, got {n}"))),
+            Kind::Int(n) => u64::try_from(*n).map_err(|_| {
+                self.at
+                    .error(key, format!("must be a whole number >= 0, got {n}"))
+            }),
             _ => Err(self.unexpected(key, "a whole number")),
         }
     }
@@ -218,9 +226,10 @@ impl Value {
                      never run)"
                 ),
             ),
-            _ => self
-                .at
-                .error(key, format!("expected {expected}, found {}", self.type_name())),
+            _ => self.at.error(
+                key,
+                format!("expected {expected}, found {}", self.type_name()),
+            ),
         }
     }
 }
@@ -274,7 +283,10 @@ mod tests {
         assert_eq!(train["max_iter"].kind, Kind::Int(200));
         assert_eq!(train["extra"].kind, Kind::Str("x".into()));
         assert_eq!(names["w"].kind, Kind::Float(1.25));
-        assert_eq!((names["a"].kind.clone(), names["b"].kind.clone()), (Kind::Int(3), Kind::Int(3)));
+        assert_eq!(
+            (names["a"].kind.clone(), names["b"].kind.clone()),
+            (Kind::Int(3), Kind::Int(3))
+        );
     }
 
     #[test]
@@ -285,14 +297,23 @@ mod tests {
         let names = module(text).unwrap();
         let model = names["model"].dict("model").unwrap();
         assert_eq!(model["depth"].kind, Kind::Int(50));
-        let error = model["layers"].count("model.layers").unwrap_err().to_string();
+        let error = model["layers"]
+            .count("model.layers")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             error,
             "c.py:2: model.layers: a comprehension is outside the Python subset lrsched reads \
              (configs are read, never run)"
         );
-        assert_eq!(names["x"].kind, Kind::Opaque("an expression with 'if'".into()));
-        assert_eq!(names["c"].kind, Kind::Opaque("an expression with '=='".into()));
+        assert_eq!(
+            names["x"].kind,
+            Kind::Opaque("an expression with 'if'".into())
+        );
+        assert_eq!(
+            names["c"].kind,
+            Kind::Opaque("an expression with '=='".into())
+        );
         assert!(matches!(&names["f"].kind, Kind::Opaque(_)));
         assert_eq!(
             names["m"].kind,
@@ -331,9 +352,11 @@ mod tests {
             module("x.y = 1\n").unwrap_err(),
             "c.py:1: x.y: 'x' is not defined before this line"
         );
-        assert!(module("with read_base():\n    from .a import *\n")
-            .unwrap_err()
-            .starts_with("c.py:1: with read_base(): mmengine's pure-Python config style"));
+        assert!(
+            module("with read_base():\n    from .a import *\n")
+                .unwrap_err()
+                .starts_with("c.py:1: with read_base(): mmengine's pure-Python config style")
+        );
     }
 
     #[test]
