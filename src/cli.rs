@@ -108,9 +108,9 @@ lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --termina
         after_help = "Formats: told from the file's content, then its extension; --from \
 FORMAT says it. Flags override the config's values, as for every command.\n\n\
 Examples:\n  \
-lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml\n  \
-lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_1x.yaml --devices 4 -o d2-4gpu.toml\n  \
-lrsched import solver.yaml --from maskrcnn"
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml --devices 4 -o d2-4gpu.toml\n  \
+lrsched plot docs/examples/maskrcnn-benchmark/e2e_faster_rcnn_R_50_FPN_1x.yaml --terminal"
     )]
     Import(ImportArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
@@ -138,8 +138,9 @@ pub struct ScheduleArgs {
     pub config: Vec<PathBuf>,
     /// `--from FORMAT`: the format of the files, when it cannot be told from them.
     pub from: Option<String>,
-    /// After `--`: the training script's command line, or its flags.
-    pub framework_args: Vec<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as its training
+    /// script's flag of that name does.
+    pub auto_scale_lr: bool,
     /// The schedule keys given as flags, as text.
     flags: Layer,
 }
@@ -152,13 +153,13 @@ impl ScheduleArgs {
         Input {
             files,
             from: self.from.clone(),
-            framework_args: self.framework_args.clone(),
+            auto_scale_lr: self.auto_scale_lr,
             flags: self.flags.clone(),
         }
     }
 
     fn arguments(command: clap::Command) -> clap::Command {
-        let ids = ["config", "from", "framework_args"]
+        let ids = ["config", "from", "auto_scale_lr"]
             .into_iter()
             .chain(config::KEYS.iter().map(|key| key.name));
         // As clap's derive does for a flattened struct: a group of its arguments, and the
@@ -188,16 +189,12 @@ impl ScheduleArgs {
                     .help("Read the files as this format instead of telling it from them"),
             )
             .arg(
-                Arg::new("framework_args")
-                    .value_name("TRAIN_ARGS")
-                    .num_args(0..)
-                    .last(true)
-                    .allow_hyphen_values(true)
-                    .action(ArgAction::Append)
+                Arg::new("auto_scale_lr")
+                    .long("auto-scale-lr")
+                    .action(ArgAction::SetTrue)
                     .help(
-                        "After --: the training script's flags (--auto-scale-lr), or its whole \
-                         command line for --from timm, torchvision-detection, \
-                         torchvision-classification",
+                        "Scale an mmdetection config's lr to the real batch (its batch per GPU × \
+                         --devices), as its train.py --auto-scale-lr does",
                     ),
             );
         for key in config::KEYS {
@@ -249,8 +246,8 @@ impl FromArgMatches for ScheduleArgs {
         if let Some(from) = matches.get_one::<String>("from") {
             self.from = Some(from.clone());
         }
-        if let Some(args) = matches.get_many::<String>("framework_args") {
-            self.framework_args = args.cloned().collect();
+        if matches.get_flag("auto_scale_lr") {
+            self.auto_scale_lr = true;
         }
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {

@@ -1880,3 +1880,120 @@ fn python_configs() {
         assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
     }
 }
+
+const IMPORT: &str = "framework configs";
+
+const fn with_yaml(
+    file: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class: IMPORT,
+        args,
+        file: Some(("bad.yaml", file)),
+        stdin: b"",
+        message,
+    }
+}
+
+/// Framework configs (docs/import.md): formats, inheritance, and what the frameworks refuse.
+const IMPORT_CASES: &[Case] = &[
+    Case {
+        class: IMPORT,
+        args: &["table", "notes.txt"],
+        file: Some(("notes.txt", b"hello\n")),
+        stdin: b"",
+        message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
+                  lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+    },
+    with_yaml(
+        b"SOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml: could be any of detectron2, maskrcnn; give --from FORMAT to say which",
+    ),
+    with_yaml(
+        b"SOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml", "--from", "keras"],
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+    ),
+    case(
+        IMPORT,
+        &["table", "--from", "detectron2"],
+        "--from: gives the format of a config file, and no file was given",
+    ),
+    with_yaml(
+        b"_BASE_: \"Base.yaml\"\nSOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:1: _BASE_: cannot read Base.yaml: no such file",
+    ),
+    with_yaml(
+        b"_BASE_: \"bad.yaml\"\nSOLVER: {}\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:1: _BASE_: inheritance cycle: bad.yaml -> bad.yaml",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  MAX_ITER: 90000.0\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.MAX_ITER: detectron2 refuses it: 90000.0 is a float where the \
+         default 40000 is an int (yacs: \"Type mismatch\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LRR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.BASE_LRR: not a key of detectron2's config, which refuses it \
+         (yacs: \"Non-existent config key\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  LR_SCHEDULER_NAME: WarmupCosineLR\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.LR_SCHEDULER_NAME: the scheduler 'WarmupCosineLR' is not one \
+         lrsched models: it covers the warmup + multi-step family",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  WARMUP_METHOD: exp\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.WARMUP_METHOD: detectron2 refuses warmup method 'exp' (\"Unknown \
+         warmup method\"); it has linear and constant",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  IMS_PER_BATCH: 16\n  REFERENCE_WORLD_SIZE: 3\n",
+        &["table", "bad.yaml", "--devices", "4"],
+        "bad.yaml:4: SOLVER.REFERENCE_WORLD_SIZE: IMS_PER_BATCH 16 is not a multiple of it, \
+         which detectron2 refuses (\"Invalid REFERENCE_WORLD_SIZE in config!\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LR: -0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.BASE_LR: must be > 0, got -0.02",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  STEPS: (60000, \"x\")\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.STEPS: expected a tuple of integers, found 'x'",
+    ),
+    with_yaml(
+        b"MODEL:\n  WEIGHT: \"catalog://R-50\"\n_BASE_: \"x.yaml\"\n",
+        &["table", "bad.yaml", "--from", "maskrcnn"],
+        "bad.yaml:3: _BASE_: maskrcnn-benchmark's yacs has no _BASE_ (\"Non-existent config \
+         key\"); is this a detectron2 config? (--from detectron2)",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LR: [0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:4:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'\n  4 | ",
+    ),
+];
+
+#[test]
+fn framework_configs() {
+    let cases: Vec<&Case> = IMPORT_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in IMPORT_CASES {
+        let first = case.message.lines().next().unwrap_or_default();
+        let cell = format!("`error: {}`", first.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}

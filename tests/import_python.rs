@@ -121,7 +121,7 @@ fn auto_scale_lr_is_applied_when_asked() {
     };
     assert!(base_lr(&["--devices", "8"]).starts_with("base_lr = 0.01  #"));
     // 8 GPUs × 4 images = 32, twice the base batch of 16: lr × 2.0.
-    assert!(base_lr(&["--devices", "8", "--", "--auto-scale-lr"]).starts_with("base_lr = 0.02  #"));
+    assert!(base_lr(&["--devices", "8", "--auto-scale-lr"]).starts_with("base_lr = 0.02  #"));
     let two = stdout(&[
         "import",
         "docs/examples/mmdet2/faster_rcnn_1x.py",

@@ -18,7 +18,7 @@ pub enum Origin {
     /// A framework's own default for a key its config did not set (docs/import.md).
     FrameworkDefault {
         framework: &'static str,
-        key: &'static str,
+        key: String,
     },
     /// What a framework config implies as a whole: its dialect.
     Format {
@@ -52,11 +52,12 @@ pub enum ConfigError {
         key: String,
         suggestion: Option<&'static str>,
     },
-    /// The file is not valid TOML.
+    /// The file is not valid TOML (or YAML: `language`).
     Syntax {
         path: PathBuf,
         line: usize,
         column: usize,
+        language: &'static str,
         message: String,
         source_line: String,
     },
@@ -104,11 +105,12 @@ impl fmt::Display for ConfigError {
                 path,
                 line,
                 column,
+                language,
                 message,
                 source_line,
             } => write!(
                 f,
-                "{}:{line}:{column}: invalid TOML: {message}\n  {line} | {source_line}",
+                "{}:{line}:{column}: invalid {language}: {message}\n  {line} | {source_line}",
                 path.display()
             ),
             ConfigError::Read { path, problem } => {

@@ -38,6 +38,9 @@ use value::Raw;
 #[derive(Clone, Debug, Default)]
 pub struct Layer {
     entries: BTreeMap<&'static str, (Raw, Origin)>,
+    /// Keys whose flags a framework config took as its own input (detectron2 reads
+    /// `--devices` as its world size): they do not also reach the schedule.
+    consumed: Vec<&'static str>,
 }
 
 impl Layer {
@@ -63,6 +66,15 @@ impl Layer {
     fn get(&self, key: &str) -> Option<&(Raw, Origin)> {
         self.entries.get(key)
     }
+
+    /// Marks a flag as read by the config's framework (see `consumed`).
+    fn consume_flag(&mut self, key: &'static str) {
+        self.consumed.push(key);
+    }
+
+    fn consumes(&self, key: &str) -> bool {
+        self.consumed.contains(&key)
+    }
 }
 
 /// What the user asked for: schedule files (or framework configs), and flags that apply to
@@ -72,9 +84,9 @@ pub struct Input {
     pub files: Vec<PathBuf>,
     /// `--from FORMAT`: the format of every file, instead of telling it from the file.
     pub from: Option<String>,
-    /// The command line after `--`: the training script's flags (`--auto-scale-lr`), or the
-    /// whole of a command-line format's (`--from timm -- --sched step ...`).
-    pub framework_args: Vec<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as the framework's
+    /// training script does with the flag of that name.
+    pub auto_scale_lr: bool,
     pub flags: Layer,
 }
 
@@ -101,7 +113,7 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
         let (file, _) = import::read_layer(
             path,
             input.from.as_deref(),
-            &input.framework_args,
+            input.auto_scale_lr,
             &input.flags,
         )?;
         let one = resolve::resolve(&Given::read(&file, &input.flags)?, Some(path))?;
@@ -176,7 +188,7 @@ fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
             let (layer, format) = import::read_layer(
                 path,
                 input.from.as_deref(),
-                &input.framework_args,
+                input.auto_scale_lr,
                 &input.flags,
             )?;
             (layer, Some((path.clone(), format)))

@@ -22,7 +22,12 @@ pub(super) struct Given {
 
 impl Given {
     pub(super) fn read(file: &Layer, flags: &Layer) -> Result<Given, ConfigError> {
-        let set = |name: &str| flags.get(name).or_else(|| file.get(name));
+        let set = |name: &str| {
+            flags
+                .get(name)
+                .filter(|_| !file.consumes(name))
+                .or_else(|| file.get(name))
+        };
         // Said first: whatever their values, one of the two has to go.
         if let (Some((_, milestones_at)), Some((_, step_at))) =
             (set("milestones"), set("step_size"))

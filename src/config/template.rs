@@ -243,7 +243,7 @@ dialect = "maskrcnn"
         Input {
             files: Vec::new(),
             from: None,
-            framework_args: Vec::new(),
+            auto_scale_lr: false,
             flags,
         }
     }
@@ -329,7 +329,7 @@ dialect = "maskrcnn"
         let two = Input {
             files: vec!["a.toml".into(), "b.toml".into()],
             from: None,
-            framework_args: Vec::new(),
+            auto_scale_lr: false,
             flags: Layer::default(),
         };
         assert_eq!(

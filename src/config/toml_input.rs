@@ -18,6 +18,7 @@ pub(super) fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError>
             path: path.to_path_buf(),
             line,
             column,
+            language: "TOML",
             message: e.message().trim().to_string(),
             source_line: text.lines().nth(line - 1).unwrap_or("").to_string(),
         }

@@ -64,6 +64,9 @@ pub struct Base {
     pub key: &'static str,
 }
 
+/// How a format reads one file of a chain: its own content, and the bases it names.
+pub type ParseOne<'a, T> = &'a dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>;
+
 /// A config and everything it inherits, merged: each file is parsed by `parse` into its own
 /// content and the bases it names; the bases are merged in their order (`merge(earlier,
 /// later)`, the later winning), then the file over them. Paths are relative to the file that
@@ -71,19 +74,19 @@ pub struct Base {
 pub fn inherit<T>(
     path: &Path,
     text: &str,
-    parse: &dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>,
+    parse: ParseOne<'_, T>,
     merge: &dyn Fn(T, T) -> Result<T, ConfigError>,
 ) -> Result<T, ConfigError> {
-    let mut chain = vec![identity(path)];
+    let mut chain = vec![(identity(path), path.to_path_buf())];
     walk(path, text, parse, merge, &mut chain)
 }
 
 fn walk<T>(
     path: &Path,
     text: &str,
-    parse: &dyn Fn(&Path, &str) -> Result<(T, Vec<Base>), ConfigError>,
+    parse: ParseOne<'_, T>,
     merge: &dyn Fn(T, T) -> Result<T, ConfigError>,
-    chain: &mut Vec<PathBuf>,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<T, ConfigError> {
     let (own, bases) = parse(path, text)?;
     let mut merged: Option<T> = None;
@@ -96,10 +99,11 @@ fn walk<T>(
         let target =
             locate(path, &base.target).map_err(|problem| ConfigError::invalid(at(), problem))?;
         let id = identity(&target);
-        if let Some(start) = chain.iter().position(|seen| *seen == id) {
+        if let Some(start) = chain.iter().position(|(seen, _)| *seen == id) {
             let cycle: Vec<String> = chain[start..]
                 .iter()
-                .chain([&id])
+                .map(|(_, shown)| shown)
+                .chain([&target])
                 .map(|p| p.display().to_string())
                 .collect();
             return Err(ConfigError::invalid(
@@ -112,7 +116,7 @@ fn walk<T>(
                 at(),
                 format!(
                     "more than {MAX_INHERITANCE} files of inheritance from {}",
-                    chain[0].display()
+                    chain[0].1.display()
                 ),
             ));
         }
@@ -122,7 +126,7 @@ fn walk<T>(
             }
             other => other,
         })?;
-        chain.push(id);
+        chain.push((id, target.clone()));
         let content = walk(&target, &base_text, parse, merge, chain)?;
         chain.pop();
         merged = Some(match merged {
@@ -206,17 +210,18 @@ mod tests {
     #[test]
     fn cycles_missing_files_and_depth_are_one_line_each() {
         let dir = tempfile::tempdir().unwrap();
-        let canonical = std::fs::canonicalize(dir.path()).unwrap();
-        std::fs::write(dir.path().join("a.cfg"), "x\nbase: b.cfg\n").unwrap();
-        std::fs::write(dir.path().join("b.cfg"), "base: a.cfg\n").unwrap();
-        let b = dir.path().join("b.cfg");
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("a.cfg"), "x\nbase: sub/b.cfg\n").unwrap();
+        std::fs::write(dir.path().join("sub/b.cfg"), "base: ../a.cfg\n").unwrap();
+        let b = dir.path().join("sub/b.cfg");
         assert_eq!(
             load(dir.path(), "a.cfg").unwrap_err(),
             format!(
-                "{}:1: _BASE_: inheritance cycle: {a} -> {bc} -> {a}",
+                "{}:1: _BASE_: inheritance cycle: {a} -> {b} -> {back}",
                 b.display(),
-                a = canonical.join("a.cfg").display(),
-                bc = canonical.join("b.cfg").display()
+                a = dir.path().join("a.cfg").display(),
+                b = b.display(),
+                back = dir.path().join("sub/../a.cfg").display(),
             )
         );
         std::fs::write(dir.path().join("m.cfg"), "base: gone.cfg\n").unwrap();
@@ -236,7 +241,7 @@ mod tests {
         assert!(
             error.ends_with(&format!(
                 "63.cfg:1: _BASE_: more than 64 files of inheritance from {}",
-                canonical.join("0.cfg").display()
+                dir.path().join("0.cfg").display()
             )),
             "{error}"
         );

@@ -48,7 +48,10 @@ pub fn text(layer: &mut Layer, key: &'static str, value: &str, at: Origin) {
 
 /// A framework's own default, as an origin.
 pub fn default(framework: &'static str, key: &'static str) -> Origin {
-    Origin::FrameworkDefault { framework, key }
+    Origin::FrameworkDefault {
+        framework,
+        key: key.to_string(),
+    }
 }
 
 /// The devices the command line gives (`--devices`), 1 without it, as the world size.

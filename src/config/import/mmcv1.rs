@@ -54,8 +54,7 @@ impl Format for Mmdet2Config {
     }
     fn read(&self, file: &Source<'_>, flags: &Layer) -> Result<Layer, ConfigError> {
         let cfg = openmmlab::load(file.path, file.text)?;
-        let auto_scale = file.args.iter().any(|arg| arg == "--auto-scale-lr");
-        schedule(file.path, &cfg, flags, auto_scale)
+        schedule(file.path, &cfg, flags, file.auto_scale_lr)
     }
 }
 
@@ -83,7 +82,10 @@ fn schedule(
     if let Some(scale) = get(cfg, "auto_scale_lr") {
         let scale = scale.dict("auto_scale_lr")?;
         let enabled = get(scale, "enable").map_or(Ok(false), |v| v.bool("auto_scale_lr.enable"))?;
-        if enabled || auto_scale {
+        // tools/train.py enables it only when the config has both keys (else it warns).
+        let asked =
+            auto_scale && scale.contains_key("enable") && scale.contains_key("base_batch_size");
+        if enabled || asked {
             lr = scaled(scale, per_device, flags, lr)?.unwrap_or(lr);
         }
     }

@@ -56,8 +56,7 @@ impl Format for MmdetConfig {
     }
     fn read(&self, file: &Source<'_>, flags: &Layer) -> Result<Layer, ConfigError> {
         let cfg = openmmlab::load(file.path, file.text)?;
-        let auto_scale = file.args.iter().any(|arg| arg == "--auto-scale-lr");
-        schedule(file.path, &cfg, flags, auto_scale)
+        schedule(file.path, &cfg, flags, file.auto_scale_lr)
     }
 }
 

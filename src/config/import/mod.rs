@@ -7,15 +7,17 @@
 //! the framework's default ([`Origin::FrameworkDefault`]); the keys' rows then check the
 //! values as they check a TOML file's.
 
-// The YAML and Python formats, next in the registry, inherit through `bounded::inherit`.
-#[allow(dead_code)]
 pub(super) mod bounded;
+mod detectron2;
 mod emit;
 mod lrsched;
+mod maskrcnn;
 mod mmcv1;
 mod mmengine;
 mod openmmlab;
 pub mod python;
+mod yacs;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -56,14 +58,16 @@ pub enum Fit {
 pub struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a str,
-    /// The command line after `--`: the training script's own flags (`--auto-scale-lr`), or,
-    /// for a command-line format, the whole of it.
-    pub args: &'a [String],
+    /// `--auto-scale-lr`: scale the lr to the real batch, as the framework's training script
+    /// does when given the flag of that name.
+    pub auto_scale_lr: bool,
 }
 
 /// Every format, in the order messages and docs/import.md list them: the registry.
 pub const FORMATS: &[&dyn Format] = &[
     &lrsched::LrschedToml,
+    &detectron2::Detectron2Yaml,
+    &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
 ];
@@ -93,7 +97,7 @@ fn names() -> String {
 pub(super) fn read_layer(
     path: &Path,
     from: Option<&str>,
-    args: &[String],
+    auto_scale_lr: bool,
     flags: &Layer,
 ) -> Result<(Layer, &'static dyn Format), ConfigError> {
     let text = bounded::read_text(path)?;
@@ -101,11 +105,22 @@ pub(super) fn read_layer(
         Some(name) => format_named(name)?,
         None => detect(path, &text)?,
     };
+    // The training scripts that have the flag: mmdetection 3.x's and 2.x's.
+    if auto_scale_lr && !["mmdet", "mmdet2"].contains(&format.name()) {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--auto-scale-lr".into()),
+            format!(
+                "scales mmdetection configs (mmdet, mmdet2); {} is read as {}",
+                path.display(),
+                format.name()
+            ),
+        ));
+    }
     let mut layer = format.read(
         &Source {
             path,
             text: &text,
-            args,
+            auto_scale_lr,
         },
         flags,
     )?;
@@ -157,6 +172,17 @@ fn detect(path: &Path, text: &str) -> Result<&'static dyn Format, ConfigError> {
             )))
         }
     }
+}
+
+/// A scheduler lrsched does not model, named where the config names it.
+pub(super) fn unmodelled(at: Origin, scheduler: &str) -> ConfigError {
+    ConfigError::invalid(
+        at,
+        format!(
+            "the scheduler '{scheduler}' is not one lrsched models: it covers the warmup + \
+             multi-step family"
+        ),
+    )
 }
 
 /// The extension of a file name, lower case: `yaml` for `x.YAML`.
