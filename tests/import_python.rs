@@ -129,7 +129,6 @@ fn auto_scale_lr_is_applied_when_asked() {
         "5000",
         "--devices",
         "3",
-        "--",
         "--auto-scale-lr",
     ]);
     // (3 × 2 / 16) × 0.02, as mmdetection 2.x computes it.

@@ -346,3 +346,62 @@ fn warmup(hook: &Dict, value: &Value, layer: &mut Layer) -> Result<(), ConfigErr
     emit::number(layer, "warmup_factor", ratio, at);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::value::Raw;
+
+    fn keys(text: &str) -> Result<Vec<(String, Raw)>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.py");
+        std::fs::write(&path, text).unwrap();
+        let cfg = openmmlab::load(&path, text).map_err(|e| e.to_string())?;
+        let layer = schedule(&path, &cfg, &Layer::default(), false).map_err(|e| e.to_string())?;
+        Ok(layer
+            .entries
+            .iter()
+            .map(|(k, (raw, _))| (k.to_string(), raw.clone()))
+            .collect())
+    }
+
+    fn get(keys: &[(String, Raw)], key: &str) -> Raw {
+        keys.iter().find(|(k, _)| k == key).unwrap().1.clone()
+    }
+
+    #[test]
+    fn an_integer_step_is_every_multiple_before_the_end() {
+        let set = keys(
+            "optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\n\
+             lr_config = dict(policy='step', by_epoch=False, step=30, gamma=0.5,\n\
+             warmup='exp', warmup_iters=10, warmup_ratio=0.01)\n",
+        )
+        .unwrap();
+        let its =
+            |items: &[&str]| Raw::Array(items.iter().map(|s| Raw::Str(s.to_string())).collect());
+        assert_eq!(get(&set, "milestones"), its(&["30it", "60it", "90it"]));
+        assert_eq!(get(&set, "warmup_method"), Raw::Str("exp".into()));
+        assert_eq!(get(&set, "gamma"), Raw::Float("0.5".into()));
+        assert_eq!(get(&set, "iters"), Raw::Str("100it".into()));
+    }
+
+    #[test]
+    fn warmup_none_is_the_maskrcnn_curve_and_epochs_warm_up_by_epoch() {
+        let set = keys(
+            "optimizer = dict(lr=0.1)\ntotal_epochs = 12\ndata = dict(samples_per_gpu=4)\n\
+             lr_config = dict(policy='step', step=[8], warmup=None)\n",
+        )
+        .unwrap();
+        assert_eq!(get(&set, "dialect"), Raw::Str("maskrcnn".into()));
+        assert_eq!(get(&set, "warmup_iters"), Raw::Integer("0".into()));
+        assert_eq!(get(&set, "batch_per_device"), Raw::Integer("4".into()));
+        let set = keys(
+            "optimizer = dict(lr=0.1)\nrunner = dict(type='EpochBasedRunner', max_epochs=12)\n\
+             lr_config = dict(policy='step', step=[8], warmup='linear', warmup_iters=1,\n\
+             warmup_by_epoch=True)\n",
+        )
+        .unwrap();
+        assert_eq!(get(&set, "warmup_iters"), Raw::Str("1ep".into()));
+        assert_eq!(get(&set, "warmup_factor"), Raw::Float("0.1".into()));
+    }
+}

@@ -418,3 +418,86 @@ fn milestones(
     emit::number(layer, "gamma", gamma, gamma_at);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::value::Raw;
+
+    fn keys(text: &str, flags: &Layer, auto: bool) -> Result<Vec<(String, Raw)>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.py");
+        std::fs::write(&path, text).unwrap();
+        let cfg = openmmlab::load(&path, text).map_err(|e| e.to_string())?;
+        let layer = schedule(&path, &cfg, flags, auto).map_err(|e| {
+            e.to_string()
+                .replace(&format!("{}", path.display()), "c.py")
+        })?;
+        Ok(layer
+            .entries
+            .iter()
+            .map(|(k, (raw, _))| (k.to_string(), raw.clone()))
+            .collect())
+    }
+
+    fn get(keys: &[(String, Raw)], key: &str) -> Raw {
+        keys.iter().find(|(k, _)| k == key).unwrap().1.clone()
+    }
+
+    const HEAD: &str = "train_cfg = dict(by_epoch=True, max_epochs=20)\n\
+                        optim_wrapper = dict(optimizer=dict(lr=0.1))\n\
+                        train_dataloader = dict(batch_size=8)\n";
+
+    #[test]
+    fn begin_shifts_milestones_and_end_drops_them() {
+        let text = format!(
+            "{HEAD}param_scheduler = [\n\
+             dict(type='LinearLR', by_epoch=True, convert_to_iter_based=True, end=2),\n\
+             dict(type='MultiStepLR', begin=2, end=15, milestones=[6, 12, 13])]\n"
+        );
+        let set = keys(&text, &Layer::default(), false).unwrap();
+        let strings =
+            |items: &[&str]| Raw::Array(items.iter().map(|s| Raw::Str(s.to_string())).collect());
+        assert_eq!(get(&set, "milestones"), strings(&["8ep", "14ep"]));
+        assert_eq!(get(&set, "warmup_iters"), Raw::Str("2ep".into()));
+        assert_eq!(
+            get(&set, "warmup_factor"),
+            Raw::Float("0.3333333333333333".into())
+        );
+        assert_eq!(get(&set, "iters"), Raw::Str("20ep".into()));
+        assert_eq!(get(&set, "batch_per_device"), Raw::Integer("8".into()));
+    }
+
+    #[test]
+    fn auto_scale_lr_follows_the_real_batch() {
+        let text = format!("{HEAD}auto_scale_lr = dict(enable=True, base_batch_size=16)\n");
+        let mut flags = Layer::default();
+        flags.set_flag("devices", Some("3"));
+        let set = keys(&text, &flags, false).unwrap();
+        // 3 × 8 = 24 over 16: × 1.5.
+        assert_eq!(
+            get(&set, "base_lr"),
+            Raw::Float(crate::schedule::message::number(0.1 * 1.5))
+        );
+        let error = keys(HEAD, &flags, true).unwrap_err();
+        assert!(
+            error.starts_with("--auto-scale-lr: the config has no auto_scale_lr"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn per_epoch_warmups_and_iteration_loops_are_refused() {
+        let text = format!("{HEAD}param_scheduler = dict(type='ConstantLR', factor=0.5, end=1)\n");
+        let error = keys(&text, &Layer::default(), false).unwrap_err();
+        assert!(error.contains("ConstantLR stepped per epoch"), "{error}");
+        let text = "train_cfg = dict(type='IterBasedTrainLoop', max_iters=100)\n\
+                    optim_wrapper = dict(optimizer=dict(lr=0.1))\n\
+                    param_scheduler = dict(type='MultiStepLR', milestones=[50])\n";
+        let error = keys(text, &Layer::default(), false).unwrap_err();
+        assert!(
+            error.contains("by_epoch=True under an IterBasedTrainLoop"),
+            "{error}"
+        );
+    }
+}

@@ -74,9 +74,6 @@ pub enum Kind {
     Dict(Dict),
     /// A class or function the host gave meaning to, by its dotted name.
     Symbol(String),
-    /// detectron2's `LazyCall(target)` (`L(target)`): calling it makes the dict of a call to
-    /// be made later, `{"_target_": target, **kwargs}`.
-    LazyCall(Box<Value>),
     /// A construct outside the subset, by what it is ("a list comprehension"): an error for
     /// whoever reads it.
     Opaque(String),
@@ -145,7 +142,6 @@ impl Value {
                 1 + items.iter().map(Value::size).sum::<usize>()
             }
             Kind::Dict(dict) => 1 + dict.values().map(Value::size).sum::<usize>(),
-            Kind::LazyCall(target) => 1 + target.size(),
             _ => 1,
         }
     }
@@ -161,7 +157,7 @@ impl Value {
             Kind::List(_) => "a list",
             Kind::Tuple(_) => "a tuple",
             Kind::Dict(_) => "a dict",
-            Kind::Symbol(_) | Kind::LazyCall(_) => "a class or function",
+            Kind::Symbol(_) => "a class or function",
             Kind::Opaque(_) => "an unsupported construct",
         }
     }
