@@ -178,6 +178,9 @@ pub struct ScheduleArgs {
     pub config: Vec<PathBuf>,
     /// `--from FORMAT`: the format of the files, when it cannot be told from them.
     pub from: Option<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as its training
+    /// script's flag of that name does.
+    pub auto_scale_lr: bool,
     /// The schedule keys given as flags, as text.
     flags: Layer,
     /// `--dialect` as given: `diff` reads a comma-separated pair from it.
@@ -200,12 +203,13 @@ impl ScheduleArgs {
         Input {
             files,
             from: self.from.clone(),
+            auto_scale_lr: self.auto_scale_lr,
             flags: self.flags.clone(),
         }
     }
 
     fn arguments(command: clap::Command) -> clap::Command {
-        let ids = ["config", "from"]
+        let ids = ["config", "from", "auto_scale_lr"]
             .into_iter()
             .chain(config::KEYS.iter().map(|key| key.name));
         // As clap's derive does for a flattened struct: a group of its arguments, and the
@@ -233,6 +237,15 @@ impl ScheduleArgs {
                     .value_parser(ValueParser::new(ConfigFormat))
                     .action(ArgAction::Set)
                     .help("Read the files as this format instead of telling it from them"),
+            )
+            .arg(
+                Arg::new("auto_scale_lr")
+                    .long("auto-scale-lr")
+                    .action(ArgAction::SetTrue)
+                    .help(
+                        "Scale an mmdetection config's lr to the real batch (its batch per GPU × \
+                         --devices), as its train.py --auto-scale-lr does",
+                    ),
             );
         for key in config::KEYS {
             let mut arg = Arg::new(key.name)
@@ -282,6 +295,9 @@ impl FromArgMatches for ScheduleArgs {
         }
         if let Some(from) = matches.get_one::<String>("from") {
             self.from = Some(from.clone());
+        }
+        if matches.get_flag("auto_scale_lr") {
+            self.auto_scale_lr = true;
         }
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {

@@ -2021,6 +2021,85 @@ const DIFF_EXPORT_CASES: &[Case] = &[
     ),
 ];
 
+const PYTHON: &str = "Python configs";
+
+/// Python configs (mmdetection 3.x and 2.x) lrsched cannot read or that are outside the
+/// warmup + multi-step family: the rows of docs/errors.md under "Python configs".
+const PYTHON_CASES: &[Case] = &[
+    with_file(
+        PYTHON,
+        b"x = 1\ndef f():\n    return 2\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:2: def: a 'def' statement is outside the Python subset lrsched reads (configs are read, never run): only assignments and imports",
+    ),
+    with_file(
+        PYTHON,
+        b"train_cfg = dict(type='IterBasedTrainLoop', max_iters=90)\noptim_wrapper = dict(optimizer=dict(lr=0.1))\nparam_scheduler = dict(type='PolyLR', by_epoch=False)\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:3: param_scheduler[0]: PolyLR: lrsched covers the warmup + multi-step family (LinearLR or ConstantLR warmup, MultiStepLR decay), not PolyLR",
+    ),
+    with_file(
+        PYTHON,
+        b"train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12)\noptim_wrapper = dict(optimizer=dict(lr=0.1))\nparam_scheduler = [dict(type='LinearLR', end=1), dict(type='MultiStepLR', milestones=[8])]\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:3: param_scheduler[0]: a LinearLR stepped per epoch (by_epoch=True without convert_to_iter_based=True) changes the lr once an epoch; lrsched's warmup is per iteration (per-epoch stepping is not a key yet)",
+    ),
+    with_file(
+        PYTHON,
+        b"_base_ = './base.py'\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: _base_: cannot read ./base.py: no such file",
+    ),
+    with_file(
+        PYTHON,
+        b"_base_ = 'bad.toml'\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: _base_: 'bad.toml' is not a Python config; lrsched follows .py bases of .py configs",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='CosineAnnealing', min_lr=0)\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.policy: 'CosineAnnealing': lrsched covers the warmup + multi-step family (policy='step'), not CosineAnnealing",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='step', by_epoch=False, step=[s for s in (50, 80)])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.step: a comprehension is outside the Python subset lrsched reads (configs are read, never run)",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nlr_config = dict(policy='step', step=[8, 11])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml: runner is not set, here or in a _base_ file; lrsched needs it",
+    ),
+    with_file(
+        PYTHON,
+        b"a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: nesting: brackets and operators nest deeper than 64 levels",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='EpochBasedRunner', max_epochs=12)\nlr_config = dict(policy='step', step=[8, 11])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.step: 8ep needs an epoch length: --iters-per-epoch N, or --dataset-size N with --batch-size B",
+    ),
+];
+
+#[test]
+fn python_configs() {
+    let cases: Vec<&Case> = PYTHON_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in PYTHON_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
 const IMPORT: &str = "framework configs";
 
 const fn with_yaml(
@@ -2045,7 +2124,7 @@ const IMPORT_CASES: &[Case] = &[
         file: Some(("notes.txt", b"hello\n")),
         stdin: b"",
         message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
-                  lrsched, detectron2, maskrcnn",
+                  lrsched, detectron2, maskrcnn, mmdet, mmdet2",
     },
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
@@ -2055,7 +2134,7 @@ const IMPORT_CASES: &[Case] = &[
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
         &["table", "bad.yaml", "--from", "keras"],
-        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn",
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, mmdet2",
     ),
     case(
         IMPORT,

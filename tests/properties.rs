@@ -27,6 +27,7 @@ impl Flags {
         Input {
             files: Vec::new(),
             from: None,
+            auto_scale_lr: false,
             flags,
         }
     }
@@ -292,6 +293,7 @@ proptest! {
             config::load(&Input {
                 files: vec![path.clone()],
                 from: None,
+                auto_scale_lr: false,
                 flags: Layer::default(),
             })
         };

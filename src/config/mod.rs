@@ -84,6 +84,9 @@ pub struct Input {
     pub files: Vec<PathBuf>,
     /// `--from FORMAT`: the format of every file, instead of telling it from the file.
     pub from: Option<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as the framework's
+    /// training script does with the flag of that name.
+    pub auto_scale_lr: bool,
     pub flags: Layer,
 }
 
@@ -107,7 +110,12 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
         warnings: Vec::new(),
     };
     for path in &input.files {
-        let (file, _) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
+        let (file, _) = import::read_layer(
+            path,
+            input.from.as_deref(),
+            input.auto_scale_lr,
+            &input.flags,
+        )?;
         let one = resolve::resolve(&Given::read(&file, &input.flags)?, Some(path))?;
         loaded.schedules.extend(one.schedules);
         loaded.warnings.extend(one.warnings);
@@ -177,7 +185,12 @@ fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
             (Layer::default(), None)
         }
         [path] => {
-            let (layer, format) = import::read_layer(path, input.from.as_deref(), &input.flags)?;
+            let (layer, format) = import::read_layer(
+                path,
+                input.from.as_deref(),
+                input.auto_scale_lr,
+                &input.flags,
+            )?;
             (layer, Some((path.clone(), format)))
         }
         [_, second, ..] => {

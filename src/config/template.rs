@@ -243,6 +243,7 @@ dialect = "maskrcnn"
         Input {
             files: Vec::new(),
             from: None,
+            auto_scale_lr: false,
             flags,
         }
     }
@@ -328,6 +329,7 @@ dialect = "maskrcnn"
         let two = Input {
             files: vec!["a.toml".into(), "b.toml".into()],
             from: None,
+            auto_scale_lr: false,
             flags: Layer::default(),
         };
         assert_eq!(

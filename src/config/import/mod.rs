@@ -9,9 +9,14 @@
 
 pub(super) mod bounded;
 mod detectron2;
+mod emit;
 mod literal;
 mod lrsched;
 mod maskrcnn;
+mod mmcv1;
+mod mmengine;
+mod openmmlab;
+pub mod python;
 mod yacs;
 mod yaml;
 
@@ -54,6 +59,9 @@ pub enum Fit {
 pub struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a str,
+    /// `--auto-scale-lr`: scale the lr to the real batch, as the framework's training script
+    /// does when given the flag of that name.
+    pub auto_scale_lr: bool,
 }
 
 /// Every format, in the order messages and docs/import.md list them: the registry.
@@ -61,6 +69,8 @@ pub const FORMATS: &[&dyn Format] = &[
     &lrsched::LrschedToml,
     &detectron2::Detectron2Yaml,
     &maskrcnn::MaskrcnnYaml,
+    &mmengine::MmdetConfig,
+    &mmcv1::Mmdet2Config,
 ];
 
 /// The format named by `--from` (its name or an alias).
@@ -88,6 +98,7 @@ fn names() -> String {
 pub(super) fn read_layer(
     path: &Path,
     from: Option<&str>,
+    auto_scale_lr: bool,
     flags: &Layer,
 ) -> Result<(Layer, &'static dyn Format), ConfigError> {
     let text = bounded::read_text(path)?;
@@ -95,7 +106,25 @@ pub(super) fn read_layer(
         Some(name) => format_named(name)?,
         None => detect(path, &text)?,
     };
-    let mut layer = format.read(&Source { path, text: &text }, flags)?;
+    // The training scripts that have the flag: mmdetection 3.x's and 2.x's.
+    if auto_scale_lr && !["mmdet", "mmdet2"].contains(&format.name()) {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--auto-scale-lr".into()),
+            format!(
+                "scales mmdetection configs (mmdet, mmdet2); {} is read as {}",
+                path.display(),
+                format.name()
+            ),
+        ));
+    }
+    let mut layer = format.read(
+        &Source {
+            path,
+            text: &text,
+            auto_scale_lr,
+        },
+        flags,
+    )?;
     if let Some(dialect) = format.dialect()
         && layer.get("dialect").is_none()
     {
