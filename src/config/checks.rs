@@ -80,6 +80,18 @@ pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
     }
 }
 
+/// When the scheduler steps (`stepping`, `warmup_stepping`): per iteration or per epoch.
+pub(super) fn stepping(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
+    match name {
+        "iter" => Ok(Unit::Iter),
+        "epoch" => Ok(Unit::Epoch),
+        other => Err(ConfigError::invalid(
+            at.clone(),
+            format!("unknown stepping '{other}'; expected iter or epoch"),
+        )),
+    }
+}
+
 /// One dialect, or every one for `all`.
 pub(super) fn dialects(name: &str, at: &Origin) -> Result<Vec<Dialect>, ConfigError> {
     if name == "all" {

@@ -12,6 +12,7 @@ mod error;
 mod keys;
 mod resolve;
 mod scale;
+mod stepping;
 mod template;
 mod toml_input;
 mod value;
