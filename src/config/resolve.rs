@@ -12,20 +12,50 @@ use super::keys::KEYS;
 use super::value::Value;
 use super::{Layer, Loaded, epoch, scale, stepping};
 use crate::schedule::message::number;
-use crate::schedule::{
-    self, Decay, Dialect, NamedSchedule, Params, Stepping, Unit, WarmupMethod,
-};
+use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Stepping, Unit, WarmupMethod};
 
 /// Keys that exclude each other, and why: said before any value is read.
 const EXCLUSIVE: [(&str, &str, &str); 8] = [
-    ("milestones", "step_size", "give milestones or step_size, not both"),
-    ("values", "base_lr", "values[0] is the base lr: give values, or base_lr and gamma, not both"),
-    ("values", "gamma", "values give every lr: give values, or base_lr and gamma, not both"),
-    ("values", "step_size", "values go with milestones (one more value than milestones), not step_size"),
-    ("warmup_lr", "warmup_factor", "give warmup_lr or warmup_factor, not both"),
-    ("values", "from_batch", "scaling rescales base_lr; scale the values yourself"),
-    ("values", "from_devices", "scaling rescales base_lr; scale the values yourself"),
-    ("warmup_lr", "from_batch", "scaling rescales base_lr, not warmup_lr: give warmup_factor"),
+    (
+        "milestones",
+        "step_size",
+        "give milestones or step_size, not both",
+    ),
+    (
+        "values",
+        "base_lr",
+        "values[0] is the base lr: give values, or base_lr and gamma, not both",
+    ),
+    (
+        "values",
+        "gamma",
+        "values give every lr: give values, or base_lr and gamma, not both",
+    ),
+    (
+        "values",
+        "step_size",
+        "values go with milestones (one more value than milestones), not step_size",
+    ),
+    (
+        "warmup_lr",
+        "warmup_factor",
+        "give warmup_lr or warmup_factor, not both",
+    ),
+    (
+        "values",
+        "from_batch",
+        "scaling rescales base_lr; scale the values yourself",
+    ),
+    (
+        "values",
+        "from_devices",
+        "scaling rescales base_lr; scale the values yourself",
+    ),
+    (
+        "warmup_lr",
+        "from_batch",
+        "scaling rescales base_lr, not warmup_lr: give warmup_factor",
+    ),
 ];
 
 /// The keys a file and the flags set (flags win), each read and checked on its own.
@@ -409,7 +439,9 @@ fn check_lr_range(
         1.0
     };
     let growth = match &params.values {
-        Some(values) => values.iter().fold(1.0f64, |top, lr| top.max(lr / params.base_lr)),
+        Some(values) => values
+            .iter()
+            .fold(1.0f64, |top, lr| top.max(lr / params.base_lr)),
         None if params.gamma > 1.0 => params.gamma.powf(decays as f64),
         None => 1.0,
     };

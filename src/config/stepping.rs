@@ -109,7 +109,11 @@ fn floor_div(a: f64, b: f64) -> f64 {
         return 0.0;
     }
     let floor = div.floor();
-    if div - floor > 0.5 { floor + 1.0 } else { floor }
+    if div - floor > 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    }
 }
 
 #[cfg(test)]
@@ -138,7 +142,10 @@ mod tests {
     fn timm_decay_epochs() {
         assert_eq!(milestones("2.4ep", 0, 130, 10), vec![30, 50, 80, 100, 120]);
         // Counted from the end of a 2-epoch warmup.
-        assert_eq!(milestones("2.4ep", 20, 150, 10), vec![50, 70, 100, 120, 140]);
+        assert_eq!(
+            milestones("2.4ep", 20, 150, 10),
+            vec![50, 70, 100, 120, 140]
+        );
         // 1 // 0.1 is 9.0: the tenth decay lands at epoch 2, not 1.
         let tenth = milestones("0.1ep", 0, 30, 10);
         assert_eq!(tenth.len(), 19);

@@ -343,7 +343,10 @@ fn number_list(raw: &Raw, at: &Origin) -> Result<Vec<f64>, ConfigError> {
     };
     let items: Vec<Raw> = match raw {
         Raw::Text(t) if t.trim().is_empty() => {
-            return Err(ConfigError::invalid(at.clone(), "expected numbers, got nothing"));
+            return Err(ConfigError::invalid(
+                at.clone(),
+                "expected numbers, got nothing",
+            ));
         }
         Raw::Text(t) => t.split(',').map(|item| Raw::Text(item.into())).collect(),
         Raw::Array(items) => items.clone(),

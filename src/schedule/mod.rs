@@ -100,8 +100,7 @@ impl Params {
     /// `warmup_lr_init`, MXNet's `warmup_begin_lr`): `warmup_lr` as given, else
     /// base_lr × warmup_factor.
     pub fn warmup_start(&self) -> f64 {
-        self.warmup_lr
-            .unwrap_or(self.base_lr * self.warmup_factor)
+        self.warmup_lr.unwrap_or(self.base_lr * self.warmup_factor)
     }
 }
 

@@ -66,12 +66,11 @@ fn on_boundaries(p: &Params, per_epoch: u64, warmup: Unit) -> Result<(), Rejecti
         ),
     };
     let step_size_counts_from_warmup = matches!(p.decay, Decay::StepSize(_));
-    if (warmup == Unit::Epoch || step_size_counts_from_warmup) && p.warmup_iters % per_epoch != 0
-    {
+    if (warmup == Unit::Epoch || step_size_counts_from_warmup) && p.warmup_iters % per_epoch != 0 {
         let what = if warmup == Unit::Epoch {
-            "the warmup, stepped per epoch, is"
+            "the warmup, stepped per epoch: warmup_iters"
         } else {
-            "step_size counts from the end of the warmup, which is at"
+            "step_size counts from the end of the warmup: warmup_iters"
         };
         return Err(off("warmup_iters", what.into(), p.warmup_iters));
     }
@@ -93,7 +92,9 @@ fn in_epochs(p: &Params, per_epoch: u64) -> Params {
     Params {
         warmup_iters: p.warmup_iters / per_epoch,
         decay: match &p.decay {
-            Decay::Milestones(list) => Decay::Milestones(list.iter().map(|m| m / per_epoch).collect()),
+            Decay::Milestones(list) => {
+                Decay::Milestones(list.iter().map(|m| m / per_epoch).collect())
+            }
             Decay::StepSize(step) => Decay::StepSize(step / per_epoch),
         },
         iters: p.iters.div_ceil(per_epoch),
@@ -155,9 +156,7 @@ impl Schedule for PerEpoch {
     }
 
     fn warmup_end(&self) -> u64 {
-        self.inner
-            .warmup_end()
-            .saturating_mul(self.iters_per_epoch)
+        self.inner.warmup_end().saturating_mul(self.iters_per_epoch)
     }
 
     /// Each epoch's lr once, repeated over its iterations.
@@ -208,10 +207,17 @@ mod tests {
         let s = build(Dialect::default(), stepped()).unwrap();
         // Epoch 1: alpha = 1/2, w = 0.1 × 0.5 + 0.5 = 0.55.
         let w1 = 0.1 * (1.0 - 0.5) + 0.5;
-        let expected: Vec<f64> = [0.001, 0.01 * w1, 0.01, 0.001, 0.001, 0.01 * 0.1f64.powf(2.0)]
-            .iter()
-            .flat_map(|&lr| std::iter::repeat_n(lr, 10))
-            .collect();
+        let expected: Vec<f64> = [
+            0.001,
+            0.01 * w1,
+            0.01,
+            0.001,
+            0.001,
+            0.01 * 0.1f64.powf(2.0),
+        ]
+        .iter()
+        .flat_map(|&lr| std::iter::repeat_n(lr, 10))
+        .collect();
         let got: Vec<f64> = (0..60).map(|t| s.lr(t)).collect();
         assert_eq!(got, expected);
         assert_eq!(s.values(0, 60).collect::<Vec<_>>(), expected);
@@ -219,7 +225,15 @@ mod tests {
         assert_eq!(s.warmup_end(), 20);
         let spans: Vec<(u64, u64, bool, u64, Option<f64>)> = s
             .segments()
-            .map(|g| (g.start, g.end, g.phase.warmup, g.phase.decays, g.constant_lr))
+            .map(|g| {
+                (
+                    g.start,
+                    g.end,
+                    g.phase.warmup,
+                    g.phase.decays,
+                    g.constant_lr,
+                )
+            })
             .collect();
         assert_eq!(
             spans,
@@ -243,7 +257,10 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(s.segments().last().map(|g| (g.start, g.end)), Some((50, 55)));
+        assert_eq!(
+            s.segments().last().map(|g| (g.start, g.end)),
+            Some((50, 55))
+        );
         assert_eq!(s.values(50, 55).count(), 5);
     }
 
@@ -304,7 +321,11 @@ mod tests {
             ..stepped()
         });
         assert_eq!(warmup.key, "warmup_iters");
-        assert!(warmup.message.starts_with("the warmup, stepped per epoch, is 15 "));
+        assert!(
+            warmup
+                .message
+                .starts_with("the warmup, stepped per epoch: warmup_iters 15 is not a whole ")
+        );
         // An iteration warmup may end anywhere, unless step_size counts from it.
         let params = Params {
             warmup_iters: 15,

@@ -55,9 +55,7 @@ pub(super) fn no_values(p: &Params, takes: &str) -> Result<(), Rejection> {
     match p.values {
         Some(_) => Err(Rejection {
             key: "values",
-            message: format!(
-                "takes no explicit values: {takes}; give base_lr and gamma instead"
-            ),
+            message: format!("takes no explicit values: {takes}; give base_lr and gamma instead"),
         }),
         None => Ok(()),
     }
@@ -69,9 +67,7 @@ pub(super) fn no_warmup_lr(p: &Params, takes: &str) -> Result<(), Rejection> {
     match p.warmup_lr {
         Some(_) => Err(Rejection {
             key: "warmup_lr",
-            message: format!(
-                "takes no absolute warmup start: {takes}; give warmup_factor instead"
-            ),
+            message: format!("takes no absolute warmup start: {takes}; give warmup_factor instead"),
         }),
         None => Ok(()),
     }

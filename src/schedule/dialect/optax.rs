@@ -58,11 +58,16 @@ impl Framework for OptaxDialect {
          steps)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-        super::no_values(&params, "piecewise_constant_schedule takes scales of init_value")?;
+        super::no_values(
+            &params,
+            "piecewise_constant_schedule takes scales of init_value",
+        )?;
         Ok(Box::new(Optax::new(params)?))
     }
     fn epoch_stepping_refusal(&self) -> Option<&'static str> {
-        Some("an optax schedule is a function of the optimizer's update count; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries")
+        Some(
+            "an optax schedule is a function of the optimizer's update count; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+        )
     }
 }
 

@@ -63,7 +63,10 @@ impl Framework for PaddledetDialect {
          start_factor)]) -> paddle PiecewiseDecay(boundaries, values)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-        super::no_values(&params, "this dialect reproduces PiecewiseDecay's gamma list, not its values")?;
+        super::no_values(
+            &params,
+            "this dialect reproduces PiecewiseDecay's gamma list, not its values",
+        )?;
         super::no_warmup_lr(&params, "LinearWarmup takes start_factor")?;
         Ok(Box::new(Paddledet::new(params)?))
     }

@@ -55,7 +55,9 @@ impl Framework for TfModelGardenDialect {
         Ok(Box::new(TfModelGarden::new(params)?))
     }
     fn epoch_stepping_refusal(&self) -> Option<&'static str> {
-        Some("TF Model Garden evaluates its schedule at optimizer.iterations; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries")
+        Some(
+            "TF Model Garden evaluates its schedule at optimizer.iterations; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+        )
     }
 }
 
