@@ -352,10 +352,11 @@ const CASES: &[Case] = &[
         UNKNOWN_KEY,
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
-        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, step_size, \
-         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, dataset_size, \
-         batch_size, batch_per_device, devices, grad_accum, drop_last, unit, from_batch, \
-         to_batch, from_devices, to_devices, rule, keep_warmup, dialect, name",
+        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, values, \
+         step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
+         iters_per_epoch, dataset_size, batch_size, batch_per_device, devices, grad_accum, \
+         drop_last, unit, stepping, warmup_stepping, from_batch, to_batch, from_devices, \
+         to_devices, rule, keep_warmup, dialect, name",
     ),
     with_file(
         UNKNOWN_KEY,

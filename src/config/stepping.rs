@@ -59,7 +59,7 @@ pub(super) fn fractional_milestones(
     per_epoch: u64,
 ) -> Result<Vec<u64>, ConfigError> {
     let (warmup_iters, warmup_at) = warmup;
-    if warmup_iters % per_epoch != 0 {
+    if !warmup_iters.is_multiple_of(per_epoch) {
         return Err(ConfigError::invalid(
             warmup_at.clone(),
             format!(

@@ -66,7 +66,9 @@ fn on_boundaries(p: &Params, per_epoch: u64, warmup: Unit) -> Result<(), Rejecti
         ),
     };
     let step_size_counts_from_warmup = matches!(p.decay, Decay::StepSize(_));
-    if (warmup == Unit::Epoch || step_size_counts_from_warmup) && p.warmup_iters % per_epoch != 0 {
+    if (warmup == Unit::Epoch || step_size_counts_from_warmup)
+        && !p.warmup_iters.is_multiple_of(per_epoch)
+    {
         let what = if warmup == Unit::Epoch {
             "the warmup, stepped per epoch: warmup_iters"
         } else {
@@ -75,11 +77,11 @@ fn on_boundaries(p: &Params, per_epoch: u64, warmup: Unit) -> Result<(), Rejecti
         return Err(off("warmup_iters", what.into(), p.warmup_iters));
     }
     match &p.decay {
-        Decay::Milestones(list) => match list.iter().find(|&&m| m % per_epoch != 0) {
+        Decay::Milestones(list) => match list.iter().find(|&&m| !m.is_multiple_of(per_epoch)) {
             Some(&m) => Err(off("milestones", "milestone".into(), m)),
             None => Ok(()),
         },
-        Decay::StepSize(step) if step % per_epoch != 0 => {
+        Decay::StepSize(step) if !step.is_multiple_of(per_epoch) => {
             Err(off("step_size", "step_size".into(), *step))
         }
         Decay::StepSize(_) => Ok(()),
