@@ -5,13 +5,12 @@
 
 use super::amount::Amount;
 use super::checks::{
-    above_zero, any, at_least_one, dialects, not_negative, rule, stepping, text_of, unit,
-    warmup_method,
+    above_zero, all_above_zero, any, at_least_one, dialects, not_negative, rule, stepping, text_of,
+    unit, warmup_method,
 };
 use super::epoch::dataset_size;
 use super::error::{ConfigError, Origin};
 use super::value::{Kind, Raw, Value};
-use crate::schedule::message::number;
 use crate::schedule::{Decay, Dialect, Params};
 
 /// One schedule key.
@@ -106,16 +105,7 @@ pub const KEYS: &[Key] = &[
               one more than the milestones ([Explicit values](#explicit-values-and-an-absolute-warmup-start))",
         comment: "Instead of base_lr and gamma: the lr before the first milestone and after each,\n\
                   exactly as given (TF's boundaries/values): one more than the milestones.",
-        check: |value, _, at| match value {
-            Value::Numbers(list) => match list.iter().find(|&&lr| lr <= 0.0) {
-                Some(&lr) => Err(ConfigError::invalid(
-                    at.clone(),
-                    format!("every value must be > 0, got {}", number(lr)),
-                )),
-                None => Ok(()),
-            },
-            _ => Ok(()),
-        },
+        check: all_above_zero,
     },
     Key {
         name: "step_size",
