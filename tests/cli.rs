@@ -422,13 +422,28 @@ fn example_schedules() {
             "0.00002\n0.019999999999999952\n0.0019999999999999953\n0.00019999999999999955\n\
              0.00019999999999999955\n",
         );
+    // Stepped per epoch: timm's 0.016 × 0.97 ** (epoch // 2.4) at 5004 iterations per epoch,
+    // decays at epochs 3 and 5; torchvision's in-place warmup, then decays at epochs 16 and 22.
+    check(
+        "timm-efficientnet.toml",
+        "15011 15012 25020",
+        "0.016 0.015519999999999999 0.015054399999999999",
+    );
+    let torchvision = Path::new("schedules").join("torchvision-detection.toml");
+    lrsched().arg("check").arg(&torchvision).assert().code(0);
+    lrsched()
+        .args(["at", "0", "1000", "117280", "161260", "-c"])
+        .arg(&torchvision)
+        .assert()
+        .success()
+        .stdout("0.00002\n0.020000000000000073\n0.0020000000000000074\n0.00020000000000000074\n");
     let listed: Vec<String> = fs::read_dir("schedules")
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
         listed.len(),
-        8,
+        10,
         "a new schedule file needs a check here: {listed:?}"
     );
 }

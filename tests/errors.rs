@@ -378,10 +378,11 @@ const CASES: &[Case] = &[
         UNKNOWN_KEY,
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
-        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, step_size, \
-         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, dataset_size, \
-         batch_size, batch_per_device, devices, grad_accum, drop_last, unit, from_batch, \
-         to_batch, from_devices, to_devices, rule, keep_warmup, dialect, name",
+        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, values, \
+         step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
+         iters_per_epoch, dataset_size, batch_size, batch_per_device, devices, grad_accum, \
+         drop_last, unit, stepping, warmup_stepping, from_batch, to_batch, from_devices, \
+         to_devices, rule, keep_warmup, dialect, name",
     ),
     with_file(
         UNKNOWN_KEY,
@@ -2088,6 +2089,140 @@ const PYTHON_CASES: &[Case] = &[
     ),
 ];
 
+const STEPPING: &str = "stepping";
+const EXPLICIT: &str = "explicit values";
+
+/// Per-epoch stepping, explicit values and an absolute warmup start: the rows of
+/// docs/errors.md under those classes.
+const STEPPING_CASES: &[Case] = &[
+    case(
+        STEPPING,
+        &["table", "--stepping", "epoch"],
+        "--stepping: stepping = epoch needs an epoch length: iters_per_epoch, or dataset_size and a batch",
+    ),
+    case(
+        STEPPING,
+        &["table", "--stepping", "weekly"],
+        "--stepping: unknown stepping 'weekly'; expected iter or epoch",
+    ),
+    case(
+        STEPPING,
+        &["table", "--warmup-stepping", "epoch"],
+        "--warmup-stepping: warmup_stepping = epoch needs stepping = epoch (no framework steps its warmup less often than its decays)",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "7",
+            "--milestones",
+            "14,20",
+            "--warmup-iters",
+            "0",
+        ],
+        "--milestones: maskrcnn: milestone 20 is not a whole number of epochs at 7 iterations per epoch; with stepping = \"epoch\" the lr changes only at epoch boundaries (write it as whole epochs, e.g. \"3ep\")",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "10",
+            "--dialect",
+            "optax",
+            "--milestones",
+            "2ep",
+            "--warmup-iters",
+            "1ep",
+        ],
+        "--stepping: optax: cannot step per epoch: an optax schedule is a function of the optimizer's update count; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "10",
+            "--step-size",
+            "2.4ep",
+            "--warmup-iters",
+            "5",
+        ],
+        "--warmup-iters: 5 is not a whole number of epochs at 10 iterations per epoch, and step_size 2.4ep counts its decays from the end of the warmup",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,0.01",
+            "--milestones",
+            "5,6",
+            "--dialect",
+            "keras",
+        ],
+        "--values: has 2 values for 2 milestones; give one more value than milestones: the lr before the first milestone and after each",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--gamma", "0.5"],
+        "--gamma conflicts with --values: values give every lr: give values, or base_lr and gamma, not both",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--step-size", "5"],
+        "--step-size conflicts with --values: values go with milestones (one more value than milestones), not step_size",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,-0.01",
+            "--milestones",
+            "5",
+            "--dialect",
+            "keras",
+        ],
+        "--values: every value must be > 0, got -0.01",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--milestones", "5"],
+        "--values: maskrcnn: takes no explicit values: WarmupMultiStepLR takes SOLVER.GAMMA; give base_lr and gamma instead",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,0.01",
+            "--milestones",
+            "5",
+            "--dialect",
+            "detectron2",
+        ],
+        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]); give base_lr and gamma instead",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--warmup-lr", "1e-6", "--warmup-factor", "0.1"],
+        "--warmup-factor conflicts with --warmup-lr: give warmup_lr or warmup_factor, not both",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--warmup-lr", "1e-6"],
+        "--warmup-lr: maskrcnn: takes no absolute warmup start: WarmupMultiStepLR takes SOLVER.WARMUP_FACTOR; give warmup_factor instead",
+    ),
+];
+
 #[test]
 fn python_configs() {
     let cases: Vec<&Case> = PYTHON_CASES.iter().collect();
@@ -2095,6 +2230,18 @@ fn python_configs() {
     let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
         .expect("docs/errors.md");
     for case in PYTHON_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+#[test]
+fn stepping_and_explicit_values() {
+    let cases: Vec<&Case> = STEPPING_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in STEPPING_CASES {
         let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
         assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
     }

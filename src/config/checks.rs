@@ -4,6 +4,7 @@
 use super::error::{ConfigError, Origin};
 use super::scale::Rule;
 use super::value::{Raw, Value, as_written};
+use crate::schedule::message::number;
 use crate::schedule::{Dialect, Unit, WarmupMethod};
 
 pub(super) fn text_of(value: &Value) -> Option<&str> {
@@ -23,6 +24,20 @@ pub(super) fn above_zero(value: &Value, raw: &Raw, at: &Origin) -> Result<(), Co
             at.clone(),
             format!("must be > 0, got {}", as_written(raw)),
         )),
+        _ => Ok(()),
+    }
+}
+
+/// Every number of a list is > 0 (`values`: learning rates).
+pub(super) fn all_above_zero(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Numbers(list) => match list.iter().find(|&&lr| lr <= 0.0) {
+            Some(&lr) => Err(ConfigError::invalid(
+                at.clone(),
+                format!("every value must be > 0, got {}", number(lr)),
+            )),
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }
@@ -76,6 +91,18 @@ pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
         other => Err(ConfigError::invalid(
             at.clone(),
             format!("unknown unit '{other}'; expected iter or epoch"),
+        )),
+    }
+}
+
+/// When the scheduler steps (`stepping`, `warmup_stepping`): per iteration or per epoch.
+pub(super) fn stepping(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
+    match name {
+        "iter" => Ok(Unit::Iter),
+        "epoch" => Ok(Unit::Epoch),
+        other => Err(ConfigError::invalid(
+            at.clone(),
+            format!("unknown stepping '{other}'; expected iter or epoch"),
         )),
     }
 }

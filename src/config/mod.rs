@@ -14,6 +14,7 @@ mod import;
 mod keys;
 mod resolve;
 mod scale;
+mod stepping;
 mod template;
 mod toml_input;
 mod value;

@@ -166,11 +166,19 @@ milestones = [50, 100]
 # Decay factor applied at each milestone.
 gamma = 0.1
 
+# Instead of base_lr and gamma: the lr before the first milestone and after each,
+# exactly as given (TF's boundaries/values): one more than the milestones.
+# values = [0.12, 0.012, 0.0012]
+
 # Length of the warmup phase (0: no warmup).
 warmup_iters = 10
 
 # lr multiplier at iteration 0.
 warmup_factor = 0.1
+
+# Instead of warmup_factor: the lr at iteration 0 (timm's warmup_lr, MXNet's
+# warmup_begin_lr, TF's warmup_learning_rate).
+# warmup_lr = 1e-6
 
 # linear, constant or exp.
 warmup_method = "linear"
@@ -204,6 +212,14 @@ warmup_method = "linear"
 # Unit of the counts written without one (milestones, step_size, warmup_iters,
 # iters): "iter" or "epoch". A count with its own ("500it", "8ep") keeps it.
 unit = "iter"
+
+# When the scheduler steps: "iter" (every iteration) or "epoch" (once per
+# epoch, as timm and torchvision's classification reference do).
+stepping = "iter"
+
+# When the warmup steps, if not as stepping: "iter" warms up every iteration
+# while the decays step per epoch (torchvision's detection reference).
+# warmup_stepping = "iter"
 
 # Scale this schedule from global batch from_batch to to_batch
 # (or from_devices to to_devices): lr by the rule, iterations by 1 / k.

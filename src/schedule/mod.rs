@@ -16,6 +16,7 @@ mod milestones;
 mod named;
 mod piecewise;
 mod stepper;
+mod stepping;
 mod true_division;
 
 pub use departures::{Departure, Severity, departures};
@@ -23,6 +24,7 @@ pub use dialect::Dialect;
 /// maskrcnn's formula: the intended schedule every other dialect is compared with.
 pub use dialect::maskrcnn::Maskrcnn;
 pub use named::{NamedSchedule, Unit};
+pub use stepping::Stepping;
 
 use std::fmt;
 
@@ -75,6 +77,32 @@ pub struct Params {
     pub warmup_method: WarmupMethod,
     /// Iterations evaluated: t = 0 … iters − 1.
     pub iters: u64,
+    /// The lr after k decays, exactly, instead of base_lr × gamma^k: one more than the
+    /// milestones, `values[0] == base_lr` (docs/guide.md#explicit-values).
+    pub values: Option<Vec<f64>>,
+    /// The lr at iteration 0 of the warmup, as the framework is handed it, instead of
+    /// base_lr × warmup_factor (`warmup_factor` then holds warmup_lr / base_lr).
+    pub warmup_lr: Option<f64>,
+    /// When the scheduler steps: every iteration, or once per epoch.
+    pub stepping: Stepping,
+}
+
+impl Params {
+    /// The lr after `k` decays, once warmup is over: `values[k]` as given, else
+    /// base_lr × gamma^k (C `pow`, as Python's `**`).
+    pub fn level(&self, k: u64) -> f64 {
+        match &self.values {
+            Some(values) => values[(k as usize).min(values.len() - 1)],
+            None => self.base_lr * self.gamma.powf(k as f64),
+        }
+    }
+
+    /// The lr at iteration 0 of a warmup that starts from an absolute lr (timm's
+    /// `warmup_lr_init`, MXNet's `warmup_begin_lr`): `warmup_lr` as given, else
+    /// base_lr × warmup_factor.
+    pub fn warmup_start(&self) -> f64 {
+        self.warmup_lr.unwrap_or(self.base_lr * self.warmup_factor)
+    }
 }
 
 impl Default for Params {
@@ -88,6 +116,9 @@ impl Default for Params {
             warmup_factor: 0.1,
             warmup_method: WarmupMethod::Linear,
             iters: 150,
+            values: None,
+            warmup_lr: None,
+            stepping: Stepping::Iter,
         }
     }
 }
@@ -157,5 +188,5 @@ pub struct Rejection {
 
 /// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
 pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-    dialect.framework_impl().build(params)
+    stepping::build(dialect.framework_impl(), params)
 }

@@ -29,6 +29,8 @@ impl Framework for MaskrcnnDialect {
         "maskrcnn-benchmark WarmupMultiStepLR"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "WarmupMultiStepLR takes SOLVER.GAMMA")?;
+        super::no_warmup_lr(&params, "WarmupMultiStepLR takes SOLVER.WARMUP_FACTOR")?;
         check(&params)?;
         Ok(Box::new(Maskrcnn::new(params)))
     }
@@ -117,7 +119,12 @@ impl Schedule for Maskrcnn {
 
     fn lr(&self, t: u64) -> f64 {
         let p = &self.params;
-        (p.base_lr * self.warmup_multiplier(t)) * p.gamma.powf(self.decays(t) as f64)
+        let k = self.decays(t);
+        match p.values {
+            None => (p.base_lr * self.warmup_multiplier(t)) * p.gamma.powf(k as f64),
+            // values[k] exactly once warmup is over (w = 1).
+            Some(_) => p.level(k) * self.warmup_multiplier(t),
+        }
     }
 
     fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
