@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::odometer::{Odometer, repeat_row};
 use super::pieces::{Number, Piece, RowParts, Shape, shape_of};
-use super::schedule_rows::{Column, Cursor, Rows};
+use super::schedule_rows::{Column, Rows};
 use super::writer::{RowWriter, push_float};
 use crate::schedule::{Schedule, Segment};
 
@@ -120,27 +120,49 @@ impl<'a, 's> Runs<'a, 's> {
                 .all(|s| s.is_none_or(|s| s.constant_lr.is_some()))
     }
 
-    /// Writes rows from `t` for as long as runs are a single row that [`Runs::steps`] can
-    /// write (a schedule that decays at every step): from pieces prepared once, taking each lr
-    /// from its segment row by row, instead of preparing a run per row. Returns the next row's
-    /// iteration; the table's loop takes over there, where a longer run starts (or rows repeat
-    /// the same lrs, which it joins into one run).
+    /// Writes rows from `t` for as long as each row's lrs differ from the row before's (a
+    /// schedule that decays at every step): from pieces prepared once, each lr taken from the
+    /// schedule's `values()`, so that no segment is built or looked at per row
+    /// (docs/performance.md). Returns the next row's iteration; the table's loop takes over
+    /// there, where rows repeat the same lrs (a run) or a schedule ends.
     pub(super) fn step(
         &mut self,
         writer: &mut RowWriter,
-        cursors: &mut [Cursor],
         segments: &[Option<Segment>],
         mut t: u64,
         rows: &Rows,
         out: &mut dyn Write,
     ) -> io::Result<Option<u64>> {
-        self.ramps.clear();
         self.build(writer, segments, true);
         self.prepare(t);
-        for (lr, segment) in self.lrs.iter_mut().zip(segments) {
-            *lr = segment.and_then(|s| s.constant_lr).unwrap_or(f64::NAN);
+        self.ramps.clear();
+        for column in self.columns {
+            let (Column::Lr(schedule) | Column::Factor(schedule)) = *column else {
+                continue;
+            };
+            if segments[schedule].is_some() && !self.ramps.iter().any(|r| r.schedule == schedule) {
+                let schedule_ref = self.schedules[schedule];
+                let end = rows.range.end.min(schedule_ref.params().iters);
+                self.ramps.push(Ramp {
+                    schedule,
+                    values: schedule_ref.values(t, end),
+                });
+            }
         }
+        let mut first = true;
         loop {
+            let mut same_lrs = !first;
+            for ramp in &mut self.ramps {
+                let Some(lr) = ramp.values.next() else {
+                    return Ok(Some(t));
+                };
+                let before = std::mem::replace(&mut self.lrs[ramp.schedule], lr);
+                same_lrs &= before.to_bits() == lr.to_bits();
+            }
+            if same_lrs {
+                return Ok(Some(t));
+            }
+            first = false;
             self.write_prepared(writer, t);
             writer.flush_if_full(out)?;
             let next = t.checked_add(rows.every);
@@ -148,29 +170,7 @@ impl<'a, 's> Runs<'a, 's> {
                 Some(next) if next < rows.range.end => next,
                 _ => return Ok(next),
             };
-            let mut same_lrs = true;
-            let mut run_end = rows.range.end;
-            for (cursor, lr) in cursors.iter_mut().zip(self.lrs.iter_mut()) {
-                let had_segment = cursor.current.is_some();
-                cursor.seek(t);
-                match cursor.current {
-                    Some(Segment {
-                        constant_lr: Some(constant),
-                        end,
-                        ..
-                    }) if had_segment => {
-                        same_lrs &= constant.to_bits() == lr.to_bits();
-                        *lr = constant;
-                        run_end = run_end.min(end);
-                    }
-                    None if !had_segment => {}
-                    // A ramp, or a schedule that ends: the row's pieces change.
-                    _ => return Ok(Some(t)),
-                }
-            }
-            if same_lrs || run_end - t > rows.every {
-                return Ok(Some(t));
-            }
+            self.skip_rows();
         }
     }
 
