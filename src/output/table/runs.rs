@@ -38,7 +38,12 @@ pub(super) struct Runs<'a, 's> {
     phase: String,
     /// Whether a column shows a phase.
     shows_phase: bool,
+    /// The lrs of the next rows [`Runs::step`] writes.
+    block: Vec<f64>,
 }
+
+/// Rows whose lrs [`Runs::step`] takes before writing them.
+const STEP_BLOCK: u64 = 64;
 
 impl<'a, 's> Runs<'a, 's> {
     pub(super) fn new(
@@ -58,6 +63,7 @@ impl<'a, 's> Runs<'a, 's> {
             lrs: vec![f64::NAN; schedules.len()],
             phase: String::new(),
             shows_phase: columns.iter().any(|c| matches!(c, Column::Phase(_))),
+            block: Vec::new(),
         }
     }
 
@@ -149,28 +155,68 @@ impl<'a, 's> Runs<'a, 's> {
                 });
             }
         }
+        // The lrs of up to STEP_BLOCK rows are taken first, then the rows written: the
+        // schedules' work and the formatting each run back to back.
+        let width = self.ramps.len();
+        let mut block = std::mem::take(&mut self.block);
         let mut first = true;
         loop {
-            let mut same_lrs = !first;
-            for ramp in &mut self.ramps {
-                let Some(lr) = ramp.values.next() else {
-                    return Ok(Some(t));
-                };
-                let before = std::mem::replace(&mut self.lrs[ramp.schedule], lr);
-                same_lrs &= before.to_bits() == lr.to_bits();
+            let rows_left = (rows.range.end - 1 - t) / rows.every + 1;
+            let wanted = rows_left.min(STEP_BLOCK) as usize;
+            block.clear();
+            let mut stopped = false;
+            'rows: for row in 0..wanted {
+                let mut same_lrs = !first || row > 0;
+                for ramp in &mut self.ramps {
+                    let Some(lr) = ramp.values.next() else {
+                        stopped = true;
+                        break 'rows;
+                    };
+                    let before = match row {
+                        0 => self.lrs[ramp.schedule],
+                        _ => block[block.len() - width],
+                    };
+                    same_lrs &= before.to_bits() == lr.to_bits();
+                    block.push(lr);
+                }
+                if same_lrs {
+                    stopped = true;
+                    break;
+                }
+                if rows.every > 1 {
+                    for ramp in &mut self.ramps {
+                        let _ = ramp.values.nth((rows.every - 2) as usize);
+                    }
+                }
             }
-            if same_lrs {
-                return Ok(Some(t));
-            }
+            let full_rows = if width == 0 {
+                usize::from(!stopped || first)
+            } else {
+                block.len() / width
+            };
             first = false;
-            self.write_prepared(writer, t);
-            writer.flush_if_full(out)?;
+            for row in 0..full_rows {
+                for (index, ramp) in self.ramps.iter().enumerate() {
+                    self.lrs[ramp.schedule] = block[row * width + index];
+                }
+                self.write_prepared(writer, t);
+                writer.flush_if_full(out)?;
+                if row + 1 < full_rows {
+                    t += rows.every;
+                }
+            }
+            if stopped || full_rows < wanted {
+                self.block = block;
+                return Ok(Some(t + if full_rows > 0 { rows.every } else { 0 }));
+            }
             let next = t.checked_add(rows.every);
             t = match next {
                 Some(next) if next < rows.range.end => next,
-                _ => return Ok(next),
+                _ => {
+                    self.block = block;
+                    return Ok(next);
+                }
             };
-            self.skip_rows();
         }
     }
 
