@@ -189,11 +189,11 @@ impl<'a, 's> Runs<'a, 's> {
                     }
                 }
             }
-            let full_rows = if width == 0 {
-                usize::from(!stopped || first)
-            } else {
-                block.len() / width
-            };
+            // With no lr shown, the only row is the first.
+            let full_rows = block
+                .len()
+                .checked_div(width)
+                .unwrap_or(usize::from(!stopped || first));
             first = false;
             for row in 0..full_rows {
                 for (index, ramp) in self.ramps.iter().enumerate() {
