@@ -17,6 +17,8 @@ mod mmcv1;
 mod mmengine;
 mod openmmlab;
 pub mod python;
+mod timm_args;
+mod timm_defaults;
 mod yacs;
 mod yaml;
 
@@ -71,6 +73,7 @@ pub const FORMATS: &[&dyn Format] = &[
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
+    &timm_args::TimmArgsYaml,
 ];
 
 /// The format named by `--from` (its name or an alias).
