@@ -16,6 +16,7 @@ mod maskrcnn;
 mod mmcv1;
 mod mmengine;
 mod openmmlab;
+mod paddledet;
 pub mod python;
 mod timm_args;
 mod timm_defaults;
@@ -73,6 +74,7 @@ pub const FORMATS: &[&dyn Format] = &[
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
+    &paddledet::PaddledetYaml,
     &timm_args::TimmArgsYaml,
 ];
 
