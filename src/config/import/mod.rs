@@ -10,6 +10,7 @@
 pub(super) mod bounded;
 mod detectron2;
 mod emit;
+mod keyed;
 mod literal;
 mod lrsched;
 mod maskrcnn;
@@ -18,6 +19,7 @@ mod mmengine;
 mod openmmlab;
 mod paddledet;
 pub mod python;
+mod tf_model_garden;
 mod timm_args;
 mod timm_defaults;
 mod yacs;
@@ -75,6 +77,7 @@ pub const FORMATS: &[&dyn Format] = &[
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
     &paddledet::PaddledetYaml,
+    &tf_model_garden::TfModelGardenYaml,
     &timm_args::TimmArgsYaml,
 ];
 

@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::emit::{self, Count};
+use super::keyed::Keyed as Value;
 use super::yaml::{self, Entry, Kind, Node, Scalar};
 use super::{Fit, Format, Source, bounded, yacs};
 use crate::config::Layer;
@@ -130,77 +131,9 @@ fn plain_map(node: &Node) -> bool {
     matches!(node.kind, Kind::Map(_)) && node.tag.is_none()
 }
 
-/// A value of the config with its full key, for messages.
-struct Value<'a> {
-    node: &'a Node,
-    key: String,
-}
-
-impl<'a> Value<'a> {
-    fn at(&self) -> Origin {
-        self.node.origin(&self.key)
-    }
-
-    fn error(&self, problem: impl Into<String>) -> ConfigError {
-        ConfigError::invalid(self.at(), problem)
-    }
-
-    fn field(&self, name: &str) -> Option<Value<'a>> {
-        self.node.get(name).map(|entry| Value {
-            node: &entry.value,
-            key: format!("{}.{name}", self.key),
-        })
-    }
-
-    fn number(&self) -> Result<f64, ConfigError> {
-        match self.node.scalar() {
-            Some(Scalar::Float(x)) => Ok(x),
-            Some(Scalar::Int(n)) => Ok(n as f64),
-            _ => Err(self.error(format!(
-                "expected a number, found {}",
-                self.node.type_name()
-            ))),
-        }
-    }
-
-    fn whole(&self) -> Result<u64, ConfigError> {
-        match self.node.scalar() {
-            Some(Scalar::Int(n)) => u64::try_from(n)
-                .map_err(|_| self.error(format!("must be a whole number >= 0, got {n}"))),
-            _ => Err(self.error(format!(
-                "expected a whole number, found {}",
-                self.node.type_name()
-            ))),
-        }
-    }
-
-    fn items(&self) -> Result<Vec<Value<'a>>, ConfigError> {
-        match &self.node.kind {
-            Kind::Seq(items) => Ok(items
-                .iter()
-                .enumerate()
-                .map(|(i, node)| Value {
-                    node,
-                    key: format!("{}[{i}]", self.key),
-                })
-                .collect()),
-            _ => Err(self.error(format!("expected a list, found {}", self.node.type_name()))),
-        }
-    }
-
-    fn null(&self) -> bool {
-        matches!(self.node.scalar(), Some(Scalar::Null))
-    }
-}
-
 fn schedule(path: &Path, root: &Node, flags: &Layer) -> Result<Layer, ConfigError> {
     let mut layer = Layer::default();
-    let top = |key: &str| {
-        root.get(key).map(|entry| Value {
-            node: &entry.value,
-            key: key.to_string(),
-        })
-    };
+    let top = |key: &str| Value::top(root, key);
     let epoch = top("epoch").ok_or_else(|| ConfigError::Import {
         path: path.to_path_buf(),
         problem: "epoch is not set, here or in a _BASE_ file; PaddleDetection's trainer needs it"
