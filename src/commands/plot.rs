@@ -10,9 +10,7 @@ use crate::config::{ConfigError, Origin};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::log::{self, Tolerance};
-use crate::output::plot::{
-    Figure, Layout, Logged, MAX_DRAWN, PlotOptions, XUnit, braille, chart,
-};
+use crate::output::plot::{Figure, Layout, Logged, MAX_DRAWN, PlotOptions, XUnit, braille, chart};
 use crate::output::sink::{Sink, SinkError};
 use crate::schedule::NamedSchedule;
 

@@ -153,6 +153,9 @@ mod tests {
         assert_eq!(logged.ranges, [(10.0, 10.0), (500.0, 590.0)]);
         assert_eq!(logged.differing_points, 11);
         assert!(logged.differing.iter().any(|p| p.0 == 10.0));
-        assert_eq!(logged.summary(), "log: 11 of 100 points differ, in 2 ranges");
+        assert_eq!(
+            logged.summary(),
+            "log: 11 of 100 points differ, in 2 ranges"
+        );
     }
 }

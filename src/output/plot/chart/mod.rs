@@ -254,7 +254,13 @@ fn draw<DB: DrawingBackend>(
         bottom: y_pixels.end,
     };
     if let Some(log) = &figure.logged {
-        logged::draw_ranges(root, log, |x| chart.backend_coord(&(x, y_axis.high)).0, plot, &sizes)?;
+        logged::draw_ranges(
+            root,
+            log,
+            |x| chart.backend_coord(&(x, y_axis.high)).0,
+            plot,
+            &sizes,
+        )?;
     }
 
     let curves: Vec<Vec<(i32, i32)>> = figure
