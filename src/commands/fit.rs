@@ -93,7 +93,10 @@ fn toml(source: &str, fitted: &Fitted, iters_per_epoch: Option<u64>) -> String {
     for note in &fitted.notes {
         let _ = writeln!(out, "# {note}");
     }
-    let _ = writeln!(out, "base_lr = {}", number(p.base_lr));
+    // With values, values[0] is base_lr: the key takes one or the other.
+    if p.values.is_none() {
+        let _ = writeln!(out, "base_lr = {}", number(p.base_lr));
+    }
     let milestones = match &p.decay {
         Decay::Milestones(m) => m.iter().map(u64::to_string).collect::<Vec<_>>(),
         Decay::StepSize(_) => Vec::new(),

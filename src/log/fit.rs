@@ -161,6 +161,17 @@ pub fn fit(curve: &Curve, tolerance: Tolerance) -> Fit {
             warmup_lr: None,
             stepping: Stepping::Iter,
         };
+        // Decays where the log shows them while the warmup is fitted (some frameworks need
+        // one): only the runs up to the peak are checked then.
+        params.decay = Decay::Milestones(
+            steps
+                .windows(2)
+                .map(|pair| roundest(pair[0].last + 1, pair[1].first))
+                .collect(),
+        );
+        if let [first, second, ..] = steps {
+            params.gamma = second.lr / first.lr;
+        }
         let (dialects, note) = match warmup(&mut params, ramp, steps[0].first, &check, ramp_runs) {
             Ok(found) => found,
             Err(reason) => {
@@ -171,7 +182,8 @@ pub fn fit(curve: &Curve, tolerance: Tolerance) -> Fit {
         let mut notes: Vec<String> = note.into_iter().collect();
         if !decays(&mut params, steps, &check, &dialects, &mut notes) {
             failure = format!(
-                "no dialect that reproduces the warmup reproduces the levels {} from                  iteration {}",
+                "no dialect that reproduces the warmup reproduces the levels {} from \
+                 iteration {}",
                 steps
                     .iter()
                     .map(|l| l.lr.to_string())
