@@ -126,10 +126,16 @@ fn mmengine_runs_in_place_arithmetic_and_printed_digits() {
 
 #[test]
 fn lightning_run_is_torch_sequential() {
-    let toml = round_trip("tests/logs/lightning-correct/lightning_logs/version_0/metrics.csv", &[]);
+    let toml = round_trip(
+        "tests/logs/lightning-correct/lightning_logs/version_0/metrics.csv",
+        &[],
+    );
     // SequentialLR decays at 700 and 900 for milestones 600 and 800: its own milestones.
     assert!(toml.contains("milestones = [600, 800]\n"), "{toml}");
-    assert!(toml.ends_with("iters = 1000\ndialect = \"torch-sequential\"\n"), "{toml}");
+    assert!(
+        toml.ends_with("iters = 1000\ndialect = \"torch-sequential\"\n"),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -138,10 +144,19 @@ fn keras_runs_per_epoch() {
         "tests/logs/keras-csvlogger/training.csv",
         &["--iters-per-epoch", "20"],
     );
-    assert!(toml.contains("base_lr = 0.02\nmilestones = [160, 220]\ngamma = 0.1\n"), "{toml}");
-    let toml = round_trip("tests/logs/keras-tensorboard/train", &["--iters-per-epoch", "20"]);
+    assert!(
+        toml.contains("base_lr = 0.02\nmilestones = [160, 220]\ngamma = 0.1\n"),
+        "{toml}"
+    );
+    let toml = round_trip(
+        "tests/logs/keras-tensorboard/train",
+        &["--iters-per-epoch", "20"],
+    );
     // Logged after each epoch: the decays show between 160 and 180, 220 and 240.
-    assert!(toml.contains("base_lr = 0.02\nmilestones = [180, 240]\n"), "{toml}");
+    assert!(
+        toml.contains("base_lr = 0.02\nmilestones = [180, 240]\n"),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -154,7 +169,10 @@ fn docs_examples_round_trip() {
         ("docs/verify/tensorboard", &[]),
         ("docs/verify/tensorboard-csv/run-lr.csv", &[]),
         ("docs/verify/table/lr.csv", &[]),
-        ("docs/verify/keras/training.csv", &["--iters-per-epoch", "10"]),
+        (
+            "docs/verify/keras/training.csv",
+            &["--iters-per-epoch", "10"],
+        ),
         ("docs/verify/mistakes/torch-sequential.json", &[]),
         ("docs/verify/mistakes/shifted.json", &[]),
         ("docs/verify/mistakes/scaled-twice.json", &[]),
@@ -191,7 +209,10 @@ fn wrong_runs_fit_another_schedule_or_none() {
         "tests/logs/keras-tensorboard-epoch-boundaries/train",
         &["--iters-per-epoch", "20"],
     );
-    assert!(toml.contains("base_lr = 0.0002\nmilestones = []\n"), "{toml}");
+    assert!(
+        toml.contains("base_lr = 0.0002\nmilestones = []\n"),
+        "{toml}"
+    );
     // The resume that restarted the scheduler: no warmup + multi-step curve.
     let (code, text) = fit(&["tests/logs/detectron2-resume-no-scheduler-state/metrics.json"]);
     assert_eq!(code, 1, "{text}");
@@ -206,7 +227,10 @@ fn wrong_runs_fit_another_schedule_or_none() {
         "tests/logs/mmengine-epoch-milestones-per-iter/20261130_034340/vis_data/scalars.json",
     ]);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("the lr falls at iteration 19 before its peak"), "{text}");
+    assert!(
+        text.contains("the lr falls at iteration 19 before its peak"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -225,7 +249,10 @@ fn a_cosine_is_no_step_schedule() {
         "not a warmup + multi-step curve: from iteration 0 the lr changes at every logged \
          point: a continuous decay (cosine, exponential, polynomial), not steps"
     ));
-    assert!(out.contains("    0..980 (50 points): falling, 0.1 to "), "{out}");
+    assert!(
+        out.contains("    0..980 (50 points): falling, 0.1 to "),
+        "{out}"
+    );
 }
 
 #[test]
@@ -251,5 +278,8 @@ fn explicit_values_when_no_gamma_fits() {
         "{toml}"
     );
     assert!(toml.contains("# every logged point is reproduced by: tf-model-garden, keras\n"));
-    assert!(toml.contains("# values: no gamma reproduces every level"), "{toml}");
+    assert!(
+        toml.contains("# values: no gamma reproduces every level"),
+        "{toml}"
+    );
 }
