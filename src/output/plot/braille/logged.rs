@@ -59,8 +59,9 @@ pub(super) fn differing_columns(
 ) -> Vec<bool> {
     let mut marked = vec![false; columns];
     for &(from, to) in &logged.ranges {
-        for c in column(from)..=column(to).min(columns.saturating_sub(1)) {
-            marked[c] = true;
+        let (first, last) = (column(from), column(to).min(columns.saturating_sub(1)));
+        if let Some(span) = marked.get_mut(first..=last) {
+            span.fill(true);
         }
     }
     marked
