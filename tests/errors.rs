@@ -759,7 +759,7 @@ const CASES: &[Case] = &[
     with_log(
         "metrics.json",
         b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
-        &["plot", "--log", "metrics.json", "--dialect", "all", "--layout", "grid", "--terminal"],
+        &["plot", "--log", "metrics.json", "--layout", "grid", "--terminal"],
         "--log: draws over one chart, not a grid; use --layout overlay",
     ),
 ];

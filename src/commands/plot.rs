@@ -35,6 +35,14 @@ impl ImageKind {
 }
 
 pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
+    // A log is drawn over one chart: the schedules overlaid, however many.
+    if args.log.is_some() && args.layout == Some(LayoutName::Grid) {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--log".into()),
+            "draws over one chart, not a grid; use --layout overlay",
+        )
+        .into());
+    }
     let mut specs = super::load(&args.schedule, &args.files)?;
     if specs.len() > MAX_DRAWN {
         diagnostics::warning(format_args!(
@@ -51,6 +59,7 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
         log_y: args.log_y,
         title: args.title.clone(),
         layout: match args.layout.unwrap_or(LayoutName::Auto) {
+            LayoutName::Auto if args.log.is_some() => Layout::Overlay,
             LayoutName::Auto => Layout::Auto,
             LayoutName::Overlay => Layout::Overlay,
             LayoutName::Grid => Layout::Grid,
@@ -161,13 +170,7 @@ fn overlay(
     let Some(path) = &args.log else {
         return Ok(());
     };
-    if figure.grid.is_some() {
-        return Err(ConfigError::invalid(
-            Origin::Flag("--log".into()),
-            "draws over one chart, not a grid; use --layout overlay",
-        )
-        .into());
-    }
+
     let mut points = log::open(path, &args.log_reading.options(spec.iters_per_epoch))?;
     let curve = log::read_curve(points.as_mut())?;
     let schedule = spec.schedule.as_ref();
