@@ -434,7 +434,7 @@ fn range_note(what: &str, from: u64, to: u64, taken: u64) -> Option<String> {
 }
 
 /// The roundest iteration of `from..=to`: the one with the most trailing zeros, the latest of
-/// equally round ones (the log is logged at round steps minus one often, as detectron2's 19,
+/// equally round ones (logs are often written one step before a round number, as detectron2's 19,
 /// 39, …: the decay then sits on the round number).
 fn roundest(from: u64, to: u64) -> u64 {
     let mut best = to;
