@@ -117,6 +117,16 @@ lrsched verify ~/runs/d2 -c schedules/detectron2-1x.toml --format json  # its ev
 lrsched verify ~/lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
     )]
     Verify(VerifyArgs),
+    /// Recover a warmup + multi-step schedule from the lr a training run logged, as TOML
+    #[command(
+        after_help = "Prints schedule TOML that `lrsched verify` accepts for the same log: base_lr, warmup, milestones and gamma (or explicit values), and, as comments, the dialects that reproduce every logged point and what the log shows only to a range (docs/verify.md#fit).\n\n\
+Exit status: 0 a schedule fits, 1 the log is not a warmup + multi-step curve (its phases are \
+printed instead), 2 bad input.\n\n\
+Examples:\n  \
+lrsched fit ~/runs/d2/metrics.json > d2.toml && lrsched verify ~/runs/d2/metrics.json -c d2.toml\n  \
+lrsched fit ~/keras/training.csv --iters-per-epoch 500"
+    )]
+    Fit(FitArgs),
     /// Compare two schedules iteration by iteration, like diff: exit 0 identical, 1 different
     #[command(
         after_help = "Sources: two schedule files (A B), or one schedule under two dialects \
@@ -436,6 +446,12 @@ pub struct PlotArgs {
     /// Logarithmic lr axis (labels 1e-3, 1e-4, ...)
     #[arg(long)]
     pub log_y: bool,
+    /// A training log to draw over the first schedule: its points, marked where they differ
+    /// from the schedule (docs/verify.md#plot---log)
+    #[arg(long = "log", value_name = "LOG", value_hint = ValueHint::AnyPath)]
+    pub log: Option<PathBuf>,
+    #[command(flatten)]
+    pub log_reading: LogReadArgs,
     /// x axis unit: iter or epoch (epoch needs iters_per_epoch)
     #[arg(long = "x", value_name = "UNIT", default_value = "iter")]
     pub x_axis: String,
@@ -534,6 +550,58 @@ pub struct VerifyArgs {
     pub format: Option<VerifyFormat>,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FitArgs {
+    /// A training log: a file, or a TensorBoard run directory
+    #[arg(value_name = "LOG", value_hint = ValueHint::AnyPath)]
+    pub log: PathBuf,
+    #[command(flatten)]
+    pub log_reading: LogReadArgs,
+    /// Iterations per epoch, for a log written once per epoch (Keras); written into the TOML
+    #[arg(long, value_name = "N")]
+    pub iters_per_epoch: Option<String>,
+    /// Relative tolerance [default: the log's precision, as for verify]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub rtol: Option<String>,
+}
+
+/// How to read a training log, for `fit` and `plot --log` (`verify` has the same flags).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LogReadArgs {
+    /// Read the log as this format instead of detecting it
+    #[arg(long, value_name = "FORMAT", value_parser = log_formats())]
+    pub log_format: Option<String>,
+    /// The key or column of the step [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub step_key: Option<String>,
+    /// The key or column of the lr [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub lr_key: Option<String>,
+    /// The step the log gives the first iteration: 0 or 1 [default: the format's]
+    #[arg(long, value_name = "N", value_parser = ["0", "1"])]
+    pub step_base: Option<String>,
+    /// The lr series to read, when a log has several (param groups, optimizers)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+}
+
+impl LogReadArgs {
+    /// The reader's options, with the epoch length a per-epoch log needs.
+    pub fn options(&self, iters_per_epoch: Option<u64>) -> crate::log::ReadOptions {
+        crate::log::ReadOptions {
+            from: self
+                .log_format
+                .as_deref()
+                .and_then(crate::log::Format::named),
+            step_key: self.step_key.clone(),
+            lr_key: self.lr_key.clone(),
+            step_base: self.step_base.as_deref().and_then(|b| b.parse().ok()),
+            tag: self.tag.clone(),
+            iters_per_epoch,
+        }
+    }
 }
 
 /// `verify` reports for people by default, or as JSON.
@@ -648,7 +716,7 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 13] = [
+pub const MAN_PAGES: [&str; 14] = [
     "table",
     "at",
     "plot",
@@ -657,6 +725,7 @@ pub const MAN_PAGES: [&str; 13] = [
     "init",
     "scale",
     "verify",
+    "fit",
     "diff",
     "export",
     "import",

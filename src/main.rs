@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Fit(args) => commands::fit::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Scale(args) => commands::scale::run(args),
         Command::Diff(args) => commands::diff::run(args),

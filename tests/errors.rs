@@ -744,6 +744,24 @@ const CASES: &[Case] = &[
         "--dialect: verify compares logs with one dialect and tries every other one itself; name \
          one, or leave --dialect out for maskrcnn",
     ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["fit", "metrics.json"],
+        "metrics.json: 1 lr point logged; fit needs at least 2: a level and where it holds",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["fit", "metrics.json", "--iters-per-epoch", "0"],
+        "--iters-per-epoch: must be >= 1, got 0",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["plot", "--log", "metrics.json", "--layout", "grid", "--terminal"],
+        "--log: draws over one chart, not a grid; use --layout overlay",
+    ),
 ];
 
 /// The binary, with colour off whatever the environment says.

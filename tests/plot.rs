@@ -933,3 +933,161 @@ fn help_documents_the_layouts() {
         .code(2)
         .stderr(predicate::str::contains("--layout"));
 }
+
+/// The logged points of `plot --log` in an SVG: agreeing dots (`<circle>` filled near-black)
+/// and the strokes of differing crosses (`<line>` in the palette's red), less the key's one of
+/// each.
+fn logged_marks(svg: &str) -> (usize, usize) {
+    let dots = svg
+        .split("<circle")
+        .skip(1)
+        .filter(|e| e.contains("fill=\"#141414\""))
+        .count();
+    let strokes = svg
+        .split("<line")
+        .skip(1)
+        .filter(|e| e.contains("stroke=\"#D62728\""))
+        .count();
+    (dots - 1, (strokes - 2) / 2)
+}
+
+fn red_bands(svg: &str) -> usize {
+    svg.split("<rect")
+        .skip(1)
+        .filter(|e| e.contains("fill=\"#D62728\""))
+        .count()
+}
+
+#[test]
+fn a_log_over_its_schedule_marks_the_points_that_differ() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = root.join("tests/logs/detectron2-resume-no-scheduler-state");
+    let dir = tempfile::tempdir().unwrap();
+    let log = run.join("metrics.json");
+    let schedule = run.join("schedule.toml");
+    plot_in(
+        dir.path(),
+        &[
+            schedule.to_str().unwrap(),
+            "--log",
+            log.to_str().unwrap(),
+            "-o",
+            "resume.svg",
+        ],
+    );
+    let svg = fs::read_to_string(dir.path().join("resume.svg")).unwrap();
+    // verify's count: 45 of 100 points differ, in 2 ranges (519..599, 1219..1999).
+    assert_eq!(logged_marks(&svg), (55, 45));
+    assert_eq!(red_bands(&svg), 2);
+    let texts = svg_texts(&svg);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.ends_with("metrics.json: 45 of 100 points differ, in 2 ranges")),
+        "{texts:?}"
+    );
+    // The correct run: every point a dot, nothing shaded.
+    let run = root.join("tests/logs/detectron2-correct");
+    plot_in(
+        dir.path(),
+        &[
+            run.join("schedule.toml").to_str().unwrap(),
+            "--log",
+            run.join("metrics.json").to_str().unwrap(),
+            "-o",
+            "correct.svg",
+        ],
+    );
+    let svg = fs::read_to_string(dir.path().join("correct.svg")).unwrap();
+    assert_eq!(logged_marks(&svg).0, 100);
+    assert_eq!(red_bands(&svg), 0);
+    assert!(
+        svg_texts(&svg)
+            .iter()
+            .any(|t| t.ends_with("every one of 100 points agrees"))
+    );
+}
+
+#[test]
+fn a_huge_log_draws_a_few_points_per_pixel_column() {
+    // 300,000 points of a constant 0.01, every 10th logged ×8: the marks stay within a few per
+    // pixel column, and the differing ones still show.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("iteration,lr\n");
+    for t in 0..300_000u64 {
+        let lr = if t % 10 == 3 { 0.08 } else { 0.01 };
+        text.push_str(&format!("{t},{lr}\n"));
+    }
+    fs::write(dir.path().join("lr.csv"), text).unwrap();
+    plot_in(
+        dir.path(),
+        &[
+            "--base-lr",
+            "0.01",
+            "--milestones",
+            "",
+            "--warmup-iters",
+            "0",
+            "--iters",
+            "300000",
+            "--log",
+            "lr.csv",
+            "-o",
+            "huge.svg",
+            "--size",
+            "600x400",
+        ],
+    );
+    let svg = fs::read_to_string(dir.path().join("huge.svg")).unwrap();
+    let (dots, crosses) = logged_marks(&svg);
+    assert!((100..=2 * 600).contains(&dots), "{dots} dots");
+    assert!((100..=2 * 600).contains(&crosses), "{crosses} crosses");
+    assert!(
+        svg_texts(&svg)
+            .iter()
+            .any(|t| t.ends_with("lr.csv: 30000 of 300000 points differ, in 1 range")),
+        "{:?}",
+        svg_texts(&svg)
+    );
+}
+
+#[test]
+fn a_log_in_the_terminal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = lrsched()
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .args([
+            "plot",
+            "--log",
+            "docs/verify/mistakes/restarted.json",
+            "--terminal",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // 30 points logged, 16 differ (verify's count); a cell may hold two points.
+    let crosses = text
+        .lines()
+        .skip(2)
+        .take(16)
+        .map(|l| l.matches('×').count())
+        .sum::<usize>();
+    let dots = text
+        .lines()
+        .skip(2)
+        .take(16)
+        .map(|l| l.matches('•').count())
+        .sum::<usize>();
+    assert!((12..=16).contains(&crosses), "{crosses}\n{text}");
+    assert!((10..=14).contains(&dots), "{dots}\n{text}");
+    let axis = text.lines().find(|l| l.contains('└')).unwrap();
+    // The range 74..149 covers the right half of the 150 iterations.
+    let marked = axis.matches('×').count();
+    assert!((30..=40).contains(&marked), "{marked}: {axis}");
+    assert!(
+        text.contains("restarted.json: 16 of 30 points differ, in 1 range\n"),
+        "{text}"
+    );
+}

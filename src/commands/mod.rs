@@ -6,6 +6,7 @@ pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod export;
+pub mod fit;
 pub mod import;
 pub mod init;
 pub mod man;

@@ -9,7 +9,8 @@ use crate::cli::{LayoutName, PlotArgs};
 use crate::config::{ConfigError, Origin};
 use crate::diagnostics;
 use crate::error::Error;
-use crate::output::plot::{Figure, Layout, MAX_DRAWN, PlotOptions, XUnit, braille, chart};
+use crate::log::{self, Tolerance};
+use crate::output::plot::{Figure, Layout, Logged, MAX_DRAWN, PlotOptions, XUnit, braille, chart};
 use crate::output::sink::{Sink, SinkError};
 use crate::schedule::NamedSchedule;
 
@@ -34,6 +35,14 @@ impl ImageKind {
 }
 
 pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
+    // A log is drawn over one chart: the schedules overlaid, however many.
+    if args.log.is_some() && args.layout == Some(LayoutName::Grid) {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--log".into()),
+            "draws over one chart, not a grid; use --layout overlay",
+        )
+        .into());
+    }
     let mut specs = super::load(&args.schedule, &args.files)?;
     if specs.len() > MAX_DRAWN {
         diagnostics::warning(format_args!(
@@ -50,13 +59,14 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
         log_y: args.log_y,
         title: args.title.clone(),
         layout: match args.layout.unwrap_or(LayoutName::Auto) {
+            LayoutName::Auto if args.log.is_some() => Layout::Overlay,
             LayoutName::Auto => Layout::Auto,
             LayoutName::Overlay => Layout::Overlay,
             LayoutName::Grid => Layout::Grid,
         },
     };
     if args.terminal {
-        return draw_in_terminal(&specs, &options);
+        return draw_in_terminal(&specs, &options, args);
     }
 
     let (width, height) = options::size(args.size.as_deref().unwrap_or(DEFAULT_SIZE))?;
@@ -77,9 +87,11 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
         )
         .into());
     }
-    let figure = figure(&specs, &options, width)?;
+    let mut figure = figure(&specs, &options, width)?;
+    overlay(&mut figure, &specs[0], args, width)?;
 
-    let inputs = args.schedule.input(&args.files).files;
+    let mut inputs = args.schedule.input(&args.files).files;
+    inputs.extend(args.log.clone());
     let mut sink = Sink::open_unless_input(Some(&output), &inputs)?;
     let rendered = match kind {
         ImageKind::Png => chart::png(&figure, (width, height)),
@@ -101,7 +113,11 @@ pub fn run(args: &PlotArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn draw_in_terminal(specs: &[NamedSchedule], options: &PlotOptions) -> Result<ExitCode, Error> {
+fn draw_in_terminal(
+    specs: &[NamedSchedule],
+    options: &PlotOptions,
+    args: &PlotArgs,
+) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let columns = if stdout.is_terminal() {
         terminal_size::terminal_size_of(&stdout).map_or(DEFAULT_COLUMNS, |(width, _)| width.0)
@@ -111,7 +127,8 @@ fn draw_in_terminal(specs: &[NamedSchedule], options: &PlotOptions) -> Result<Ex
     // Overlaid curves are told apart by colour when colour is wanted (--color, NO_COLOR, a tty).
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let layout = braille::PlotLayout::new(usize::from(columns));
-    let figure = figure(specs, options, layout.resolution())?;
+    let mut figure = figure(specs, options, layout.resolution())?;
+    overlay(&mut figure, &specs[0], args, layout.resolution())?;
     let text = braille::plot(&figure, &layout, color);
     let mut sink = Sink::open(None)?;
     sink.write_all(text.as_bytes()).map_err(|e| sink.fail(e))?;
@@ -140,6 +157,42 @@ fn figure(
         )
         .into()
     })
+}
+
+/// With `--log`, the log's points over the first schedule, each compared with it as `verify`
+/// compares them (to the log's precision).
+fn overlay(
+    figure: &mut Figure,
+    spec: &NamedSchedule,
+    args: &PlotArgs,
+    resolution: u32,
+) -> Result<(), Error> {
+    let Some(path) = &args.log else {
+        return Ok(());
+    };
+
+    let mut points = log::open(path, &args.log_reading.options(spec.iters_per_epoch))?;
+    let curve = log::read_curve(points.as_mut())?;
+    let schedule = spec.schedule.as_ref();
+    let tolerance = Tolerance { rtol: None };
+    let compared = curve.runs.iter().flat_map(|run| {
+        run.iterations().map(move |t| {
+            let agrees = tolerance.agrees(schedule.lr(t), run.lr, run.precision);
+            (t, run.lr, agrees)
+        })
+    });
+    let per_unit = match figure.x_unit {
+        XUnit::Iteration => 1,
+        XUnit::Epoch => spec.iters_per_epoch.unwrap_or(1),
+    };
+    figure.logged = Some(Logged::new(
+        path.display().to_string(),
+        compared,
+        per_unit,
+        figure.x_max,
+        resolution,
+    ));
+    Ok(())
 }
 
 /// `--x iter|epoch`.

@@ -80,7 +80,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     })
 }
 
-fn rtol(text: &str) -> Result<f64, ConfigError> {
+pub(super) fn rtol(text: &str) -> Result<f64, ConfigError> {
     let problem = match text.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => return Ok(x),
         Ok(_) => format!("must be a finite number >= 0, got {text}"),
@@ -90,7 +90,7 @@ fn rtol(text: &str) -> Result<f64, ConfigError> {
 }
 
 /// `4,500`.
-fn grouped(n: u64) -> String {
+pub(super) fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -102,7 +102,7 @@ fn grouped(n: u64) -> String {
     out
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(super) fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 

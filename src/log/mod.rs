@@ -7,10 +7,12 @@
 //! and keeps only run-length summaries.
 
 mod compare;
+mod curve;
 mod detectron2;
 mod diagnose;
 mod error;
 mod event;
+mod fit;
 mod keras;
 mod keyed;
 mod lightning;
@@ -23,8 +25,10 @@ mod tensorboard_csv;
 mod tfrecord;
 
 pub use compare::{Comparison, Difference, Range, Tolerance, Verdict, compare};
+pub use curve::{Curve, RUNS_KEPT, Run, read_curve};
 pub use diagnose::Diagnosis;
 pub use error::{LogError, Place};
+pub use fit::{Fit, Fitted, Phase, fit};
 
 use std::fs::File;
 use std::io::Read;

@@ -5,6 +5,7 @@
 pub mod axis;
 pub mod braille;
 pub mod chart;
+pub mod logged;
 pub mod trace;
 
 use crate::schedule::compare;
@@ -13,6 +14,7 @@ use crate::schedule::{NamedSchedule, Unit};
 
 pub use axis::XUnit;
 pub use compare::Shade;
+pub use logged::Logged;
 
 use axis::{CountStyle, epoch_label, exact_counts, plain};
 
@@ -126,6 +128,8 @@ pub struct Figure {
     pub markers: Vec<Marker>,
     /// `Some` when the schedules are drawn as a grid rather than overlaid.
     pub grid: Option<Grid>,
+    /// A training log drawn over the curve (`plot --log`).
+    pub logged: Option<Logged>,
 }
 
 /// A position in iterations, with the epoch length that converts it to axis units.
@@ -241,15 +245,19 @@ impl Figure {
             series,
             markers,
             grid,
+            logged: None,
         })
     }
 
-    /// Smallest and largest lr of all curves.
+    /// Smallest and largest lr of all curves and logged points.
     pub fn lr_range(&self) -> (f64, f64) {
+        let logged = self.logged.as_ref().map(Logged::lr_range);
         self.series
             .iter()
+            .map(|s| (s.min_lr, s.max_lr))
+            .chain(logged)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), s| {
-                (low.min(s.min_lr), high.max(s.max_lr))
+                (low.min(s.0), high.max(s.1))
             })
     }
 
@@ -258,6 +266,11 @@ impl Figure {
         self.series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(
+                self.logged
+                    .iter()
+                    .flat_map(|l| l.agreeing.iter().chain(&l.differing).map(|p| p.1)),
+            )
             .filter(|&lr| lr > 0.0)
             .min_by(f64::total_cmp)
     }

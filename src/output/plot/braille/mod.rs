@@ -1,5 +1,6 @@
 //! The figure drawn in a terminal with braille characters (2×4 dots per character cell).
 
+mod logged;
 mod strips;
 
 use std::borrow::Cow;
@@ -98,9 +99,16 @@ fn chart(figure: &Figure, layout: &PlotLayout, color: bool, min_gutter: usize) -
             canvas.set(only.0, only.1, index);
         }
     }
+    let mut differing_columns = vec![false; plot_columns];
+    if let Some(log) = &figure.logged {
+        for ((column, row), mark) in logged::marks(log, |x, lr| (x_dot(x), y_dot(lr))) {
+            canvas.marks[row * plot_columns + column] = Some(mark);
+        }
+        differing_columns = logged::differing_columns(log, |x| x_dot(x) as usize / 2, plot_columns);
+    }
 
     let several = figure.series.len() > 1;
-    let color = color && several;
+    let color = color && (several || figure.logged.is_some());
     let mut out = String::new();
     for line in wrap(&figure.title, layout.columns, 2) {
         out.push_str(&line);
@@ -130,9 +138,13 @@ fn chart(figure: &Figure, layout: &PlotLayout, color: bool, min_gutter: usize) -
         .collect();
     let mut axis = " ".repeat(gutter);
     axis.push('└');
-    for column in 0..plot_columns {
+    for (column, differs) in differing_columns.iter().enumerate() {
         let marked = marker_columns.iter().any(|&(c, _)| c == column);
-        axis.push(if marked { '┴' } else { '─' });
+        axis.push(match (differs, marked) {
+            (true, _) => '×',
+            (false, true) => '┴',
+            (false, false) => '─',
+        });
     }
     out.push_str(axis.trim_end());
     out.push('\n');
@@ -194,6 +206,17 @@ fn chart(figure: &Figure, layout: &PlotLayout, color: bool, min_gutter: usize) -
         };
         for line in legend {
             out.push_str(&" ".repeat(indent));
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if let Some(log) = &figure.logged {
+        for line in wrap(
+            &logged::key(log),
+            layout.columns.saturating_sub(gutter + 1),
+            3,
+        ) {
+            out.push_str(&" ".repeat(gutter + 1));
             out.push_str(&line);
             out.push('\n');
         }
@@ -290,6 +313,8 @@ struct Canvas {
     rows: usize,
     dots: Vec<u8>,
     owners: Vec<Owner>,
+    /// Logged points, each shown as its character instead of the cell's dots.
+    marks: Vec<Option<logged::Mark>>,
 }
 
 impl Canvas {
@@ -299,6 +324,7 @@ impl Canvas {
             rows,
             dots: vec![0; columns * rows],
             owners: vec![Owner::Nobody; columns * rows],
+            marks: vec![None; columns * rows],
         }
     }
 
@@ -363,6 +389,16 @@ impl Canvas {
         let mut current: Option<usize> = None;
         for column in 0..self.columns {
             let cell = row * self.columns + column;
+            if let Some(mark) = self.marks[cell] {
+                if current.take().is_some() {
+                    text.push_str("\x1b[0m");
+                }
+                match mark.color().filter(|_| color) {
+                    Some(code) => text.push_str(&format!("\x1b[{code}m{}\x1b[0m", mark.symbol())),
+                    None => text.push(mark.symbol()),
+                }
+                continue;
+            }
             let bits = self.dots[cell];
             let owner = match self.owners[cell] {
                 Owner::Curve(index) if color => Some(index),

@@ -6,6 +6,7 @@ mod crisp;
 mod font;
 mod grid;
 mod legend;
+mod logged;
 mod notes;
 mod overlap;
 
@@ -245,6 +246,23 @@ fn draw<DB: DrawingBackend>(
         ))?;
     }
 
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    let plot = Rect {
+        left: x_pixels.start,
+        top: y_pixels.start,
+        right: x_pixels.end,
+        bottom: y_pixels.end,
+    };
+    if let Some(log) = &figure.logged {
+        logged::draw_ranges(
+            root,
+            log,
+            |x| chart.backend_coord(&(x, y_axis.high)).0,
+            plot,
+            &sizes,
+        )?;
+    }
+
     let curves: Vec<Vec<(i32, i32)>> = figure
         .series
         .iter()
@@ -286,13 +304,10 @@ fn draw<DB: DrawingBackend>(
         }
     }
 
-    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
-    let plot = Rect {
-        left: x_pixels.start,
-        top: y_pixels.start,
-        right: x_pixels.end,
-        bottom: y_pixels.end,
-    };
+    if let Some(log) = &figure.logged {
+        let at = |x: f64, lr: f64| chart.backend_coord(&(x, y_axis.map(lr)));
+        logged::draw_points(root, log, at, &sizes)?;
+    }
     // A wide stroke near an edge reaches past the plot: clear all around it below the title,
     // then draw the axes, ticks and labels there.
     let (right, bottom) = (width as i32, height as i32);
@@ -310,6 +325,9 @@ fn draw<DB: DrawingBackend>(
     })?;
     if figure.series.len() > 1 {
         draw_legend(root, figure, &sizes, plot, &curves, nested)?;
+    }
+    if let Some(log) = &figure.logged {
+        logged::draw_key(root, log, &sizes, plot)?;
     }
     Ok(())
 }
