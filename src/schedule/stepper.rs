@@ -271,9 +271,9 @@ impl<R: Recurrence + Piecewise> Schedule for Stepped<R> {
         self.checkpoints.lr(&self.rule, t)
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
         let mut walker = Walker::new(&self.rule, &self.checkpoints);
-        piecewise::segments(&self.rule, move |t| walker.lr(t))
+        piecewise::segments(&self.rule, from, move |t| walker.lr(t))
     }
 
     fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {

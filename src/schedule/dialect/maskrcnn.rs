@@ -120,10 +120,10 @@ impl Schedule for Maskrcnn {
         (p.base_lr * self.warmup_multiplier(t)) * p.gamma.powf(self.decays(t) as f64)
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
         let iters = self.params.iters;
         let warmup = self.params.warmup_iters;
-        let mut start = 0;
+        let mut start = from;
         Box::new(std::iter::from_fn(move || {
             if start >= iters {
                 return None;
