@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::schedule::message::{LINE_SHOWN, QUOTED, excerpt, prefix, quote_prefix};
+
 /// Where a value came from, for messages: a flag, or a key on a line of a TOML file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -74,7 +76,12 @@ impl fmt::Display for ConfigError {
                 key,
                 suggestion,
             } => {
-                write!(f, "{}:{line}: unknown key '{key}'", path.display())?;
+                write!(
+                    f,
+                    "{}:{line}: unknown key {}",
+                    path.display(),
+                    quote_prefix(key, QUOTED)
+                )?;
                 match suggestion {
                     Some(near) => write!(f, "; did you mean '{near}'?"),
                     None => {
@@ -91,8 +98,10 @@ impl fmt::Display for ConfigError {
                 source_line,
             } => write!(
                 f,
-                "{}:{line}:{column}: invalid TOML: {message}\n  {line} | {source_line}",
-                path.display()
+                "{}:{line}:{column}: invalid TOML: {}\n  {line} | {}",
+                path.display(),
+                prefix(message, LINE_SHOWN),
+                excerpt(source_line, *column, LINE_SHOWN)
             ),
             ConfigError::Read { path, problem } => {
                 write!(

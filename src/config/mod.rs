@@ -26,6 +26,11 @@ pub use value::{Kind, Value, parse_whole};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// The largest schedule or config file lrsched reads: 4 MiB, hundreds of times the largest
+/// real config. Reading stops there, so `/dev/zero` or a huge file is refused at once
+/// (docs/errors.md, "Limits").
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 use crate::schedule::NamedSchedule;
 use resolve::Given;
 use value::Raw;

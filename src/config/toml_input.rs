@@ -1,13 +1,14 @@
 //! Reads a schedule TOML file into a layer of raw values, each tagged with its file and line.
 
+use std::io::Read;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::Layer;
 use super::error::{ConfigError, Origin};
 use super::keys::{KEYS, Key};
 use super::value::Raw;
+use super::{Layer, MAX_FILE_BYTES};
 
 pub(super) fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
     let read_error = |problem: String| ConfigError::Read {
@@ -17,7 +18,17 @@ pub(super) fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
     if path.is_dir() {
         return Err(read_error("is a directory, not a file".into()));
     }
-    let bytes = std::fs::read(path).map_err(|e| read_error(describe_io(&e)))?;
+    let file = std::fs::File::open(path).map_err(|e| read_error(describe_io(&e)))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(describe_io(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(read_error(format!(
+            "larger than {} MiB, the most a schedule or config file may have",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
@@ -113,6 +124,10 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 /// The valid key nearest to a misspelt one, if any is near enough to be a likely typo.
 fn closest_key(name: &str) -> Option<&'static str> {
+    // Far longer than any key: no typo of one, and not worth a quadratic comparison.
+    if name.len() > 64 {
+        return None;
+    }
     let normalized = name.replace('-', "_").to_lowercase();
     KEYS.iter()
         .map(|key| (edit_distance(&normalized, key.name), key.name))
@@ -154,6 +169,43 @@ mod tests {
         assert_eq!(closest_key("warmup_iter"), Some("warmup_iters"));
         assert_eq!(closest_key("lr"), None);
         assert_eq!(closest_key("optimizer"), None);
+    }
+
+    #[test]
+    fn files_past_the_size_limit_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        assert_eq!(
+            read_layer(&path).unwrap_err().to_string(),
+            format!(
+                "{}: cannot read schedule file: larger than 4 MiB, the most a schedule or \
+                 config file may have",
+                path.display()
+            )
+        );
+        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize]).unwrap();
+        assert!(read_layer(&path).is_ok());
+    }
+
+    #[test]
+    fn long_keys_and_lines_are_quoted_short() {
+        let key = "k".repeat(100_000);
+        let err = parse_layer(Path::new("x.toml"), &format!("{key} = 1\n")).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "x.toml:1: unknown key '{}…' (100000 characters); valid keys: base_lr,",
+                &key[..40]
+            )),
+            "{err}"
+        );
+        let text = format!("gamma = 0.1 {}\n", "x".repeat(100_000));
+        let err = parse_layer(Path::new("x.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        let (first, shown) = err.split_once('\n').unwrap();
+        assert!(first.starts_with("x.toml:1:9: invalid TOML: "), "{first}");
+        assert_eq!(shown, format!("  1 | gamma = 0.1 {}…", "x".repeat(68)));
     }
 
     #[test]
