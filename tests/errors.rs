@@ -1850,6 +1850,15 @@ fn oversized_values_are_quoted_by_their_start() {
     )));
     assert_documented(message);
 
+    // clap's errors quote a value whole: cut the same way.
+    let (_, stderr) = refused(&["plot", "--layout", &nines[..1000]], &[], b"");
+    let message = format!(
+        "error: invalid value '{}…' (1000 characters) for '--layout <LAYOUT>'",
+        &nines[..40]
+    );
+    assert!(stderr.starts_with(&format!("{message}\n")), "{stderr}");
+    assert_documented(&message);
+
     // A syntax error on a 200 KB line shows 80 characters of it, around the column.
     let file = format!("gamma = 0.1\nname = \"{} = 3\n", "a".repeat(200_000));
     let (_, stderr) = refused(

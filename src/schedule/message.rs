@@ -82,6 +82,28 @@ pub fn excerpt(line: &str, column: usize, max: usize) -> String {
     format!("{before}{shown}{after}")
 }
 
+/// A message written by another library (clap's `invalid value '…' for '--layout'`) with
+/// each single-quoted part longer than `max` characters cut as [`quote_prefix`] does, and the
+/// whole cut at `8 × max` whatever its quotes; `None` when nothing needed cutting.
+pub fn shorten_quoted(line: &str, max: usize) -> Option<String> {
+    let parts: Vec<&str> = line.split('\'').collect();
+    let long = |part: &&str| part.chars().count() > max;
+    // Odd indices are inside quotes (when the quotes pair up).
+    if !parts.iter().skip(1).step_by(2).any(long) && line.chars().count() <= 8 * max {
+        return None;
+    }
+    let mut out = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index % 2 == 1 {
+            out.push_str(&quote_prefix(part, max));
+        } else {
+            out.push_str(part);
+        }
+    }
+    // An unpaired quote leaves the last part outside of quotes: cut it anyway.
+    Some(prefix(&out, 8 * max))
+}
+
 /// `None` when `text` has at most `max` characters; else its first `max` and its length.
 fn cut(text: &str, max: usize) -> Option<(&str, usize)> {
     let end = text.char_indices().nth(max)?.0;
@@ -188,6 +210,26 @@ mod tests {
         assert_eq!(quote_prefix("ééééé", 4), "'éééé…' (5 characters)");
         assert_eq!(prefix("12345", 5), "12345");
         assert_eq!(prefix("123456", 5), "12345… (6 characters)");
+    }
+
+    #[test]
+    fn quoted_parts_of_foreign_messages_are_cut() {
+        assert_eq!(shorten_quoted("invalid value 'x' for '--layout'", 8), None);
+        let nines = "9".repeat(1000);
+        assert_eq!(
+            shorten_quoted(&format!("invalid value '{nines}' for '--layout'"), 8).unwrap(),
+            "invalid value '99999999…' (1000 characters) for '--layout'"
+        );
+        let unpaired = format!("unexpected argument '{nines}");
+        assert_eq!(
+            shorten_quoted(&unpaired, 8).unwrap(),
+            format!("unexpected argument '99999999…' (1000 characters)")
+        );
+        let bare = format!("value {nines}");
+        assert_eq!(
+            shorten_quoted(&bare, 8).unwrap(),
+            format!("value {}… (1006 characters)", &nines[..58])
+        );
     }
 
     #[test]
