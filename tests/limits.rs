@@ -122,6 +122,20 @@ const CASES: &[Case] = &[
         ],
         &[0],
     ),
+    case(
+        "row 1 (cli fuzz): a huge --every over a warmup of 10^18 iterations",
+        &[
+            "table",
+            "--warmup-iters",
+            "1000000000000000000",
+            "--iters",
+            "1000000000000000000",
+            "--milestones=",
+            "--every",
+            "100000000000000000",
+        ],
+        &[0],
+    ),
     // 2: reads without a size cap.
     case("row 2: check /dev/zero", &["check", "/dev/zero"], &[2]),
     case("row 2: -c /dev/zero", &["at", "5", "-c", "/dev/zero"], &[2]),

@@ -2,7 +2,9 @@
 //! [`RowWriter`].
 //!
 //! It walks the schedules' segments in order rather than evaluating or searching anything per
-//! row, so the cost of a row does not depend on how many milestones there are. The table is cut
+//! row, so the cost of a row does not depend on how many milestones there are; `--start` and a
+//! large `--every` start a schedule's segments over at the row (`Schedule::segments_from`)
+//! instead of walking to it. The table is cut
 //! into runs over which no cell changes but the iteration (and a ramping lr or the epoch):
 //! consecutive segments that write the same cells (the same lr bits, and the same phase if it
 //! is shown) make one run, so a schedule that has decayed to 0.0 and goes on "decaying" every
@@ -686,6 +688,34 @@ mod tests {
             })
             .collect();
         assert_eq!(text, format!("c0,c1,c2\n{}\n", expected.join("\n")));
+    }
+
+    #[test]
+    fn a_huge_every_over_a_ramp_takes_each_row_alone() {
+        // A warmup of 10^18 iterations, a row every 10^17: stepping through the iterations
+        // between rows would never end.
+        let s = Maskrcnn::new(Params {
+            decay: Decay::Milestones(vec![]),
+            warmup_iters: 1_000_000_000_000_000_000,
+            iters: 1_000_000_000_000_000_000,
+            ..Params::default()
+        });
+        let every = 100_000_000_000_000_000;
+        let text = render(
+            &csv(),
+            &[Column::Iteration, Column::Lr(0)],
+            &[&s],
+            Rows {
+                range: 3..s.params().iters,
+                every,
+            },
+        );
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), 10);
+        for (k, row) in rows.iter().enumerate() {
+            let t = 3 + k as u64 * every;
+            assert_eq!(*row, format!("{t},{}", ryu::Buffer::new().format(s.lr(t))));
+        }
     }
 
     #[test]
