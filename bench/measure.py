@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
-"""Wall-clock medians of commands, for bench/run.sh.
+"""Wall-clock and CPU-time medians of commands, for bench/run.sh.
 
 Commands run without a shell (spawned directly, stdout and stderr to /dev/null, stdin from a
 file or /dev/null) and are timed from spawn to exit. `compare` runs its commands in turns, A B A B ...,
 so a burst of load on a shared machine hits all of them alike; `compare` also gives the median
-of each command's per-round time ratios to the last command.
+of each command's per-round time ratios to the last command, in wall time and in CPU time (user +
+system, from wait4): on a loaded machine wall time includes waiting for a core, CPU time does not.
 
   measure.py compare [--rounds R] [--stdin FILE] LABEL CMD LABEL CMD ...
   measure.py time    [--rounds R] [--stdin FILE] LABEL CMD [LABEL CMD ...]
 
-`time` prints each command's median, min and max; `compare` its median, min and the ratio.
-  measure.py rss     LABEL CMD
-
-Each prints Markdown table rows (times in ms; rss in MiB, from wait4's ru_maxrss, the figure
-`/usr/bin/time -v` reports as "Maximum resident set size").
+`time` prints each command's wall-time median, min and max; `compare` its median, min and the
+two ratios. Each prints Markdown table rows (times in ms).
 """
 
 import argparse
@@ -25,7 +23,7 @@ import time
 
 
 def run_once(argv, stdin_path):
-    """Wall time in seconds of one run; exits if the command fails."""
+    """Wall time and CPU time (user + system) in seconds of one run; exits if it fails."""
     stdin = os.open(stdin_path or os.devnull, os.O_RDONLY)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -36,14 +34,14 @@ def run_once(argv, stdin_path):
                 (os.POSIX_SPAWN_DUP2, devnull, 1),
                 (os.POSIX_SPAWN_DUP2, devnull, 2),
             ])
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
         elapsed = time.perf_counter() - start
     finally:
         os.close(stdin)
         os.close(devnull)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"measure.py: {shlex.join(argv)} failed (status {status}): run it to see why")
-    return elapsed
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def shown(argv):
@@ -61,7 +59,7 @@ def ms(seconds):
 
 
 def interleaved(args):
-    """Each command's run times, the commands taking turns round after round."""
+    """Each command's run times (wall, CPU), the commands taking turns round after round."""
     if len(args.items) % 2:
         sys.exit("measure.py: expected LABEL CMD pairs")
     commands = [(label, shlex.split(command))
@@ -78,17 +76,23 @@ def interleaved(args):
 def compare(args):
     commands, times = interleaved(args)
     base = times[commands[-1][0]]
+
+    def ratio(label, which):
+        return statistics.median(
+            [a[which] / b[which] for a, b in zip(times[label], base)])
+
     for label, argv in commands:
-        ratios = [a / b for a, b in zip(times[label], base)]
-        print(f"| {label} | `{shown(argv)}` | {ms(statistics.median(times[label]))} | "
-              f"{ms(min(times[label]))} | {statistics.median(ratios):.3f} |")
+        wall = [w for w, _ in times[label]]
+        print(f"| {label} | `{shown(argv)}` | {ms(statistics.median(wall))} | "
+              f"{ms(min(wall))} | {ratio(label, 0):.3f} | {ratio(label, 1):.3f} |")
 
 
 def single(args):
     commands, times = interleaved(args)
     for label, argv in commands:
-        print(f"| {label} | `{shown(argv)}` | {ms(statistics.median(times[label]))} | "
-              f"{ms(min(times[label]))} | {ms(max(times[label]))} |")
+        wall = [w for w, _ in times[label]]
+        print(f"| {label} | `{shown(argv)}` | {ms(statistics.median(wall))} | "
+              f"{ms(min(wall))} | {ms(max(wall))} |")
 
 
 def main():

@@ -3,7 +3,8 @@
 # naive floor, throughput against it, milestone independence, peak memory, start-up, and `at`
 # against PyTorch. Not part of CI or of the tests: it takes a few minutes and wants a quiet
 # machine. ROUNDS=N sets the repetitions of each timing (default 11; start-up uses 20x).
-# Needs python3; valgrind (instruction counts) and torch (PyTorch comparison) are optional.
+# Needs python3; torch (PyTorch comparison) is optional; CALLGRIND=1 adds instruction counts
+# (valgrind, slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,8 +44,8 @@ echo
 
 echo "### throughput: $rows rows to /dev/null, side by side"
 echo
-echo "| run | command | median ms | min ms | time ratio to the floor (median of rounds) |"
-echo "|---|---|---|---|---|"
+echo "| run | command | median ms | min ms | time ratio to the floor (median of rounds) | CPU-time ratio |"
+echo "|---|---|---|---|---|---|"
 for format in csv tsv jsonl; do
     "${measure[@]}" compare --rounds "$rounds" \
         "lrsched $format" "$lrsched table --iters $rows --format $format" \
@@ -59,8 +60,8 @@ echo
 many=$(seq -s, 9973 9973 9973000)
 cmp <("$lrsched" table --iters $rows --gamma 1 --milestones "$many") \
     <("$lrsched" table --iters $rows --gamma 1 --milestones 5000000,7500000)
-echo "| run | command | median ms | min ms | time ratio to 2 milestones |"
-echo "|---|---|---|---|---|"
+echo "| run | command | median ms | min ms | time ratio to 2 milestones | CPU-time ratio |"
+echo "|---|---|---|---|---|---|"
 "${measure[@]}" compare --rounds "$rounds" \
     "1000 milestones" "$lrsched table --iters $rows --gamma 1 --milestones $many" \
     "2 milestones" "$lrsched table --iters $rows --gamma 1 --milestones 5000000,7500000"
@@ -85,31 +86,55 @@ echo
 # Every lr differs, so both format every lr; lrsched still writes the floor's bytes.
 cmp <("$lrsched" table --iters $rows --warmup-iters $rows) \
     <("$floor" csv $rows 0.01 0.1 $rows 0.1 50,100)
-echo "| run | command | median ms | min ms | time ratio to the floor |"
-echo "|---|---|---|---|---|"
+echo "| run | command | median ms | min ms | time ratio to the floor | CPU-time ratio |"
+echo "|---|---|---|---|---|---|"
 "${measure[@]}" compare --rounds "$rounds" \
     "ramp" "$lrsched table --iters $rows --warmup-iters $rows" \
     "floor" "$floor csv $rows 0.01 0.1 $rows 0.1 50,100"
 echo
 
-echo "### a decay at every iteration (1,000,000 rows, a segment each)"
+echo "### a decay at every iteration ($rows rows, a segment each)"
 echo
 # The worst case for runs: step_size 1 makes every row a segment of its own. With gamma
 # 0.9999999 every lr differs; with gamma 0.1 the lr is 0.0 from about row 330 on, and the rows
 # after that are one run. The floor takes the same step_size (MILESTONES `step:1`) and writes the
 # same bytes.
-echo "| run | command | median ms | min ms | time ratio to the floor |"
-echo "|---|---|---|---|---|"
+echo "| run | command | median ms | min ms | time ratio to the floor | CPU-time ratio |"
+echo "|---|---|---|---|---|---|"
 for gamma in 0.9999999 0.1; do
-    cmp <("$lrsched" table --iters 1000000 --step-size 1 --gamma $gamma) \
-        <("$floor" csv 1000000 0.01 $gamma 10 0.1 step:1)
+    cmp <("$lrsched" table --iters $rows --step-size 1 --gamma $gamma) \
+        <("$floor" csv $rows 0.01 $gamma 10 0.1 step:1)
     "${measure[@]}" compare --rounds "$rounds" \
-        "step_size 1, gamma $gamma" "$lrsched table --iters 1000000 --step-size 1 --gamma $gamma" \
-        "floor" "$floor csv 1000000 0.01 $gamma 10 0.1 step:1"
+        "step_size 1, gamma $gamma" "$lrsched table --iters $rows --step-size 1 --gamma $gamma" \
+        "floor" "$floor csv $rows 0.01 $gamma 10 0.1 step:1"
 done
 echo
 
-if command -v valgrind > /dev/null; then
+echo "### every dialect: $rows rows of a reference-like schedule"
+echo
+# The schedule of the reference configs scaled to 10^7 iterations: 100,000 warmup iterations,
+# decays at 6,000,000 and 8,000,000. keras has no warmup: it runs with --warmup-iters 0. Every
+# dialect is compared with the same naive floor, maskrcnn's formula (for keras with no warmup);
+# maskrcnn's bytes are the floor's (cmp).
+dialect_args="--iters $rows --milestones 6000000,8000000"
+# shellcheck disable=SC2086
+cmp <("$lrsched" table $dialect_args --warmup-iters 100000) \
+    <("$floor" csv $rows 0.01 0.1 100000 0.1 6000000,8000000)
+dialect_runs=()
+for dialect in maskrcnn torch-chained torch-sequential detectron2 mxnet timm mmengine \
+    timm-train mmcv1 gluoncv paddledet paddle detectron-caffe2 tf-model-garden optax; do
+    dialect_runs+=("$dialect" "$lrsched table --dialect $dialect $dialect_args --warmup-iters 100000")
+done
+echo "| dialect | command | median ms | min ms | time ratio to the floor | CPU-time ratio |"
+echo "|---|---|---|---|---|---|"
+"${measure[@]}" compare --rounds "$rounds" "${dialect_runs[@]}" \
+    "floor" "$floor csv $rows 0.01 0.1 100000 0.1 6000000,8000000"
+"${measure[@]}" compare --rounds "$rounds" \
+    "keras (--warmup-iters 0)" "$lrsched table --dialect keras $dialect_args --warmup-iters 0" \
+    "floor, no warmup" "$floor csv $rows 0.01 0.1 0 0.1 6000000,8000000"
+echo
+
+if [ "${CALLGRIND:-0}" = 1 ] && command -v valgrind > /dev/null; then
     echo "### instructions (callgrind, 1,000,000 rows csv)"
     echo
     # Counts do not move with the machine's load: the figures to compare on a busy machine.

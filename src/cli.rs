@@ -73,7 +73,8 @@ lrsched plot schedules/resnet-imagenet.toml --x epoch --terminal")]
     #[command(after_help = "Examples:\n  \
 lrsched explain                                 # the reference example\n  \
 lrsched explain schedules/resnet-imagenet.toml\n  \
-lrsched explain schedules/detectron2-1x.toml --format json")]
+lrsched explain schedules/detectron2-1x.toml --format json\n  \
+lrsched explain --dialect all                   # one row per dialect; --phases: one per phase")]
     Explain(ExplainArgs),
     /// Validate schedules and warn about likely mistakes
     #[command(
@@ -103,6 +104,55 @@ lrsched scale schedules/detectron2-1x.toml --from-batch 16 --to-batch 2 --keep-w
 lrsched plot schedules/detectron2-1x.toml --from-batch 16 --to-batch 4 --terminal"
     )]
     Scale(ScaleArgs),
+    /// Compare the lr a training run logged with the schedule
+    #[command(
+        after_help = "A LOG is a metrics.json (detectron2), scalars.json or .log (mmengine), \
+metrics.csv (Lightning), training.csv (Keras), an event file or run directory (TensorBoard), a \
+TensorBoard/W&B CSV download, or an iteration,lr table; the format is detected, or named with \
+--log-format. docs/verify.md lists each format's step convention and every diagnosis.\n\n\
+Exit status: 0 the log agrees with the schedule, 1 it does not, 2 bad input.\n\n\
+Examples:\n  \
+lrsched verify ~/runs/d2/metrics.json -c schedules/detectron2-1x.toml\n  \
+lrsched verify ~/runs/d2 -c schedules/detectron2-1x.toml --format json  # its event files\n  \
+lrsched verify ~/lightning_logs/version_0/metrics.csv --milestones 30000,40000 --iters 45000"
+    )]
+    Verify(VerifyArgs),
+    /// Compare two schedules iteration by iteration, like diff: exit 0 identical, 1 different
+    #[command(
+        after_help = "Sources: two schedule files (A B), or one schedule under two dialects \
+(--dialect A,B); with two files, --dialect X applies to both and --dialect X,Y gives A's and \
+B's. Cost follows the phases, not the iterations (docs/export.md).\n\n\
+Exit status: 0 identical to the bit, 1 different, 2 errors.\n\n\
+Examples:\n  \
+lrsched diff schedules/detectron2-1x.toml --dialect maskrcnn,torch-sequential\n  \
+lrsched diff schedules/detectron2-1x.toml schedules/detectron2-3x.toml --format json\n  \
+lrsched diff --dialect maskrcnn,mmcv1                  # the reference example"
+    )]
+    Diff(DiffArgs),
+    /// Write the target framework's config that reproduces a schedule, and check it
+    #[command(
+        after_help = "Targets: detectron2, maskrcnn, mmengine, mmcv1, torch, timm, paddle, \
+paddledet, optax, keras, tf-model-garden, lrsched. The parameters are adjusted for the target's \
+own arithmetic, then evaluated under its dialect; the residual against the source is printed \
+(docs/export.md).\n\n\
+Exit status: 0 written, 1 with --check when the target's curve is not identical to the bit, \
+2 errors.\n\n\
+Examples:\n  \
+lrsched export --to mmengine schedules/detectron2-1x.toml\n  \
+lrsched export --to torch schedules/detectron2-1x.toml --check\n  \
+lrsched export --to lrsched --dialect torch-sequential   # the intended numbers of a curve"
+    )]
+    Export(ExportArgs),
+    /// Print a framework config's schedule as lrsched TOML, each value with where it came from
+    #[command(
+        after_help = "Formats: told from the file's content, then its extension; --from \
+FORMAT says it. Flags override the config's values, as for every command.\n\n\
+Examples:\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml\n  \
+lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml --devices 4 -o d2-4gpu.toml\n  \
+lrsched plot docs/examples/maskrcnn-benchmark/e2e_faster_rcnn_R_50_FPN_1x.yaml --terminal"
+    )]
+    Import(ImportArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     #[command(after_help = "Examples:\n  \
 lrsched completions bash > ~/.local/share/bash-completion/completions/lrsched\n  \
@@ -126,23 +176,42 @@ lrsched man table > ~/.local/share/man/man1/lrsched-table.1")]
 pub struct ScheduleArgs {
     /// Schedule TOML files given with `-c`.
     pub config: Vec<PathBuf>,
+    /// `--from FORMAT`: the format of the files, when it cannot be told from them.
+    pub from: Option<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as its training
+    /// script's flag of that name does.
+    pub auto_scale_lr: bool,
     /// The schedule keys given as flags, as text.
     flags: Layer,
+    /// `--dialect` as given: `diff` reads a comma-separated pair from it.
+    pub dialect: Option<String>,
 }
 
 impl ScheduleArgs {
+    /// The same flags with `--dialect` set to `name`.
+    pub fn with_dialect(&self, name: &str) -> ScheduleArgs {
+        let mut args = self.clone();
+        args.flags.set_flag("dialect", Some(name));
+        args.dialect = Some(name.to_string());
+        args
+    }
+
     /// The input these flags describe, with extra positional schedule files.
     pub fn input(&self, positional_files: &[PathBuf]) -> Input {
         let mut files = positional_files.to_vec();
         files.extend(self.config.iter().cloned());
         Input {
             files,
+            from: self.from.clone(),
+            auto_scale_lr: self.auto_scale_lr,
             flags: self.flags.clone(),
         }
     }
 
     fn arguments(command: clap::Command) -> clap::Command {
-        let ids = std::iter::once("config").chain(config::KEYS.iter().map(|key| key.name));
+        let ids = ["config", "from", "auto_scale_lr"]
+            .into_iter()
+            .chain(config::KEYS.iter().map(|key| key.name));
         // As clap's derive does for a flattened struct: a group of its arguments, and the
         // heading that they and the arguments after them are listed under.
         let mut command = command
@@ -156,7 +225,27 @@ impl ScheduleArgs {
                     .value_hint(ValueHint::FilePath)
                     .value_parser(value_parser!(PathBuf))
                     .action(ArgAction::Append)
-                    .help("Schedule TOML file (repeatable: one schedule per file)"),
+                    .help(
+                        "Schedule TOML file or framework config (repeatable: one schedule per \
+                         file)",
+                    ),
+            )
+            .arg(
+                Arg::new("from")
+                    .long("from")
+                    .value_name("FORMAT")
+                    .value_parser(ValueParser::new(ConfigFormat))
+                    .action(ArgAction::Set)
+                    .help("Read the files as this format instead of telling it from them"),
+            )
+            .arg(
+                Arg::new("auto_scale_lr")
+                    .long("auto-scale-lr")
+                    .action(ArgAction::SetTrue)
+                    .help(
+                        "Scale an mmdetection config's lr to the real batch (its batch per GPU × \
+                         --devices), as its train.py --auto-scale-lr does",
+                    ),
             );
         for key in config::KEYS {
             let mut arg = Arg::new(key.name)
@@ -204,9 +293,18 @@ impl FromArgMatches for ScheduleArgs {
         if let Some(files) = matches.get_many::<PathBuf>("config") {
             self.config = files.cloned().collect();
         }
+        if let Some(from) = matches.get_one::<String>("from") {
+            self.from = Some(from.clone());
+        }
+        if matches.get_flag("auto_scale_lr") {
+            self.auto_scale_lr = true;
+        }
         for key in config::KEYS {
             if let Some(text) = matches.get_one::<String>(key.name) {
                 self.flags.set_flag(key.name, Some(text));
+                if key.name == "dialect" {
+                    self.dialect = Some(text.clone());
+                }
             }
         }
         Ok(())
@@ -246,6 +344,32 @@ impl TypedValueParser for DialectName {
         });
         let all = PossibleValue::new("all").help("every dialect above, side by side");
         Some(Box::new(dialects.chain([all])))
+    }
+}
+
+/// `--from` takes any text (`config` checks it) but offers the registry's formats to help and
+/// completions.
+#[derive(Clone)]
+struct ConfigFormat;
+
+impl TypedValueParser for ConfigFormat {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(config::FORMATS.iter().map(|format| {
+            PossibleValue::new(format.name())
+                .help(format.framework())
+                .aliases(format.aliases().iter().copied())
+        })))
     }
 }
 
@@ -351,6 +475,10 @@ pub struct ExplainArgs {
     /// Output format: text is an aligned table [default: text]
     #[arg(long, value_enum)]
     pub format: Option<ExplainFormat>,
+    /// In text, one row per phase even past six schedules, which are otherwise summed up one
+    /// row each (the data formats always list every phase)
+    #[arg(long)]
+    pub phases: bool,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
 }
@@ -375,6 +503,53 @@ pub struct CheckArgs {
     pub strict: bool,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Training logs: files, or TensorBoard run directories (their event files)
+    #[arg(value_name = "LOG", required = true, value_hint = ValueHint::AnyPath)]
+    pub logs: Vec<PathBuf>,
+    /// Read the logs as this format instead of detecting it (`--from` names a config's)
+    #[arg(long, value_name = "FORMAT", value_parser = log_formats())]
+    pub log_format: Option<String>,
+    /// The key or column of the step [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub step_key: Option<String>,
+    /// The key or column of the lr [default: the format's]
+    #[arg(long, value_name = "KEY")]
+    pub lr_key: Option<String>,
+    /// The step the log gives the first iteration: 0 or 1 [default: the format's]
+    #[arg(long, value_name = "N", value_parser = ["0", "1"])]
+    pub step_base: Option<String>,
+    /// The lr series to read, when a log has several (param groups, optimizers)
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Relative tolerance [default: the log's precision: exact for full-precision text,
+    /// 2^-24 for float32, the printed digits for rounded text]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub rtol: Option<String>,
+    /// Output format: text or json [default: text]
+    #[arg(long, value_enum)]
+    pub format: Option<VerifyFormat>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+/// `verify` reports for people by default, or as JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
+}
+
+/// `--log-format` takes the names of the log format registry.
+fn log_formats() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::log::FORMATS
+            .iter()
+            .map(|format| PossibleValue::new(format.name).help(format.about)),
+    )
 }
 
 #[derive(Args, Debug)]
@@ -406,6 +581,58 @@ pub struct ScaleArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Schedule TOML files: A and B, or one schedule with --dialect A,B (same as -c)
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+    /// Output format: text for people, json for machines [default: text]
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+/// `diff --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The target framework (docs/export.md lists them)
+    #[arg(long, value_name = "TARGET", required = true)]
+    pub to: String,
+    /// The schedule TOML file to export (same as -c)
+    #[arg(value_name = "SCHEDULE.toml", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Exit 1 unless the target's curve is identical to the source's, to the bit
+    #[arg(long)]
+    pub check: bool,
+    /// Write to FILE instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The framework config (or schedule TOML) to import (same as -c)
+    #[arg(value_name = "CONFIG", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Write to FILE instead of stdout (atomically)
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
@@ -421,7 +648,7 @@ pub struct ManArgs {
 
 /// The commands that have their own page (`lrsched-<command>(1)`); a unit test keeps this list
 /// equal to the subcommands.
-pub const MAN_PAGES: [&str; 9] = [
+pub const MAN_PAGES: [&str; 13] = [
     "table",
     "at",
     "plot",
@@ -429,6 +656,10 @@ pub const MAN_PAGES: [&str; 9] = [
     "check",
     "init",
     "scale",
+    "verify",
+    "diff",
+    "export",
+    "import",
     "completions",
     "man",
 ];

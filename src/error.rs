@@ -5,12 +5,15 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::config::ConfigError;
+use crate::log::LogError;
 use crate::output::sink::{OutputError, SinkError};
 
 #[derive(Debug)]
 pub enum Error {
     /// Bad input: flags, files, or values.
     Config(Box<ConfigError>),
+    /// A training log that cannot be read (`verify`).
+    Log(Box<LogError>),
     /// An output file that cannot be written.
     Output(SinkError),
     /// Writing to stdout failed (a closed pipe among others).
@@ -30,6 +33,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(e) => e.fmt(f),
+            Error::Log(e) => e.fmt(f),
             Error::Output(e) => e.fmt(f),
             Error::Stdout(e) => write!(
                 f,
@@ -49,6 +53,12 @@ impl fmt::Display for Error {
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(Box::new(e))
+    }
+}
+
+impl From<LogError> for Error {
+    fn from(e: LogError) -> Self {
+        Error::Log(Box::new(e))
     }
 }
 

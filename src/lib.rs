@@ -8,6 +8,8 @@
 //! - [`lint`]: likely mistakes in a schedule, read off the model.
 //! - [`config`]: inputs. TOML files and flags into validated schedules, one row per key; every
 //!   input error starts there.
+//! - [`log`]: inputs too. Training logs of the frameworks, read as streams of logged lr, and
+//!   compared with a schedule (`lrsched verify`).
 //! - [`output`]: tables (one file per format, behind one small trait, through one writer),
 //!   plots (model, PNG/SVG renderer, braille renderer) and the atomic file sink. It imports the
 //!   model, never the inputs.
@@ -20,6 +22,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod error;
 pub mod lint;
+pub mod log;
 pub mod output;
 pub mod schedule;
 
@@ -33,16 +36,18 @@ mod layers {
         ("schedule", &[]),
         ("lint", &["schedule"]),
         ("config", &["schedule"]),
+        ("log", &["schedule", "config"]),
         ("output", &["schedule"]),
         ("diagnostics", &[]),
-        ("cli", &["schedule", "config", "output"]),
-        ("error", &["schedule", "config", "output"]),
+        ("cli", &["schedule", "config", "log", "output"]),
+        ("error", &["schedule", "config", "log", "output"]),
         (
             "commands",
             &[
                 "schedule",
                 "lint",
                 "config",
+                "log",
                 "output",
                 "cli",
                 "error",

@@ -26,8 +26,12 @@ fn main() -> ExitCode {
         Command::Plot(args) => commands::plot::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Verify(args) => commands::verify::run(args),
         Command::Init(args) => commands::init::run(args),
         Command::Scale(args) => commands::scale::run(args),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Import(args) => commands::import::run(args),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     };

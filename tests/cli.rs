@@ -85,8 +85,11 @@ fn table_formats() {
     );
     assert_eq!(
         with("json"),
-        "[\n{\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91},\n\
-         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n]\n"
+        "{\"schedules\":[\n{\"name\":\"schedule\",\"dialect\":\"maskrcnn\",\"base_lr\":0.01,\
+         \"milestones\":[50,100],\"gamma\":0.1,\"warmup_iters\":10,\"warmup_factor\":0.1,\
+         \"warmup_method\":\"linear\",\"iters\":150,\"iters_per_epoch\":null}\n],\n\"rows\":[\n\
+         {\"iteration\":9,\"lr\":0.0091,\"phase\":\"warmup\",\"factor\":0.91},\n\
+         {\"iteration\":10,\"lr\":0.01,\"phase\":\"base\",\"factor\":1.0}\n]}\n"
     );
 }
 
@@ -419,13 +422,28 @@ fn example_schedules() {
             "0.00002\n0.019999999999999952\n0.0019999999999999953\n0.00019999999999999955\n\
              0.00019999999999999955\n",
         );
+    // Stepped per epoch: timm's 0.016 × 0.97 ** (epoch // 2.4) at 5004 iterations per epoch,
+    // decays at epochs 3 and 5; torchvision's in-place warmup, then decays at epochs 16 and 22.
+    check(
+        "timm-efficientnet.toml",
+        "15011 15012 25020",
+        "0.016 0.015519999999999999 0.015054399999999999",
+    );
+    let torchvision = Path::new("schedules").join("torchvision-detection.toml");
+    lrsched().arg("check").arg(&torchvision).assert().code(0);
+    lrsched()
+        .args(["at", "0", "1000", "117280", "161260", "-c"])
+        .arg(&torchvision)
+        .assert()
+        .success()
+        .stdout("0.00002\n0.020000000000000073\n0.0020000000000000074\n0.00020000000000000074\n");
     let listed: Vec<String> = fs::read_dir("schedules")
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(
         listed.len(),
-        8,
+        10,
         "a new schedule file needs a check here: {listed:?}"
     );
 }
@@ -526,4 +544,185 @@ fn float32_rounding_is_a_note() {
              np.float32(lr), fed to Caffe2 as a float32 blob\n",
         ))
         .stdout(predicate::str::contains("warning").not());
+}
+
+/// Runs lrsched: its stdout and stderr, after asserting it succeeded.
+fn outputs_of(args: &[&str]) -> (String, String) {
+    let output = lrsched().args(args).output().expect("runs");
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
+    assert!(output.status.success(), "{args:?} failed: {stderr}");
+    (
+        String::from_utf8(output.stdout).expect("UTF-8 output"),
+        stderr,
+    )
+}
+
+const KERAS_SKIPPED: &str = "warning: --dialect all: skipped, as the framework refuses it: \
+    warmup_iters (default): keras: keras.optimizers.schedules.PiecewiseConstantDecay has no \
+    warmup; set warmup_iters = 0\n";
+
+/// Past six schedules, explain's text is one row per schedule against the first, then the
+/// departures one line each. Every figure is read off the golden seed curves
+/// (tests/golden/<dialect>/seed.runs): torch-sequential decays at 60 and 110, differs from
+/// maskrcnn on 50–59 and 100–109 and in the last bits at 3, 4, 9 and 110–149; mxnet decays at
+/// 51 and 101 (last bits at 1 and 101–149); timm-train at 49 and 99 (last bits at 1 and 7);
+/// tf-model-garden at 51 and 101 in float32, so only 50 and 100 differ by more than float32's
+/// rounding.
+#[test]
+fn explain_sums_up_dialect_all() {
+    let (stdout, stderr) = outputs_of(&["explain", "--dialect", "all"]);
+    assert_eq!(stderr, KERAS_SKIPPED);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let expected = [
+        "schedule          warmup_end  decays_at        lr_after_warmup                 lr_last  rows_vs_maskrcnn",
+        "maskrcnn                  10  50 and 100                  0.01  0.00010000000000000002  reference",
+        "torch-sequential          10  60 and 110                  0.01                  0.0001  differs on 20, last bits on 43",
+        "mxnet                     10  51 and 101                  0.01                  0.0001  differs on 2, last bits on 50",
+        "mmengine                   9  50 and 100  0.010000000000000002  0.00010000000000000003  differs on 9, last bits on 140",
+        "timm-train                10  49 and 99                   0.01  0.00010000000000000002  differs on 2, last bits on 2",
+        "tf-model-garden           10  51 and 101  0.009999999776482582  0.00009999999747378752  differs on 2, last bits on 148",
+    ];
+    for line in expected {
+        assert!(lines.contains(&line), "no line {line:?} in\n{stdout}");
+    }
+    // A row per dialect but keras (no warmup on this example), then a blank line.
+    assert_eq!(lines[0], expected[0]);
+    assert_eq!(lines[16], "");
+    assert!(
+        !stdout.contains("keras") && !stdout.contains("decay1"),
+        "{stdout}"
+    );
+    // The departures: one line each, the dialect named on its first only.
+    assert_eq!(lines[17], "departures from maskrcnn:");
+    let sequential = lines
+        .iter()
+        .position(|line| {
+            line.starts_with("torch-sequential  decays at 60 and 110 instead of 50 and 100: ")
+        })
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(lines[sequential + 1].starts_with("                  3 of 10 warmup values differ"));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("mxnet ")).count(),
+        2,
+        "the row and the first note: {stdout}"
+    );
+    // One run in epochs for all, above the same table.
+    let (epochs, _) = outputs_of(&["explain", "--dialect", "all", "--iters-per-epoch", "20"]);
+    assert_eq!(
+        epochs,
+        format!("every schedule: 150 iterations = 7.5 epochs at 20 it/epoch\n{stdout}")
+    );
+}
+
+/// `--phases` keeps the table of every phase past six schedules; the data formats always have
+/// one row per phase; six schedules or fewer keep it without asking.
+#[test]
+fn explain_phases_flag() {
+    let (stdout, _) = outputs_of(&["explain", "--dialect", "all", "--phases"]);
+    let phase_rows: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert_eq!(phase_rows.len(), 15 * 4, "{stdout}");
+    assert!(phase_rows.contains(
+        &"torch-sequential  decay1     60   109                   0.001                   0.001  decayed once: base_lr × 0.1^1"
+    ));
+    assert!(stdout.contains("\ntorch-sequential departs from maskrcnn:\n  - decays at 60 and 110"));
+
+    for format in ["csv", "jsonl"] {
+        for phases in [&[][..], &["--phases"][..]] {
+            let args = [
+                &["explain", "--dialect", "all", "--format", format][..],
+                phases,
+            ]
+            .concat();
+            let (data, _) = outputs_of(&args);
+            assert_eq!(data.lines().count(), 15 * 4 + usize::from(format == "csv"));
+            assert!(data.contains("mxnet"), "{data}");
+        }
+    }
+    let (csv, _) = outputs_of(&["explain", "--dialect", "all", "--format", "csv"]);
+    assert!(csv.contains("\nmxnet,decay1,51,100,0.001,0.001,decayed once: base_lr × 0.1^1\n"));
+
+    // Six schedules: every phase, no summary.
+    let six: Vec<String> = [
+        "reference",
+        "detectron2-1x",
+        "detectron2-3x",
+        "mmdet-1x",
+        "constant-warmup",
+        "detectron2-1x-4gpu",
+    ]
+    .iter()
+    .map(|name| format!("schedules/{name}.toml"))
+    .collect();
+    let mut args = vec!["explain"];
+    args.extend(six.iter().map(String::as_str));
+    let (stdout, _) = outputs_of(&args);
+    assert!(
+        stdout.contains("\nreference           decay1      50      99"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("rows_vs_"), "{stdout}");
+    // Seven: the summary, against the first, with each file's dialect.
+    args.push("schedules/maskrcnn-benchmark-default.toml");
+    let (stdout, _) = outputs_of(&args);
+    assert!(stdout.contains("  rows_vs_reference\n"), "{stdout}");
+    assert!(
+        stdout.contains("\nmmdet-1x (mmengine)  "),
+        "the dialect beside the file's name: {stdout}"
+    );
+    assert!(!stdout.contains("decay1"), "{stdout}");
+}
+
+/// The summary walks segments within a budget: a decay at every iteration of 10^12 answers at
+/// once (the dialects that step every decay refuse that many and are left out).
+#[test]
+fn explain_summary_is_bounded() {
+    let started = std::time::Instant::now();
+    let (stdout, _) = outputs_of(&[
+        "explain",
+        "--dialect",
+        "all",
+        "--step-size",
+        "1",
+        "--iters",
+        "1000000000000",
+    ]);
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "maskrcnn                  10  11, 12, 13, …                  0.01      0.0  reference"
+    );
+    // Compared on the budget, then on a sample: counts marked as estimates.
+    assert!(
+        lines[2..].iter().any(|line| line.contains("differs on ≈")),
+        "{stdout}"
+    );
+}
+
+/// `check --dialect all`: one status line per dialect, not naming it twice, and a tally.
+#[test]
+fn check_dialect_all_reads_well() {
+    let (stdout, stderr) = outputs_of(&["check", "--dialect", "all", "--iters-per-epoch", "20"]);
+    assert_eq!(
+        stderr,
+        format!("{KERAS_SKIPPED}every schedule: 150 iterations = 7.5 epochs at 20 it/epoch\n")
+    );
+    let status: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("  ")).collect();
+    assert_eq!(status.len(), 15 + 1, "{stdout}");
+    assert_eq!(
+        status[0],
+        "ok: maskrcnn: 150 iterations, 4 phases, lr 0.001 → 0.00010000000000000002"
+    );
+    assert_eq!(
+        status[15],
+        "15 schedules: 12 ok, 3 with warnings (torch-sequential, timm, paddle)"
+    );
 }

@@ -581,7 +581,7 @@ fn random_command_lines_end_cleanly() {
     let mut rng = Rng(seed | 1);
     let shared = tempfile::tempdir().expect("shared directory");
     let big = shared.path().join("big.toml");
-    fs::write(&big, vec![b'#'; 4 * 1024 * 1024 + 1]).expect("big file");
+    fs::write(&big, vec![b'#'; 8 * 1024 * 1024 + 1]).expect("big file");
     let runs = runs();
     let mut statuses = [0usize; 3];
     let mut findings = Vec::new();

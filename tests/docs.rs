@@ -476,6 +476,8 @@ fn help_examples_run() {
         scratch.path().join("schedules"),
     )
     .expect("a link to schedules/");
+    std::os::unix::fs::symlink(Path::new(ROOT).join("docs"), scratch.path().join("docs"))
+        .expect("a link to docs/ (its example configs)");
     let root = Cli::command();
     let mut failures = Vec::new();
     let mut count = 0;

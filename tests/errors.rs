@@ -81,6 +81,7 @@ const EXTENSION: &str = "unknown extensions";
 const CONFLICT: &str = "conflicting options";
 const NON_UTF8: &str = "non-UTF-8 input";
 const AT_STDIN: &str = "at with garbage lines on stdin";
+const LOG: &str = "unreadable training logs (verify)";
 
 const CLASSES: &[&str] = &[
     NON_NUMERIC,
@@ -101,7 +102,32 @@ const CLASSES: &[&str] = &[
     CONFLICT,
     NON_UTF8,
     AT_STDIN,
+    LOG,
 ];
+
+/// A training log for `verify`, in the scratch directory under `name`.
+const fn with_log(
+    name: &'static str,
+    bytes: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class: LOG,
+        args,
+        file: Some((name, bytes)),
+        stdin: b"",
+        message,
+    }
+}
+
+/// An event file: the `file_version` record, then one `lr` scalar at step 19 (masked CRC32C
+/// framing, written by hand; docs/verify.md#tensorboard).
+const EVENT_FILE: &[u8] = b"\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\x00\x40\xfc\x54\xd9\x41\x1a\x0d\x62\x72\x61\x69\x6e\x2e\x45\x76\x65\x6e\x74\x3a\x32\xec\xed\x8f\x9d\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\xc0\x44\xfc\x54\xd9\x41\x10\x13\x2a\x0b\x0a\x09\x0a\x02\x6c\x72\x15\x6f\x12\x83\x3a\xac\xac\x80\x29";
+/// The same with one bit of the lr flipped.
+const EVENT_FILE_FLIPPED: &[u8] = b"\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\x00\x40\xfc\x54\xd9\x41\x1a\x0d\x62\x72\x61\x69\x6e\x2e\x45\x76\x65\x6e\x74\x3a\x32\xec\xed\x8f\x9d\x18\x00\x00\x00\x00\x00\x00\x00\xa3\x7f\x4b\x22\x09\x00\x00\xc0\x44\xfc\x54\xd9\x41\x10\x13\x2a\x0b\x0a\x09\x0a\x02\x6c\x72\x15\x6f\x12\x82\x3a\xac\xac\x80\x29";
+/// A record header announcing 2^30 bytes, its checksum right.
+const HUGE_RECORD: &[u8] = b"\x00\x00\x00\x40\x00\x00\x00\x00\xcb\x61\xcc\x52";
 
 const CASES: &[Case] = &[
     // non-numeric
@@ -352,10 +378,11 @@ const CASES: &[Case] = &[
         UNKNOWN_KEY,
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
-        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, step_size, \
-         warmup_iters, warmup_factor, warmup_method, iters, iters_per_epoch, dataset_size, \
-         batch_size, batch_per_device, devices, grad_accum, drop_last, unit, from_batch, \
-         to_batch, from_devices, to_devices, rule, keep_warmup, dialect, name",
+        "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, values, \
+         step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
+         iters_per_epoch, dataset_size, batch_size, batch_per_device, devices, grad_accum, \
+         drop_last, unit, stepping, warmup_stepping, from_batch, to_batch, from_devices, \
+         to_devices, rule, keep_warmup, dialect, name",
     ),
     with_file(
         UNKNOWN_KEY,
@@ -598,6 +625,125 @@ const CASES: &[Case] = &[
         &["at", "-"],
         "<stdin>:2: iteration 150 is past the schedule's 150 iterations (0 … 149); raise --iters",
     ),
+    // training logs that `verify` cannot read
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(EVENT_FILE.len() - 3).0,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: truncated: the file ends 25 bytes into \
+         a record of 28 bytes",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(45).0,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: truncated: the file ends 5 bytes into \
+         a 12-byte record header",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE_FLIPPED,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 2 at byte 40: corrupted: the data's CRC does not match",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE.split_at(12).1,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 1 at byte 0: corrupted: the length's CRC does not \
+         match (not an event file, or damaged)",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        HUGE_RECORD,
+        &["verify", "events.out.tfevents.1.host"],
+        "events.out.tfevents.1.host:record 1 at byte 0: a record of 1073741824 bytes, over the \
+         limit of 67108864 bytes for one record",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n{\"iteration\": 39, \"lr\": 0.002\n",
+        &["verify", "metrics.json"],
+        "metrics.json:2: not a JSON line: expected ',' or '}' at column 30, found the end of the \
+         line",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": NaN, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:1: lr is NaN",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": -0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:1: lr is negative (-0.001)",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n{\"iteration\": 19, \"lr\": 0.002, \"loss\": 1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json:2: iteration 19 is logged twice with different lr: 0.001 at line 1, then \
+         0.002",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"total_loss\": 1.5, \"data_time\": 0.1}\n",
+        &["verify", "metrics.json"],
+        "metrics.json: no 'lr' logged; keys found: iteration, total_loss, data_time (name the lr \
+         with --lr-key, or --tag)",
+    ),
+    with_log(
+        "events.out.tfevents.1.host",
+        EVENT_FILE,
+        &["verify", "events.out.tfevents.1.host", "--tag", "train/lr"],
+        "events.out.tfevents.1.host: no scalar tagged 'train/lr'; tags found: lr (name the lr \
+         with --tag)",
+    ),
+    with_log(
+        "metrics.csv",
+        b"lr-SGD/pg1,lr-SGD/pg2,step\n0.1,0.2,0\n",
+        &["verify", "metrics.csv"],
+        "metrics.csv:1: several lr series: lr-SGD/pg1, lr-SGD/pg2; pick one with --tag",
+    ),
+    with_log(
+        "training.csv",
+        b"epoch,learning_rate,loss\n0,0.001,1\n",
+        &["verify", "training.csv"],
+        "training.csv: a Keras log has one row per epoch: give the schedule's iters_per_epoch \
+         (--iters-per-epoch N)",
+    ),
+    with_log(
+        "notes.txt",
+        b"hello\n",
+        &["verify", "notes.txt"],
+        "notes.txt: unknown log format; name one with --log-format: tensorboard, detectron2, mmengine, \
+         mmengine-log, lightning, tensorboard-csv, keras, csv, jsonl",
+    ),
+    with_log(
+        "metrics.json",
+        b"",
+        &["verify", "metrics.json"],
+        "metrics.json: is empty: no lr logged",
+    ),
+    case(
+        LOG,
+        &["verify", "missing.json"],
+        "missing.json: cannot read log: no such file",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json", "--rtol", "-1"],
+        "--rtol: must be a finite number >= 0, got -1",
+    ),
+    with_log(
+        "metrics.json",
+        b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n",
+        &["verify", "metrics.json", "--dialect", "all"],
+        "--dialect: verify compares logs with one dialect and tries every other one itself; name \
+         one, or leave --dialect out for maskrcnn",
+    ),
 ];
 
 /// The binary, with colour off whatever the environment says.
@@ -716,6 +862,11 @@ fn non_utf8_input() {
 #[test]
 fn at_with_garbage_lines_on_stdin() {
     check_class(AT_STDIN);
+}
+
+#[test]
+fn unreadable_training_logs() {
+    check_class(LOG);
 }
 
 /// docs/errors.md shows every message of `CASES` (its first line, in a table cell, where `|`
@@ -1874,9 +2025,9 @@ fn oversized_values_are_quoted_by_their_start() {
 
 #[test]
 fn oversized_files_are_refused_without_reading_them_whole() {
-    let limit = 4 * 1024 * 1024;
+    let limit = 8 * 1024 * 1024;
     let too_big = vec![b'#'; limit + 1];
-    let message = "error: big.toml: cannot read schedule file: larger than 4 MiB, the most a \
+    let message = "error: big.toml: cannot read schedule file: larger than 8 MiB, the most a \
                    schedule or config file may have\n";
     for args in [
         &["table", "big.toml"][..],
@@ -1904,7 +2055,7 @@ fn oversized_files_are_refused_without_reading_them_whole() {
         .stdout("0.0055000000000000005\n");
     // A device that never ends.
     let (_, stderr) = refused(&["check", "/dev/zero"], &[], b"");
-    let message = "error: /dev/zero: cannot read schedule file: larger than 4 MiB, the most a \
+    let message = "error: /dev/zero: cannot read schedule file: larger than 8 MiB, the most a \
                    schedule or config file may have";
     assert_eq!(stderr, format!("{message}\n"));
     assert_documented(message);
@@ -2022,4 +2173,427 @@ fn far_table_rows_come_at_once() {
         "iteration,phase\n0,warmup\n300000000000,decay299999999990\n\
          600000000000,decay599999999990\n900000000000,decay899999999990\n"
     );
+}
+
+const DIFF_EXPORT: &str = "diff and export";
+
+/// `diff` and `export`: an unknown target, a schedule the target cannot express at all, and
+/// dialect lists that do not name two schedules (diff) or one (export).
+const DIFF_EXPORT_CASES: &[Case] = &[
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "caffe"],
+        "--to: unknown target 'caffe'; expected one of: detectron2, maskrcnn, mmengine, mmcv1, \
+         torch, timm, paddle, paddledet, optax, keras, tf-model-garden, lrsched",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "optax", "--milestones", "5,50"],
+        "--to optax: milestones: [5] are below warmup_iters 10: a milestone before the end of \
+         warmup has no place in join_schedules (its key m - W would be negative)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "timm"],
+        "--to timm: timm counts milestones in whole epochs: give the epoch length \
+         (--iters-per-epoch N, or iters_per_epoch in the schedule file)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "lrsched", "--dialect", "maskrcnn,mxnet"],
+        "--dialect: export takes one source schedule, and 'maskrcnn,mxnet' names several \
+         dialects; give the one whose curve to export",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["export", "--to", "lrsched", "--dialect", "all"],
+        "--dialect: export takes one source schedule, and 'all' names several dialects; give \
+         the one whose curve to export",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "maskrcnn,mxnet,timm"],
+        "--dialect: diff compares two schedules, and 'maskrcnn,mxnet,timm' names 3 dialects; \
+         give two (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "all"],
+        "--dialect: diff compares two schedules, and 'all' names every dialect; give two \
+         (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "mxnet"],
+        "--dialect: diff needs two schedules: two schedule files, or one schedule under two \
+         dialects (--dialect A,B)",
+    ),
+    case(
+        DIFF_EXPORT,
+        &["diff", "--dialect", "maskrcnn,lasagne"],
+        "--dialect: unknown dialect 'lasagne'; expected one of: maskrcnn, torch-chained, \
+         torch-sequential, detectron2, mxnet, timm, mmengine, timm-train, mmcv1, gluoncv, \
+         paddledet, paddle, detectron-caffe2, tf-model-garden, keras, optax, warmup-multistep, \
+         ppdet, paddlepaddle, detectron, all",
+    ),
+    with_file(
+        DIFF_EXPORT,
+        b"milestones = [50, 100]\n",
+        &["diff", "bad.toml", "bad.toml", "bad.toml"],
+        "--config: diff compares two schedules, and 3 schedule files are given",
+    ),
+];
+
+const PYTHON: &str = "Python configs";
+
+/// Python configs (mmdetection 3.x and 2.x) lrsched cannot read or that are outside the
+/// warmup + multi-step family: the rows of docs/errors.md under "Python configs".
+const PYTHON_CASES: &[Case] = &[
+    with_file(
+        PYTHON,
+        b"x = 1\ndef f():\n    return 2\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:2: def: a 'def' statement is outside the Python subset lrsched reads (configs are read, never run): only assignments and imports",
+    ),
+    with_file(
+        PYTHON,
+        b"train_cfg = dict(type='IterBasedTrainLoop', max_iters=90)\noptim_wrapper = dict(optimizer=dict(lr=0.1))\nparam_scheduler = dict(type='PolyLR', by_epoch=False)\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:3: param_scheduler[0]: PolyLR: lrsched covers the warmup + multi-step family (LinearLR or ConstantLR warmup, MultiStepLR decay), not PolyLR",
+    ),
+    with_file(
+        PYTHON,
+        b"train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=12)\noptim_wrapper = dict(optimizer=dict(lr=0.1))\nparam_scheduler = [dict(type='LinearLR', end=1), dict(type='MultiStepLR', milestones=[8])]\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:3: param_scheduler[0]: a LinearLR stepped per epoch (by_epoch=True without convert_to_iter_based=True) changes the lr once an epoch; lrsched's warmup is per iteration (per-epoch stepping is not a key yet)",
+    ),
+    with_file(
+        PYTHON,
+        b"_base_ = './base.py'\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: _base_: cannot read ./base.py: no such file",
+    ),
+    with_file(
+        PYTHON,
+        b"_base_ = 'bad.toml'\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: _base_: 'bad.toml' is not a Python config; lrsched follows .py bases of .py configs",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='CosineAnnealing', min_lr=0)\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.policy: 'CosineAnnealing': lrsched covers the warmup + multi-step family (policy='step'), not CosineAnnealing",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='step', by_epoch=False, step=[s for s in (50, 80)])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.step: a comprehension is outside the Python subset lrsched reads (configs are read, never run)",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nlr_config = dict(policy='step', step=[8, 11])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml: runner is not set, here or in a _base_ file; lrsched needs it",
+    ),
+    with_file(
+        PYTHON,
+        b"a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:1: nesting: brackets and operators nest deeper than 64 levels",
+    ),
+    with_file(
+        PYTHON,
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='EpochBasedRunner', max_epochs=12)\nlr_config = dict(policy='step', step=[8, 11])\n",
+        &["table", "bad.toml", "--from", "mmdet2"],
+        "bad.toml:3: lr_config.step: 8ep needs an epoch length: --iters-per-epoch N, or --dataset-size N with --batch-size B",
+    ),
+];
+
+const STEPPING: &str = "stepping";
+const EXPLICIT: &str = "explicit values";
+
+/// Per-epoch stepping, explicit values and an absolute warmup start: the rows of
+/// docs/errors.md under those classes.
+const STEPPING_CASES: &[Case] = &[
+    case(
+        STEPPING,
+        &["table", "--stepping", "epoch"],
+        "--stepping: stepping = epoch needs an epoch length: iters_per_epoch, or dataset_size and a batch",
+    ),
+    case(
+        STEPPING,
+        &["table", "--stepping", "weekly"],
+        "--stepping: unknown stepping 'weekly'; expected iter or epoch",
+    ),
+    case(
+        STEPPING,
+        &["table", "--warmup-stepping", "epoch"],
+        "--warmup-stepping: warmup_stepping = epoch needs stepping = epoch (no framework steps its warmup less often than its decays)",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "7",
+            "--milestones",
+            "14,20",
+            "--warmup-iters",
+            "0",
+        ],
+        "--milestones: maskrcnn: milestone 20 is not a whole number of epochs at 7 iterations per epoch; with stepping = \"epoch\" the lr changes only at epoch boundaries (write it as whole epochs, e.g. \"3ep\")",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "10",
+            "--dialect",
+            "optax",
+            "--milestones",
+            "2ep",
+            "--warmup-iters",
+            "1ep",
+        ],
+        "--stepping: optax: cannot step per epoch: an optax schedule is a function of the optimizer's update count; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+    ),
+    case(
+        STEPPING,
+        &[
+            "table",
+            "--stepping",
+            "epoch",
+            "--iters-per-epoch",
+            "10",
+            "--step-size",
+            "2.4ep",
+            "--warmup-iters",
+            "5",
+        ],
+        "--warmup-iters: 5 is not a whole number of epochs at 10 iterations per epoch, and step_size 2.4ep counts its decays from the end of the warmup",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,0.01",
+            "--milestones",
+            "5,6",
+            "--dialect",
+            "keras",
+        ],
+        "--values: has 2 values for 2 milestones; give one more value than milestones: the lr before the first milestone and after each",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--gamma", "0.5"],
+        "--gamma conflicts with --values: values give every lr: give values, or base_lr and gamma, not both",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--step-size", "5"],
+        "--step-size conflicts with --values: values go with milestones (one more value than milestones), not step_size",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,-0.01",
+            "--milestones",
+            "5",
+            "--dialect",
+            "keras",
+        ],
+        "--values: every value must be > 0, got -0.01",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--values", "0.1,0.01", "--milestones", "5"],
+        "--values: maskrcnn: takes no explicit values: WarmupMultiStepLR takes SOLVER.GAMMA; give base_lr and gamma instead",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--values",
+            "0.1,0.01",
+            "--milestones",
+            "5",
+            "--dialect",
+            "detectron2",
+        ],
+        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]); give base_lr and gamma instead",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--warmup-lr", "1e-6", "--warmup-factor", "0.1"],
+        "--warmup-factor conflicts with --warmup-lr: give warmup_lr or warmup_factor, not both",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--warmup-lr", "1e-6"],
+        "--warmup-lr: maskrcnn: takes no absolute warmup start: WarmupMultiStepLR takes SOLVER.WARMUP_FACTOR; give warmup_factor instead",
+    ),
+];
+
+#[test]
+fn python_configs() {
+    let cases: Vec<&Case> = PYTHON_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in PYTHON_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+#[test]
+fn stepping_and_explicit_values() {
+    let cases: Vec<&Case> = STEPPING_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in STEPPING_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+const IMPORT: &str = "framework configs";
+
+const fn with_yaml(
+    file: &'static [u8],
+    args: &'static [&'static str],
+    message: &'static str,
+) -> Case {
+    Case {
+        class: IMPORT,
+        args,
+        file: Some(("bad.yaml", file)),
+        stdin: b"",
+        message,
+    }
+}
+
+/// Framework configs (docs/import.md): formats, inheritance, and what the frameworks refuse.
+const IMPORT_CASES: &[Case] = &[
+    Case {
+        class: IMPORT,
+        args: &["table", "notes.txt"],
+        file: Some(("notes.txt", b"hello\n")),
+        stdin: b"",
+        message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
+                  lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+    },
+    with_yaml(
+        b"SOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml: could be any of detectron2, maskrcnn; give --from FORMAT to say which",
+    ),
+    with_yaml(
+        b"SOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml", "--from", "keras"],
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+    ),
+    case(
+        IMPORT,
+        &["table", "--from", "detectron2"],
+        "--from: gives the format of a config file, and no file was given",
+    ),
+    with_yaml(
+        b"_BASE_: \"Base.yaml\"\nSOLVER:\n  BASE_LR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:1: _BASE_: cannot read Base.yaml: no such file",
+    ),
+    with_yaml(
+        b"_BASE_: \"bad.yaml\"\nSOLVER: {}\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:1: _BASE_: inheritance cycle: bad.yaml -> bad.yaml",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  MAX_ITER: 90000.0\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.MAX_ITER: detectron2 refuses it: 90000.0 is a float where the \
+         default 40000 is an int (yacs: \"Type mismatch\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LRR: 0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.BASE_LRR: not a key of detectron2's config, which refuses it \
+         (yacs: \"Non-existent config key\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  LR_SCHEDULER_NAME: WarmupCosineLR\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.LR_SCHEDULER_NAME: the scheduler 'WarmupCosineLR' is not one \
+         lrsched models: it covers the warmup + multi-step family",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  WARMUP_METHOD: exp\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.WARMUP_METHOD: detectron2 refuses warmup method 'exp' (\"Unknown \
+         warmup method\"); it has linear and constant",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  IMS_PER_BATCH: 16\n  REFERENCE_WORLD_SIZE: 3\n",
+        &["table", "bad.yaml", "--devices", "4"],
+        "bad.yaml:4: SOLVER.REFERENCE_WORLD_SIZE: IMS_PER_BATCH 16 is not a multiple of it, \
+         which detectron2 refuses (\"Invalid REFERENCE_WORLD_SIZE in config!\")",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LR: -0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.BASE_LR: must be > 0, got -0.02",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  STEPS: (60000, \"x\")\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: SOLVER.STEPS: expected a tuple of integers, found 'x'",
+    ),
+    with_yaml(
+        b"MODEL:\n  WEIGHT: \"catalog://R-50\"\n_BASE_: \"x.yaml\"\n",
+        &["table", "bad.yaml", "--from", "maskrcnn"],
+        "bad.yaml:3: _BASE_: maskrcnn-benchmark's yacs has no _BASE_ (\"Non-existent config \
+         key\"); is this a detectron2 config? (--from detectron2)",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  BASE_LR: [0.02\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:4:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'\n  4 | ",
+    ),
+];
+
+#[test]
+fn diff_and_export_errors() {
+    let cases: Vec<&Case> = DIFF_EXPORT_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in DIFF_EXPORT_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+#[test]
+fn framework_configs() {
+    let cases: Vec<&Case> = IMPORT_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in IMPORT_CASES {
+        let first = case.message.lines().next().unwrap_or_default();
+        let cell = format!("`error: {}`", first.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
 }

@@ -97,6 +97,7 @@ fn params_of(json: &Value) -> Params {
         warmup_method: WarmupMethod::from_name(json["warmup_method"].as_str().expect("method"))
             .expect("known method"),
         iters: whole("iters"),
+        ..Params::default()
     }
 }
 

@@ -26,6 +26,8 @@ impl Flags {
         }
         Input {
             files: Vec::new(),
+            from: None,
+            auto_scale_lr: false,
             flags,
         }
     }
@@ -290,6 +292,8 @@ proptest! {
             std::fs::write(&path, text).expect("a scratch file");
             config::load(&Input {
                 files: vec![path.clone()],
+                from: None,
+                auto_scale_lr: false,
                 flags: Layer::default(),
             })
         };

@@ -253,3 +253,95 @@ fn scaled_counts_round_half_to_even() {
         "{file}"
     );
 }
+
+/// Per-epoch stepping, bit for bit against the frameworks' arithmetic replayed in plain Python
+/// floats by tests/per_epoch/expected.py (its output, expected.csv, is committed with it):
+/// torchvision's detection reference and timm's EfficientNet `--decay-epochs 2.4`.
+#[test]
+fn per_epoch_schedules_match_the_frameworks() {
+    let expected = include_str!("per_epoch/expected.csv");
+    for (schedule, file) in [
+        (
+            "torchvision-detection",
+            "schedules/torchvision-detection.toml",
+        ),
+        ("timm-efficientnet", "schedules/timm-efficientnet.toml"),
+    ] {
+        let rows: Vec<(&str, f64)> = expected
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut fields = line.split(',');
+                (fields.next() == Some(schedule)).then(|| {
+                    let t = fields.next().expect("an iteration");
+                    (t, fields.next().expect("an lr").parse().expect("a float"))
+                })
+            })
+            .collect();
+        assert!(rows.len() >= 6, "{schedule}: too few expected rows");
+        let mut args = vec!["at", "-c", file];
+        args.extend(rows.iter().map(|(t, _)| *t));
+        let (out, _) = run(&args);
+        let got: Vec<u64> = out
+            .lines()
+            .map(|lr| lr.parse::<f64>().expect("an lr").to_bits())
+            .collect();
+        let want: Vec<u64> = rows.iter().map(|(_, lr)| lr.to_bits()).collect();
+        assert_eq!(got, want, "{schedule}");
+    }
+}
+
+/// Explicit values and an absolute warmup start reach a float32 framework unchanged: TF Model
+/// Garden holds float32(values[k]) and starts its warmup at float32(warmup_learning_rate);
+/// PiecewiseConstantDecay moves to values[k] after boundary k (`step <= b` keeps the previous).
+#[test]
+fn explicit_values_and_warmup_lr_are_used_as_given() {
+    let (out, _) = run(&[
+        "at",
+        "0",
+        "31",
+        "61",
+        "--dialect",
+        "tf-model-garden",
+        "--values",
+        "0.12,0.012,0.0012",
+        "--milestones",
+        "30,60",
+        "--warmup-iters",
+        "5",
+        "--warmup-lr",
+        "0.0067",
+        "--iters",
+        "90",
+    ]);
+    let got: Vec<f64> = out.lines().map(|lr| lr.parse().expect("an lr")).collect();
+    let want: Vec<f64> = [0.0067f32, 0.012, 0.0012]
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect();
+    assert_eq!(got, want);
+    // timm's warmup_lr_init: 1e-6 + t × (0.016 - 1e-6) / 2, per epoch of 4 iterations.
+    let (out, _) = run(&[
+        "at",
+        "0",
+        "4",
+        "--dialect",
+        "timm-train",
+        "--stepping",
+        "epoch",
+        "--iters-per-epoch",
+        "4",
+        "--warmup-iters",
+        "2ep",
+        "--warmup-lr",
+        "1e-6",
+        "--base-lr",
+        "0.016",
+        "--milestones",
+        "3ep",
+        "--iters",
+        "5ep",
+    ]);
+    let got: Vec<f64> = out.lines().map(|lr| lr.parse().expect("an lr")).collect();
+    assert_eq!(got, vec![1e-6, 1e-6 + 1.0 * ((0.016 - 1e-6) / 2.0)]);
+}

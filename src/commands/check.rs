@@ -5,26 +5,32 @@ use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::lint::{lint, run_in_epochs};
+use crate::lint::lint;
 use crate::output::sink::Sink;
 use crate::output::table::{Cell, Plain, write_table};
 use crate::schedule::Severity;
 use crate::schedule::message::number;
 
+use super::explain::{MAX_IN_FULL, runs_in_epochs, whose};
+
 /// Counting phases walks them; past this many (a step_size of 1 over a long run), the report
 /// says "over" rather than walking on.
 const PHASES_COUNTED: usize = 1_000_000;
 
+/// Schedules with warnings the closing tally names; a line's worth.
+const NAMED: usize = 8;
+
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let specs = super::load_without_lint(&args.schedule.input(&args.files))?;
+    // Beside the report, so that it stays the same with or without an epoch length.
+    for line in runs_in_epochs(&specs) {
+        eprintln!("{line}");
+    }
     // One line per schedule and per finding: a table of one text cell per row.
     let mut report = Vec::new();
     let mut warning_count = 0;
+    let mut warned = Vec::new();
     for spec in &specs {
-        // Beside the report, so that it stays the same with or without an epoch length.
-        if let Some(line) = run_in_epochs(spec) {
-            eprintln!("{line}");
-        }
         let findings = lint(spec);
         let warnings = findings
             .iter()
@@ -40,10 +46,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         };
         let last_lr = spec.schedule.lr(p.iters - 1);
         let status = if warnings == 0 { "ok" } else { "warnings" };
+        if warnings > 0 {
+            warned.push(spec.name.as_str());
+        }
         report.push(vec![Cell::Text(format!(
-            "{status}: {} ({}): {} iterations, {phases} phases, lr {} → {}",
-            spec.name,
-            spec.dialect.name(),
+            "{status}: {}: {} iterations, {phases} phases, lr {} → {}",
+            whose(spec),
             p.iters,
             number(spec.schedule.lr(0)),
             number(last_lr)
@@ -54,6 +62,20 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
                 finding.severity, finding.text
             ))]);
         }
+    }
+    if specs.len() > MAX_IN_FULL {
+        // Past a screenful, which schedules to scroll back to.
+        let with_warnings = match warned.len() {
+            0 => String::new(),
+            1..=NAMED => format!(" ({})", warned.join(", ")),
+            _ => format!(" ({}, …)", warned[..NAMED].join(", ")),
+        };
+        report.push(vec![Cell::Text(format!(
+            "{} schedules: {} ok, {} with warnings{with_warnings}",
+            specs.len(),
+            specs.len() - warned.len(),
+            warned.len()
+        ))]);
     }
     let mut sink = Sink::open(None)?;
     write_table(&mut sink, &Plain, &[String::new()], &report).map_err(|e| sink.fail(e))?;

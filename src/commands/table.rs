@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use super::options;
 use crate::cli::TableArgs;
 use crate::error::Error;
-use crate::output::FormatName;
 use crate::output::sink::Sink;
+use crate::output::table::JsonDocument;
 use crate::output::table::schedule_rows::write_rows;
+use crate::output::{Format, FormatName};
 use crate::schedule::Schedule;
 
 pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {
@@ -19,7 +20,12 @@ pub fn run(args: &TableArgs) -> Result<ExitCode, Error> {
         &args.every,
         &specs,
     )?;
-    let format = options::format(args.format, args.output.as_deref(), FormatName::Csv)?.format();
+    let format: Box<dyn Format> =
+        match options::format(args.format, args.output.as_deref(), FormatName::Csv)? {
+            // A JSON table says which schedules its columns are (docs/guide.md, table).
+            FormatName::Json => Box::new(JsonDocument::new(&specs)),
+            name => name.format(),
+        };
     let schedules: Vec<&dyn Schedule> = specs.iter().map(|s| s.schedule.as_ref()).collect();
 
     let mut sink = Sink::open_unless_input(

@@ -4,7 +4,7 @@
 use super::error::{ConfigError, Origin};
 use super::scale::Rule;
 use super::value::{Raw, Value, as_written};
-use crate::schedule::message::{QUOTED, quote_prefix};
+use crate::schedule::message::{QUOTED, number, quote_prefix};
 use crate::schedule::{Dialect, Unit, WarmupMethod};
 
 pub(super) fn text_of(value: &Value) -> Option<&str> {
@@ -24,6 +24,20 @@ pub(super) fn above_zero(value: &Value, raw: &Raw, at: &Origin) -> Result<(), Co
             at.clone(),
             format!("must be > 0, got {}", as_written(raw)),
         )),
+        _ => Ok(()),
+    }
+}
+
+/// Every number of a list is > 0 (`values`: learning rates).
+pub(super) fn all_above_zero(value: &Value, _: &Raw, at: &Origin) -> Result<(), ConfigError> {
+    match value {
+        Value::Numbers(list) => match list.iter().find(|&&lr| lr <= 0.0) {
+            Some(&lr) => Err(ConfigError::invalid(
+                at.clone(),
+                format!("every value must be > 0, got {}", number(lr)),
+            )),
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }
@@ -84,6 +98,18 @@ pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
                 "unknown unit {}; expected iter or epoch",
                 quote_prefix(other, QUOTED)
             ),
+        )),
+    }
+}
+
+/// When the scheduler steps (`stepping`, `warmup_stepping`): per iteration or per epoch.
+pub(super) fn stepping(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
+    match name {
+        "iter" => Ok(Unit::Iter),
+        "epoch" => Ok(Unit::Epoch),
+        other => Err(ConfigError::invalid(
+            at.clone(),
+            format!("unknown stepping '{other}'; expected iter or epoch"),
         )),
     }
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use crate::schedule::message::{LINE_SHOWN, QUOTED, excerpt, prefix, quote_prefix};
 
-/// Where a value came from, for messages: a flag, or a key on a line of a TOML file.
+/// Where a value came from, for messages: a flag, or a key on a line of a file (a schedule
+/// TOML, or a framework's config: `key` is then the framework's, `SOLVER.STEPS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     Flag(String),
@@ -16,6 +17,16 @@ pub enum Origin {
     },
     /// A built-in default (only reachable through derived values such as the default iters).
     Default(&'static str),
+    /// A framework's own default for a key its config did not set (docs/import.md).
+    FrameworkDefault {
+        framework: &'static str,
+        key: String,
+    },
+    /// What a framework config implies as a whole: its dialect.
+    Format {
+        path: PathBuf,
+        format: &'static str,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -24,6 +35,10 @@ impl fmt::Display for Origin {
             Origin::Flag(flag) => f.write_str(flag),
             Origin::File { path, line, key } => write!(f, "{}:{line}: {key}", path.display()),
             Origin::Default(key) => write!(f, "{key} (default)"),
+            Origin::FrameworkDefault { framework, key } => write!(f, "{framework} default {key}"),
+            Origin::Format { path, format } => {
+                write!(f, "{} (read as {format})", path.display())
+            }
         }
     }
 }
@@ -39,16 +54,19 @@ pub enum ConfigError {
         key: String,
         suggestion: Option<&'static str>,
     },
-    /// The file is not valid TOML.
+    /// The file is not valid TOML (or YAML: `language`).
     Syntax {
         path: PathBuf,
         line: usize,
         column: usize,
+        language: &'static str,
         message: String,
         source_line: String,
     },
     /// The file could not be read.
     Read { path: PathBuf, problem: String },
+    /// A file whose format lrsched cannot tell, or a config it cannot import (docs/import.md).
+    Import { path: PathBuf, problem: String },
     /// Two settings that exclude each other.
     Conflict {
         first: Box<Origin>,
@@ -94,11 +112,12 @@ impl fmt::Display for ConfigError {
                 path,
                 line,
                 column,
+                language,
                 message,
                 source_line,
             } => write!(
                 f,
-                "{}:{line}:{column}: invalid TOML: {}\n  {line} | {}",
+                "{}:{line}:{column}: invalid {language}: {}\n  {line} | {}",
                 path.display(),
                 prefix(message, LINE_SHOWN),
                 excerpt(source_line, *column, LINE_SHOWN)
@@ -110,6 +129,7 @@ impl fmt::Display for ConfigError {
                     path.display()
                 )
             }
+            ConfigError::Import { path, problem } => write!(f, "{}: {problem}", path.display()),
             ConfigError::Conflict {
                 first,
                 second,

@@ -5,7 +5,8 @@
 
 use super::amount::Amount;
 use super::checks::{
-    above_zero, any, at_least_one, dialects, not_negative, rule, text_of, unit, warmup_method,
+    above_zero, all_above_zero, any, at_least_one, dialects, not_negative, rule, stepping, text_of,
+    unit, warmup_method,
 };
 use super::epoch::dataset_size;
 use super::error::{ConfigError, Origin};
@@ -89,6 +90,24 @@ pub const KEYS: &[Key] = &[
         check: above_zero,
     },
     Key {
+        name: "values",
+        long: "values",
+        value_name: "LIST",
+        kind: Kind::Numbers,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none: base_lr × gamma^k",
+            example: "[0.12, 0.012, 0.0012]",
+        },
+        help: "The lr in each phase exactly, instead of --base-lr and --gamma: one more than the \
+               milestones, e.g. 0.12,0.012,0.0012",
+        doc: "instead of `base_lr` and `gamma`: the lr after k decays is `values[k]` exactly; \
+              one more than the milestones ([Explicit values](#explicit-values-and-an-absolute-warmup-start))",
+        comment: "Instead of base_lr and gamma: the lr before the first milestone and after each,\n\
+                  exactly as given (TF's boundaries/values): one more than the milestones.",
+        check: all_above_zero,
+    },
+    Key {
         name: "step_size",
         long: "step-size",
         value_name: "N",
@@ -98,8 +117,9 @@ pub const KEYS: &[Key] = &[
             doc: "none",
             example: "30",
         },
-        help: "Decay every N iterations after warmup, instead of milestones",
-        doc: "instead of milestones: decay every N iterations after warmup",
+        help: "Decay every N iterations after warmup, instead of milestones (2.4ep per epoch)",
+        doc: "instead of milestones: decay every N iterations after warmup (fractional epochs \
+              with `stepping = \"epoch\"`)",
         comment: "Instead of milestones: decay every step_size iterations after warmup.",
         check: at_least_one,
     },
@@ -123,6 +143,24 @@ pub const KEYS: &[Key] = &[
         help: "lr multiplier at iteration 0",
         doc: "multiplier f at iteration 0 (>= 0; > 0 for exp)",
         comment: "lr multiplier at iteration 0.",
+        check: not_negative,
+    },
+    Key {
+        name: "warmup_lr",
+        long: "warmup-lr",
+        value_name: "LR",
+        kind: Kind::Number,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none: base_lr × warmup_factor",
+            example: "1e-6",
+        },
+        help: "lr at iteration 0, instead of --warmup-factor (timm --warmup-lr, TF \
+               warmup_learning_rate)",
+        doc: "instead of `warmup_factor`: the lr at iteration 0, as frameworks with an absolute \
+              start take it (>= 0)",
+        comment: "Instead of warmup_factor: the lr at iteration 0 (timm's warmup_lr, MXNet's\n\
+                  warmup_begin_lr, TF's warmup_learning_rate).",
         check: not_negative,
     },
     Key {
@@ -279,6 +317,36 @@ pub const KEYS: &[Key] = &[
         comment: "Unit of the counts written without one (milestones, step_size, warmup_iters,\n\
                   iters): \"iter\" or \"epoch\". A count with its own (\"500it\", \"8ep\") keeps it.",
         check: |value, _, at| text_of(value).map_or(Ok(()), |name| unit(name, at).map(drop)),
+    },
+    Key {
+        name: "stepping",
+        long: "stepping",
+        value_name: "WHEN",
+        kind: Kind::Text,
+        unset: Unset::Value(|| Value::Text("iter".into())),
+        help: "When the scheduler steps: iter, or epoch (lr changes only at epoch boundaries)",
+        doc: "`iter`, or `epoch`: the scheduler steps once per epoch and the lr holds across it \
+              ([Stepping per epoch](#stepping-per-epoch))",
+        comment: "When the scheduler steps: \"iter\" (every iteration) or \"epoch\" (once per\n\
+                  epoch, as timm and torchvision's classification reference do).",
+        check: |value, _, at| text_of(value).map_or(Ok(()), |name| stepping(name, at).map(drop)),
+    },
+    Key {
+        name: "warmup_stepping",
+        long: "warmup-stepping",
+        value_name: "WHEN",
+        kind: Kind::Text,
+        unset: Unset::Derived {
+            help: Some("as --stepping"),
+            doc: "as `stepping`",
+            example: "\"iter\"",
+        },
+        help: "When the warmup steps, if not as --stepping: iter (torchvision detection) or epoch",
+        doc: "when the warmup steps, if not as `stepping`: `iter` warms up every iteration \
+              while the decays step per epoch (torchvision's detection reference)",
+        comment: "When the warmup steps, if not as stepping: \"iter\" warms up every iteration\n\
+                  while the decays step per epoch (torchvision's detection reference).",
+        check: |value, _, at| text_of(value).map_or(Ok(()), |name| stepping(name, at).map(drop)),
     },
     Key {
         name: "from_batch",
@@ -485,7 +553,7 @@ mod tests {
         assert_eq!(help("dialect").rsplit_once(' ').unwrap().1, "maskrcnn]");
         assert_eq!(
             help("step_size"),
-            "Decay every N iterations after warmup, instead of milestones"
+            "Decay every N iterations after warmup, instead of milestones (2.4ep per epoch)"
         );
         assert_eq!(
             help("iters"),

@@ -1,6 +1,7 @@
-//! Turns TOML files and flags into validated schedules. Every input error is born here.
+//! Turns TOML files, framework configs (`import`) and flags into validated schedules. Every
+//! input error is born here.
 //!
-//! Precedence: built-in defaults < TOML file < flags. Values are kept raw (as the text or TOML
+//! Precedence: built-in defaults < TOML file or framework config < flags. Values are kept raw (as the text or TOML
 //! value the user wrote, with where it came from) until their key's row (`keys`) reads and
 //! checks them, so a flag and a TOML key get the same rules and messages; `resolve` then
 //! applies the rules between keys.
@@ -9,9 +10,11 @@ mod amount;
 mod checks;
 mod epoch;
 mod error;
+mod import;
 mod keys;
 mod resolve;
 mod scale;
+mod stepping;
 mod template;
 mod toml_input;
 mod value;
@@ -19,17 +22,14 @@ mod value;
 pub use amount::{Amount, Decimal};
 pub use epoch::{DATASETS, Dataset};
 pub use error::{ConfigError, Origin};
+pub use import::bounded::{MAX_FILE_BYTES, MAX_INHERITANCE};
+pub use import::{FORMATS, Fit, Format, Source};
 pub use keys::{KEYS, Key, Unset};
 pub use scale::Rule;
 pub use value::{Kind, Value, parse_whole};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// The largest schedule or config file lrsched reads: 4 MiB, hundreds of times the largest
-/// real config. Reading stops there, so `/dev/zero` or a huge file is refused at once
-/// (docs/errors.md, "Limits").
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 use crate::schedule::NamedSchedule;
 use resolve::Given;
@@ -39,6 +39,9 @@ use value::Raw;
 #[derive(Clone, Debug, Default)]
 pub struct Layer {
     entries: BTreeMap<&'static str, (Raw, Origin)>,
+    /// Keys whose flags a framework config took as its own input (detectron2 reads
+    /// `--devices` as its world size): they do not also reach the schedule.
+    consumed: Vec<&'static str>,
 }
 
 impl Layer {
@@ -64,12 +67,27 @@ impl Layer {
     fn get(&self, key: &str) -> Option<&(Raw, Origin)> {
         self.entries.get(key)
     }
+
+    /// Marks a flag as read by the config's framework (see `consumed`).
+    fn consume_flag(&mut self, key: &'static str) {
+        self.consumed.push(key);
+    }
+
+    fn consumes(&self, key: &str) -> bool {
+        self.consumed.contains(&key)
+    }
 }
 
-/// What the user asked for: schedule files, and flags that apply to each of them.
+/// What the user asked for: schedule files (or framework configs), and flags that apply to
+/// each of them.
 #[derive(Clone, Debug, Default)]
 pub struct Input {
     pub files: Vec<PathBuf>,
+    /// `--from FORMAT`: the format of every file, instead of telling it from the file.
+    pub from: Option<String>,
+    /// `--auto-scale-lr`: scale a framework config's lr to the real batch, as the framework's
+    /// training script does with the flag of that name.
+    pub auto_scale_lr: bool,
     pub flags: Layer,
 }
 
@@ -85,6 +103,7 @@ pub struct Loaded {
 /// `dialect = "all"` expands a schedule into one per dialect.
 pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
     if input.files.is_empty() {
+        no_file_for_from(input)?;
         return resolve::resolve(&Given::read(&Layer::default(), &input.flags)?, None);
     }
     let mut loaded = Loaded {
@@ -92,7 +111,12 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
         warnings: Vec::new(),
     };
     for path in &input.files {
-        let file = toml_input::read_layer(path)?;
+        let (file, _) = import::read_layer(
+            path,
+            input.from.as_deref(),
+            input.auto_scale_lr,
+            &input.flags,
+        )?;
         let one = resolve::resolve(&Given::read(&file, &input.flags)?, Some(path))?;
         loaded.schedules.extend(one.schedules);
         loaded.warnings.extend(one.warnings);
@@ -105,8 +129,8 @@ pub fn load(input: &Input) -> Result<Loaded, ConfigError> {
 /// only a schedule every command accepts is written; floats keep their exact value (shortest
 /// round-trip text) and counts stay in the user's unit.
 pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
-    let (given, path) = one_schedule(input)?;
-    resolve::resolve(&given, path.as_deref())?;
+    let (given, source) = one_schedule(input)?;
+    resolve::resolve(&given, source.as_ref().map(|(path, _)| path.as_path()))?;
     Ok(template::render(&given))
 }
 
@@ -114,7 +138,8 @@ pub fn schedule_file(input: &Input) -> Result<String, ConfigError> {
 /// `from_batch`/`to_batch` (or `from_devices`/`to_devices`) say, in [`schedule_file`]'s
 /// format, under a comment line that states the rule used.
 pub fn scaled_schedule_file(input: &Input) -> Result<String, ConfigError> {
-    let (given, path) = one_schedule(input)?;
+    let (given, source) = one_schedule(input)?;
+    let path = source.map(|(path, _)| path);
     let Some(scaling) = scale::scaling(&given)? else {
         return Err(ConfigError::invalid(
             Origin::Flag("--to-batch".into()),
@@ -126,11 +151,49 @@ pub fn scaled_schedule_file(input: &Input) -> Result<String, ConfigError> {
     Ok(scaling.comment() + &template::render(&scaled))
 }
 
-/// The keys of the input's one schedule, and its file.
-fn one_schedule(input: &Input) -> Result<(Given, Option<PathBuf>), ConfigError> {
-    let (file, path) = match input.files.as_slice() {
-        [] => (Layer::default(), None),
-        [path] => (toml_input::read_layer(path)?, Some(path.clone())),
+/// The schedule file `lrsched import` writes: the input's one schedule as lrsched TOML, each
+/// value with a comment saying where it came from (docs/import.md). Checked as [`load`]
+/// checks, and loads back to the same schedule.
+pub fn imported_schedule_file(input: &Input) -> Result<String, ConfigError> {
+    let (given, Some((path, format))) = one_schedule(input)? else {
+        return Err(ConfigError::invalid(
+            Origin::Flag("FILE".into()),
+            "import needs a config file to read",
+        ));
+    };
+    resolve::resolve(&given, Some(&path))?;
+    Ok(template::render_imported(&given, &path, format))
+}
+
+/// `--from` names the format of files; without one it has nothing to apply to.
+fn no_file_for_from(input: &Input) -> Result<(), ConfigError> {
+    match &input.from {
+        Some(_) => Err(ConfigError::invalid(
+            Origin::Flag("--from".into()),
+            "gives the format of a config file, and no file was given",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The keys of the input's one schedule, and its file with the format it was read in.
+type OneSchedule = (Given, Option<(PathBuf, &'static dyn Format)>);
+
+fn one_schedule(input: &Input) -> Result<OneSchedule, ConfigError> {
+    let (file, source) = match input.files.as_slice() {
+        [] => {
+            no_file_for_from(input)?;
+            (Layer::default(), None)
+        }
+        [path] => {
+            let (layer, format) = import::read_layer(
+                path,
+                input.from.as_deref(),
+                input.auto_scale_lr,
+                &input.flags,
+            )?;
+            (layer, Some((path.clone(), format)))
+        }
         [_, second, ..] => {
             return Err(ConfigError::invalid(
                 Origin::Flag("--config".into()),
@@ -141,7 +204,7 @@ fn one_schedule(input: &Input) -> Result<(Given, Option<PathBuf>), ConfigError> 
             ));
         }
     };
-    Ok((Given::read(&file, &input.flags)?, path))
+    Ok((Given::read(&file, &input.flags)?, source))
 }
 
 /// [`load`] for TOML text, as if read from a file at `path` (tests).

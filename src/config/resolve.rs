@@ -10,9 +10,53 @@ use super::checks;
 use super::error::{ConfigError, Origin};
 use super::keys::KEYS;
 use super::value::Value;
-use super::{Layer, Loaded, epoch, scale};
+use super::{Layer, Loaded, epoch, scale, stepping};
 use crate::schedule::message::number;
-use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Unit, WarmupMethod};
+use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Stepping, Unit, WarmupMethod};
+
+/// Keys that exclude each other, and why: said before any value is read.
+const EXCLUSIVE: [(&str, &str, &str); 8] = [
+    (
+        "milestones",
+        "step_size",
+        "give milestones or step_size, not both",
+    ),
+    (
+        "values",
+        "base_lr",
+        "values[0] is the base lr: give values, or base_lr and gamma, not both",
+    ),
+    (
+        "values",
+        "gamma",
+        "values give every lr: give values, or base_lr and gamma, not both",
+    ),
+    (
+        "values",
+        "step_size",
+        "values go with milestones (one more value than milestones), not step_size",
+    ),
+    (
+        "warmup_lr",
+        "warmup_factor",
+        "give warmup_lr or warmup_factor, not both",
+    ),
+    (
+        "values",
+        "from_batch",
+        "scaling rescales base_lr; scale the values yourself",
+    ),
+    (
+        "values",
+        "from_devices",
+        "scaling rescales base_lr; scale the values yourself",
+    ),
+    (
+        "warmup_lr",
+        "from_batch",
+        "scaling rescales base_lr, not warmup_lr: give warmup_factor",
+    ),
+];
 
 /// The keys a file and the flags set (flags win), each read and checked on its own.
 #[derive(Clone, Debug)]
@@ -22,16 +66,21 @@ pub(super) struct Given {
 
 impl Given {
     pub(super) fn read(file: &Layer, flags: &Layer) -> Result<Given, ConfigError> {
-        let set = |name: &str| flags.get(name).or_else(|| file.get(name));
+        let set = |name: &str| {
+            flags
+                .get(name)
+                .filter(|_| !file.consumes(name))
+                .or_else(|| file.get(name))
+        };
         // Said first: whatever their values, one of the two has to go.
-        if let (Some((_, milestones_at)), Some((_, step_at))) =
-            (set("milestones"), set("step_size"))
-        {
-            return Err(ConfigError::Conflict {
-                first: Box::new(milestones_at.clone()),
-                second: step_at.clone(),
-                problem: "give milestones or step_size, not both".into(),
-            });
+        for (first, second, problem) in EXCLUSIVE {
+            if let (Some((_, first_at)), Some((_, second_at))) = (set(first), set(second)) {
+                return Err(ConfigError::Conflict {
+                    first: Box::new(first_at.clone()),
+                    second: second_at.clone(),
+                    problem: problem.into(),
+                });
+            }
         }
         let mut values = BTreeMap::new();
         for key in KEYS {
@@ -46,6 +95,14 @@ impl Given {
     pub(super) fn values(&self) -> impl Iterator<Item = (&'static str, &Value)> {
         KEYS.iter()
             .filter_map(|key| Some((key.name, &self.values.get(key.name)?.0)))
+    }
+
+    /// Every key set with where it came from, in the order of [`KEYS`].
+    pub(super) fn entries(&self) -> impl Iterator<Item = (&'static str, &Value, &Origin)> {
+        KEYS.iter().filter_map(|key| {
+            let (value, at) = self.values.get(key.name)?;
+            Some((key.name, value, at))
+        })
     }
 
     /// Where a key's value came from; a key not set is its default.
@@ -102,6 +159,13 @@ impl Given {
         }
     }
 
+    pub(super) fn numbers(&self, name: &str) -> Option<(&[f64], &Origin)> {
+        match self.values.get(name)? {
+            (Value::Numbers(list), at) => Some((list, at)),
+            _ => None,
+        }
+    }
+
     pub(super) fn switch(&self, name: &str) -> Option<(bool, &Origin)> {
         match self.values.get(name)? {
             (Value::Switch(on), at) => Some((*on, at)),
@@ -130,13 +194,26 @@ pub(super) fn scaled(given: &Given) -> Result<Given, ConfigError> {
 pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, ConfigError> {
     let given = &scaled(given)?;
     let defaults = Params::default();
-    let base_lr = given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v);
-    let gamma = given.number("gamma").map_or(defaults.gamma, |(v, _)| v);
+    let values = given.numbers("values");
+    let base_lr = match values {
+        Some((list, _)) => list[0],
+        None => given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v),
+    };
+    // Unused with values, which set every level: 1 keeps the gamma lints quiet.
+    let gamma = match values {
+        Some(_) => 1.0,
+        None => given.number("gamma").map_or(defaults.gamma, |(v, _)| v),
+    };
+    let warmup_lr = given.number("warmup_lr");
     let warmup_method = match given.text("warmup_method") {
         Some((name, at)) => checks::warmup_method(name, at)?,
         None => defaults.warmup_method,
     };
-    let warmup_factor = match given.number("warmup_factor") {
+    let factor = match warmup_lr {
+        Some((lr, at)) => Some((lr / base_lr, at)),
+        None => given.number("warmup_factor"),
+    };
+    let warmup_factor = match factor {
         Some((f, at)) if f == 0.0 && warmup_method == WarmupMethod::Exp => {
             return Err(ConfigError::invalid(
                 at.clone(),
@@ -155,6 +232,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         None => Unit::Iter,
     };
     let iters_per_epoch = epoch::iters_per_epoch(given)?;
+    let stepping = stepping::read(given, iters_per_epoch)?;
     if let (Unit::Epoch, None) = (unit, iters_per_epoch) {
         return Err(ConfigError::invalid(
             given.origin("unit"),
@@ -189,8 +267,15 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         |(amount, at)| (*amount, at.clone()),
     );
     let warmup_iters = one(to_iters("warmup_iters", &[warmup], &at, false)?);
+    let fractional_step = given
+        .amount("step_size")
+        .filter(|(step, _)| stepping::is_fractional(step, unit, stepping));
     let decay = match (given.amounts("milestones"), given.amount("step_size")) {
-        (_, Some((step, at))) => Decay::StepSize(one(to_iters("step_size", &[*step], at, true)?)),
+        // Whole iterations for the default iters only: the milestones replace it below.
+        (_, Some((step, at))) => {
+            let exact = fractional_step.is_none();
+            Decay::StepSize(one(to_iters("step_size", &[*step], at, exact)?))
+        }
         (Some((list, at)), None) => Decay::Milestones(to_iters("milestones", list, at, false)?),
         (None, None) => match &defaults.decay {
             Decay::Milestones(list) => {
@@ -213,6 +298,34 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         Some((count, at)) => one(to_iters("iters", &[*count], at, false)?),
         None => default_iters(&decay, warmup_iters)?,
     };
+    let decay = match (fractional_step, stepping) {
+        (
+            Some((step, step_at)),
+            Stepping::Epoch {
+                iters_per_epoch, ..
+            },
+        ) => Decay::Milestones(stepping::fractional_milestones(
+            step,
+            step_at,
+            (warmup_iters, &at),
+            iters,
+            iters_per_epoch,
+        )?),
+        _ => decay,
+    };
+    if let (Some((list, values_at)), Decay::Milestones(milestones)) = (values, &decay)
+        && list.len() != milestones.len() + 1
+    {
+        return Err(ConfigError::invalid(
+            values_at.clone(),
+            format!(
+                "has {} values for {} milestones; give one more value than milestones: the lr \
+                 before the first milestone and after each",
+                list.len(),
+                milestones.len()
+            ),
+        ));
+    }
     let name = match given.text("name") {
         Some((name, _)) => name.to_string(),
         None => path.and_then(|p| p.file_stem()).map_or_else(
@@ -228,8 +341,17 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         warmup_factor,
         warmup_method,
         iters,
+        values: values.map(|(list, _)| list.to_vec()),
+        warmup_lr: warmup_lr.map(|(lr, _)| lr),
+        stepping,
     };
-    check_lr_range(&params, |key| given.origin(key))?;
+    // The keys the model names stand for the ones the user gave instead.
+    let origin = |key: &'static str| match key {
+        "base_lr" | "gamma" if values.is_some() => given.origin("values"),
+        "warmup_factor" if warmup_lr.is_some() => given.origin("warmup_lr"),
+        _ => given.origin(key),
+    };
+    check_lr_range(&params, origin)?;
     let several = dialects.len() > 1;
     let mut schedules = Vec::new();
     let mut refusals = Vec::new();
@@ -248,7 +370,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
                 schedule,
             }),
             Err(rejection) => refusals.push(ConfigError::invalid(
-                given.origin(rejection.key),
+                origin(rejection.key),
                 format!("{}: {}", dialect.name(), rejection.message),
             )),
         }
@@ -329,10 +451,12 @@ fn check_lr_range(
     } else {
         1.0
     };
-    let growth = if params.gamma > 1.0 {
-        params.gamma.powf(decays as f64)
-    } else {
-        1.0
+    let growth = match &params.values {
+        Some(values) => values
+            .iter()
+            .fold(1.0f64, |top, lr| top.max(lr / params.base_lr)),
+        None if params.gamma > 1.0 => params.gamma.powf(decays as f64),
+        None => 1.0,
     };
     let peak = params.base_lr * warmup_peak * growth;
     if peak <= LR_LIMIT {
@@ -428,6 +552,7 @@ mod tests {
             warmup_factor: 0.25,
             warmup_method: WarmupMethod::Constant,
             iters: 42,
+            ..Params::default()
         };
         assert_eq!(spec.params(), &expected);
         assert_eq!(
@@ -446,6 +571,31 @@ mod tests {
         );
         let stepped = one("step_size = 30", &[]).unwrap();
         assert_eq!(stepped.params().decay, Decay::StepSize(30));
+        // Explicit lrs, an absolute warmup start, per-epoch decays after an iteration warmup.
+        let explicit = [
+            ("values", "[0.4, 0.04]"),
+            ("warmup_lr", "0.1"),
+            ("stepping", "\"epoch\""),
+            ("warmup_stepping", "\"iter\""),
+        ];
+        let text: String = explicit
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}\n"))
+            .chain(["iters_per_epoch = 5\nmilestones = [\"2ep\"]\ndialect = \"tf-model-garden\"\nwarmup_iters = 3\n".into()])
+            .collect();
+        let spec = one(&text, &[]).unwrap();
+        let p = spec.params();
+        assert_eq!(
+            (p.base_lr, p.values.clone(), p.warmup_lr, p.warmup_factor),
+            (0.4, Some(vec![0.4, 0.04]), Some(0.1), 0.25)
+        );
+        assert_eq!(
+            p.stepping,
+            Stepping::Epoch {
+                iters_per_epoch: 5,
+                warmup: Unit::Iter
+            }
+        );
         // The epoch from the dataset, and a scaling: 2 → 4 devices of 3 make a batch of 12,
         // floor(100 / 12) = 8 batches, ceil(8 / 3) = 3 steps an epoch.
         let counted = [
@@ -488,6 +638,7 @@ mod tests {
             .iter()
             .chain(&counted)
             .chain(&by_batch)
+            .chain(&explicit)
             .map(|(k, _)| *k)
             .chain(["step_size"])
             .collect();

@@ -252,6 +252,14 @@ pub(super) fn apply(given: &Given, scaling: &Scaling) -> Result<Given, ConfigErr
     Ok(scaled)
 }
 
+/// round(x / k), half to even, on the f64 x / k: Python's `int(round(x / k))`; `None` past
+/// the u64 range.
+pub(super) fn round_div(x: u64, k: f64) -> Option<u64> {
+    let scaled = (x as f64 / k).round_ties_even();
+    // 2^64: the first f64 past u64::MAX.
+    (scaled < 18_446_744_073_709_551_616.0).then_some(scaled as u64)
+}
+
 /// A count in iterations becomes round(x / k), half to even, on f64 (Python's `round`); one in
 /// epochs stays, as does a fraction that is not iterations (`resolve` refuses it).
 fn scale_count(amount: &Amount, unit: Unit, k: f64, at: &Origin) -> Result<Amount, ConfigError> {
@@ -261,19 +269,17 @@ fn scale_count(amount: &Amount, unit: Unit, k: f64, at: &Origin) -> Result<Amoun
     if amount.unit_or(unit) == Unit::Epoch {
         return Ok(*amount);
     }
-    let scaled = (whole as f64 / k).round_ties_even();
-    // 2^64: the first f64 past u64::MAX.
-    if scaled >= 18_446_744_073_709_551_616.0 {
-        return Err(ConfigError::invalid(
+    let scaled = round_div(whole, k).ok_or_else(|| {
+        ConfigError::invalid(
             at.clone(),
             format!(
                 "{whole} / {} is past the u64 range after scaling",
                 number(k)
             ),
-        ));
-    }
+        )
+    })?;
     Ok(Amount {
-        number: Decimal::from_whole(scaled as u64),
+        number: Decimal::from_whole(scaled),
         unit: amount.unit,
     })
 }

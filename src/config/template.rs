@@ -2,9 +2,12 @@
 //! value given or at its default.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
+use super::import::Format;
 use super::keys::{KEYS, Key, Unset};
 use super::resolve::Given;
+use super::value::Value;
 use crate::schedule::Dialect;
 
 /// Decay by milestones, or instead every `step_size`: the file shows the alternative right
@@ -48,6 +51,34 @@ pub(super) fn render(given: &Given) -> String {
         };
         text.push_str(&line);
         text.push('\n');
+    }
+    text
+}
+
+/// The file `lrsched import` writes: the keys the config and the flags set, each followed by
+/// where its value came from; the name is the config's, so that the file loads back to the
+/// same schedule under the same name.
+pub(super) fn render_imported(given: &Given, path: &Path, format: &dyn Format) -> String {
+    let mut text = format!(
+        "# lrsched schedule imported from {} ({}).\n\
+         # Each value says where it came from: file:line and the framework's key, a default of\n\
+         # the framework, or a flag given to lrsched import.\n\n",
+        path.display(),
+        format.framework()
+    );
+    for (name, value, at) in given.entries() {
+        text.push_str(&format!("{name} = {}  # {at}\n", value.toml()));
+    }
+    if given.text("name").is_none() {
+        let stem = path.file_stem().map_or_else(
+            || "schedule".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        text.push_str(&format!(
+            "name = {}  # the name of {}\n",
+            Value::Text(stem).toml(),
+            path.display()
+        ));
     }
     text
 }
@@ -135,11 +166,19 @@ milestones = [50, 100]
 # Decay factor applied at each milestone.
 gamma = 0.1
 
+# Instead of base_lr and gamma: the lr before the first milestone and after each,
+# exactly as given (TF's boundaries/values): one more than the milestones.
+# values = [0.12, 0.012, 0.0012]
+
 # Length of the warmup phase (0: no warmup).
 warmup_iters = 10
 
 # lr multiplier at iteration 0.
 warmup_factor = 0.1
+
+# Instead of warmup_factor: the lr at iteration 0 (timm's warmup_lr, MXNet's
+# warmup_begin_lr, TF's warmup_learning_rate).
+# warmup_lr = 1e-6
 
 # linear, constant or exp.
 warmup_method = "linear"
@@ -173,6 +212,14 @@ warmup_method = "linear"
 # Unit of the counts written without one (milestones, step_size, warmup_iters,
 # iters): "iter" or "epoch". A count with its own ("500it", "8ep") keeps it.
 unit = "iter"
+
+# When the scheduler steps: "iter" (every iteration) or "epoch" (once per
+# epoch, as timm and torchvision's classification reference do).
+stepping = "iter"
+
+# When the warmup steps, if not as stepping: "iter" warms up every iteration
+# while the decays step per epoch (torchvision's detection reference).
+# warmup_stepping = "iter"
 
 # Scale this schedule from global batch from_batch to to_batch
 # (or from_devices to to_devices): lr by the rule, iterations by 1 / k.
@@ -211,6 +258,8 @@ dialect = "maskrcnn"
         }
         Input {
             files: Vec::new(),
+            from: None,
+            auto_scale_lr: false,
             flags,
         }
     }
@@ -295,6 +344,8 @@ dialect = "maskrcnn"
         assert_eq!(error.to_string(), "--gamma: must be > 0, got -1");
         let two = Input {
             files: vec!["a.toml".into(), "b.toml".into()],
+            from: None,
+            auto_scale_lr: false,
             flags: Layer::default(),
         };
         assert_eq!(

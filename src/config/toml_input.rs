@@ -1,46 +1,13 @@
 //! Reads a schedule TOML file into a layer of raw values, each tagged with its file and line.
 
-use std::io::Read;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
+use super::Layer;
 use super::error::{ConfigError, Origin};
 use super::keys::{KEYS, Key};
 use super::value::Raw;
-use super::{Layer, MAX_FILE_BYTES};
-
-pub(super) fn read_layer(path: &Path) -> Result<Layer, ConfigError> {
-    let read_error = |problem: String| ConfigError::Read {
-        path: path.to_path_buf(),
-        problem,
-    };
-    if path.is_dir() {
-        return Err(read_error("is a directory, not a file".into()));
-    }
-    let file = std::fs::File::open(path).map_err(|e| read_error(describe_io(&e)))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| read_error(describe_io(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(read_error(format!(
-            "larger than {} MiB, the most a schedule or config file may have",
-            MAX_FILE_BYTES >> 20
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let line = line_col(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        )
-        .0;
-        read_error(format!(
-            "line {line}: not valid UTF-8 (TOML files are UTF-8 text)"
-        ))
-    })?;
-    parse_layer(path, &text)
-}
 
 /// Parses TOML text; `path` is only used in messages.
 pub(super) fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError> {
@@ -51,6 +18,7 @@ pub(super) fn parse_layer(path: &Path, text: &str) -> Result<Layer, ConfigError>
             path: path.to_path_buf(),
             line,
             column,
+            language: "TOML",
             message: e.message().trim().to_string(),
             source_line: text.lines().nth(line - 1).unwrap_or("").to_string(),
         }
@@ -150,14 +118,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-fn describe_io(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => error.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,23 +129,6 @@ mod tests {
         assert_eq!(closest_key("warmup_iter"), Some("warmup_iters"));
         assert_eq!(closest_key("lr"), None);
         assert_eq!(closest_key("optimizer"), None);
-    }
-
-    #[test]
-    fn files_past_the_size_limit_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.toml");
-        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize + 1]).unwrap();
-        assert_eq!(
-            read_layer(&path).unwrap_err().to_string(),
-            format!(
-                "{}: cannot read schedule file: larger than 4 MiB, the most a schedule or \
-                 config file may have",
-                path.display()
-            )
-        );
-        std::fs::write(&path, vec![b'#'; MAX_FILE_BYTES as usize]).unwrap();
-        assert!(read_layer(&path).is_ok());
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum Kind {
     Amount,
     /// A list of amounts: a TOML array, or comma-separated on the command line.
     Amounts,
+    /// A list of numbers, as `Number` reads each: a TOML array, or comma-separated.
+    Numbers,
     /// A string.
     Text,
     /// On or off: `--drop-last` (or `--drop-last=false`), `drop_last = true`.
@@ -45,6 +47,7 @@ pub enum Value {
     Count(u64),
     Amount(Amount),
     Amounts(Vec<Amount>),
+    Numbers(Vec<f64>),
     Text(String),
     Switch(bool),
 }
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Count => whole(raw, at).map(Value::Count),
             Kind::Amount => amount(raw, at).map(Value::Amount),
             Kind::Amounts => amount_list(raw, at).map(Value::Amounts),
+            Kind::Numbers => number_list(raw, at).map(Value::Numbers),
             Kind::Text => string(raw, at).map(Value::Text),
             Kind::Switch => switch(raw, at).map(Value::Switch),
             Kind::CountOrName => match raw {
@@ -84,6 +88,10 @@ impl Value {
                 format!("[{}]", items.join(", "))
             }
             Value::Amount(amount) => amount_toml(amount),
+            Value::Numbers(list) => {
+                let items: Vec<String> = list.iter().map(|&n| number(n)).collect();
+                format!("[{}]", items.join(", "))
+            }
             Value::Text(text) => toml_string(text),
             _ => self.flag_text(),
         }
@@ -97,6 +105,10 @@ impl Value {
             Value::Amount(amount) => amount.to_string(),
             Value::Amounts(list) => {
                 let items: Vec<String> = list.iter().map(Amount::to_string).collect();
+                items.join(",")
+            }
+            Value::Numbers(list) => {
+                let items: Vec<String> = list.iter().map(|&n| number(n)).collect();
                 items.join(",")
             }
             Value::Text(text) => text.clone(),
@@ -349,6 +361,32 @@ fn amount_list(raw: &Raw, at: &Origin) -> Result<Vec<Amount>, ConfigError> {
             "an array of whole numbers, e.g. [60000, 80000]",
         )),
     }
+}
+
+/// Numbers, each read as a `Number` key reads it (fractions included).
+fn number_list(raw: &Raw, at: &Origin) -> Result<Vec<f64>, ConfigError> {
+    let in_list = |e: ConfigError| match e {
+        ConfigError::Invalid { at, problem } => ConfigError::Invalid {
+            at,
+            problem: format!("{problem} in the list"),
+        },
+        other => other,
+    };
+    let items: Vec<Raw> = match raw {
+        Raw::Text(t) if t.trim().is_empty() => {
+            return Err(ConfigError::invalid(
+                at.clone(),
+                "expected numbers, got nothing",
+            ));
+        }
+        Raw::Text(t) => t.split(',').map(|item| Raw::Text(item.into())).collect(),
+        Raw::Array(items) => items.clone(),
+        _ => return Err(type_error(raw, at, "an array of numbers, e.g. [0.1, 0.01]")),
+    };
+    items
+        .iter()
+        .map(|item| finite_f64(item, at).map_err(in_list))
+        .collect()
 }
 
 fn switch(raw: &Raw, at: &Origin) -> Result<bool, ConfigError> {

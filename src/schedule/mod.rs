@@ -6,6 +6,7 @@
 //! file under `dialect/` and on one line of the registry, [`Dialect::ALL`].
 
 mod chainable;
+pub mod compare;
 mod departures;
 mod dialect;
 mod first_above;
@@ -15,6 +16,7 @@ mod milestones;
 mod named;
 mod piecewise;
 mod stepper;
+mod stepping;
 mod true_division;
 
 pub use departures::{Departure, Severity, departures};
@@ -22,6 +24,7 @@ pub use dialect::Dialect;
 /// maskrcnn's formula: the intended schedule every other dialect is compared with.
 pub use dialect::maskrcnn::Maskrcnn;
 pub use named::{NamedSchedule, Unit};
+pub use stepping::Stepping;
 
 use std::fmt;
 
@@ -74,6 +77,32 @@ pub struct Params {
     pub warmup_method: WarmupMethod,
     /// Iterations evaluated: t = 0 … iters − 1.
     pub iters: u64,
+    /// The lr after k decays, exactly, instead of base_lr × gamma^k: one more than the
+    /// milestones, `values[0] == base_lr` (docs/guide.md#explicit-values).
+    pub values: Option<Vec<f64>>,
+    /// The lr at iteration 0 of the warmup, as the framework is handed it, instead of
+    /// base_lr × warmup_factor (`warmup_factor` then holds warmup_lr / base_lr).
+    pub warmup_lr: Option<f64>,
+    /// When the scheduler steps: every iteration, or once per epoch.
+    pub stepping: Stepping,
+}
+
+impl Params {
+    /// The lr after `k` decays, once warmup is over: `values[k]` as given, else
+    /// base_lr × gamma^k (C `pow`, as Python's `**`).
+    pub fn level(&self, k: u64) -> f64 {
+        match &self.values {
+            Some(values) => values[(k as usize).min(values.len() - 1)],
+            None => self.base_lr * self.gamma.powf(k as f64),
+        }
+    }
+
+    /// The lr at iteration 0 of a warmup that starts from an absolute lr (timm's
+    /// `warmup_lr_init`, MXNet's `warmup_begin_lr`): `warmup_lr` as given, else
+    /// base_lr × warmup_factor.
+    pub fn warmup_start(&self) -> f64 {
+        self.warmup_lr.unwrap_or(self.base_lr * self.warmup_factor)
+    }
 }
 
 impl Default for Params {
@@ -87,6 +116,9 @@ impl Default for Params {
             warmup_factor: 0.1,
             warmup_method: WarmupMethod::Linear,
             iters: 150,
+            values: None,
+            warmup_lr: None,
+            stepping: Stepping::Iter,
         }
     }
 }
@@ -163,7 +195,7 @@ pub struct Rejection {
 
 /// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
 pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
-    dialect.framework_impl().build(params)
+    stepping::build(dialect.framework_impl(), params)
 }
 
 #[cfg(test)]
@@ -199,16 +231,32 @@ mod tests {
             iters: 40,
             ..Params::default()
         });
+        // Stepped per epoch (every dialect through `PerEpoch`, or its own iteration arithmetic
+        // with the warmup stepped every iteration), the last epoch cut short.
+        for warmup in [Unit::Epoch, Unit::Iter] {
+            cases.push(Params {
+                decay: Decay::Milestones(vec![30, 50]),
+                warmup_iters: 20,
+                iters: 65,
+                stepping: Stepping::Epoch {
+                    iters_per_epoch: 10,
+                    warmup,
+                },
+                ..Params::default()
+            });
+        }
         cases
     }
 
     #[test]
     fn segments_from_is_segments_cut_at_from() {
         for params in cases() {
+            let mut built = 0;
             for &dialect in Dialect::ALL {
                 let Ok(schedule) = build(dialect, params.clone()) else {
                     continue;
                 };
+                built += 1;
                 let all: Vec<Segment> = schedule.segments().collect();
                 for from in 0..=params.iters + 1 {
                     let expected: Vec<Segment> = all
@@ -234,6 +282,7 @@ mod tests {
                     );
                 }
             }
+            assert!(built >= 3, "only {built} dialects take {params:?}");
         }
     }
 

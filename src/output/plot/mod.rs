@@ -5,9 +5,9 @@
 pub mod axis;
 pub mod braille;
 pub mod chart;
-pub mod compare;
 pub mod trace;
 
+use crate::schedule::compare;
 use crate::schedule::{Decay, Params, WarmupMethod};
 use crate::schedule::{NamedSchedule, Unit};
 

@@ -1,9 +1,75 @@
-//! JSON (one array of row objects) and JSON Lines (one object per line).
+//! JSON (one array of row objects, or a self-describing document: the schedules, then the
+//! rows) and JSON Lines (one object per line, rows only: a consumer reads uniform lines).
 
 use super::{Format, Layout};
+use crate::schedule::message::number;
+use crate::schedule::{Decay, NamedSchedule};
 
 pub struct Json;
 pub struct JsonLines;
+
+/// `{"schedules": [...], "rows": [...]}`: the rows with the parameters and dialect of every
+/// schedule they come from (`table` and `explain --format json`).
+pub struct JsonDocument {
+    schedules: String,
+}
+
+impl JsonDocument {
+    pub fn new<'a>(schedules: impl IntoIterator<Item = &'a NamedSchedule>) -> Self {
+        let objects: Vec<String> = schedules.into_iter().map(schedule_object).collect();
+        JsonDocument {
+            schedules: format!("[\n{}\n]", objects.join(",\n")),
+        }
+    }
+}
+
+impl Format for JsonDocument {
+    fn text_cell(&self, text: &str, out: &mut Vec<u8>) {
+        push_quoted(text, out);
+    }
+
+    fn missing_cell(&self) -> &'static str {
+        "null"
+    }
+
+    fn layout(&self, columns: &[String]) -> Layout {
+        let rows = Json.layout(columns);
+        Layout {
+            header: format!("{{\"schedules\":{},\n\"rows\":[", self.schedules),
+            footer: "\n]}\n".into(),
+            ..rows
+        }
+    }
+}
+
+/// One schedule as a JSON object: its name, dialect and parameters in iterations, as lrsched
+/// evaluates them (TOML key names).
+pub fn schedule_object(spec: &NamedSchedule) -> String {
+    let p = spec.params();
+    let decay = match &p.decay {
+        Decay::Milestones(list) => {
+            let items: Vec<String> = list.iter().map(u64::to_string).collect();
+            format!("\"milestones\":[{}]", items.join(","))
+        }
+        Decay::StepSize(step) => format!("\"step_size\":{step}"),
+    };
+    let per_epoch = spec
+        .iters_per_epoch
+        .map_or_else(|| "null".to_string(), |n| n.to_string());
+    format!(
+        "{{\"name\":{},\"dialect\":{},\"base_lr\":{},{decay},\"gamma\":{},\
+         \"warmup_iters\":{},\"warmup_factor\":{},\"warmup_method\":{},\"iters\":{},\
+         \"iters_per_epoch\":{per_epoch}}}",
+        quoted(&spec.name),
+        quoted(spec.dialect.name()),
+        number(p.base_lr),
+        number(p.gamma),
+        p.warmup_iters,
+        number(p.warmup_factor),
+        quoted(p.warmup_method.name()),
+        p.iters,
+    )
+}
 
 impl Format for Json {
     fn text_cell(&self, text: &str, out: &mut Vec<u8>) {
@@ -63,7 +129,7 @@ fn cells(columns: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// A JSON string literal.
-fn quoted(text: &str) -> String {
+pub fn quoted(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + 2);
     push_quoted(text, &mut out);
     String::from_utf8(out).expect("escaping keeps UTF-8")

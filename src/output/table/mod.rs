@@ -30,7 +30,7 @@ mod writer;
 
 pub use aligned::Aligned;
 pub use csv::{Csv, Plain};
-pub use json::{Json, JsonLines};
+pub use json::{Json, JsonDocument, JsonLines, quoted, schedule_object};
 pub use writer::{RowWriter, write_table};
 
 /// One cell of a small table, before the format has its say.

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::odometer::{Odometer, repeat_row};
 use super::pieces::{Number, Piece, RowParts, Shape, shape_of};
-use super::schedule_rows::{Column, Cursor, Rows};
+use super::schedule_rows::{Column, Rows};
 use super::writer::{RowWriter, push_float};
 use crate::schedule::{Schedule, Segment};
 
@@ -38,7 +38,12 @@ pub(super) struct Runs<'a, 's> {
     phase: String,
     /// Whether a column shows a phase.
     shows_phase: bool,
+    /// The lrs of the next rows [`Runs::step`] writes.
+    block: Vec<f64>,
 }
+
+/// Rows whose lrs [`Runs::step`] takes before writing them.
+const STEP_BLOCK: u64 = 64;
 
 impl<'a, 's> Runs<'a, 's> {
     pub(super) fn new(
@@ -58,6 +63,7 @@ impl<'a, 's> Runs<'a, 's> {
             lrs: vec![f64::NAN; schedules.len()],
             phase: String::new(),
             shows_phase: columns.iter().any(|c| matches!(c, Column::Phase(_))),
+            block: Vec::new(),
         }
     }
 
@@ -119,57 +125,97 @@ impl<'a, 's> Runs<'a, 's> {
                 .all(|s| s.is_none_or(|s| s.constant_lr.is_some()))
     }
 
-    /// Writes rows from `t` for as long as runs are a single row that [`Runs::steps`] can
-    /// write (a schedule that decays at every step): from pieces prepared once, taking each lr
-    /// from its segment row by row, instead of preparing a run per row. Returns the next row's
-    /// iteration; the table's loop takes over there, where a longer run starts (or rows repeat
-    /// the same lrs, which it joins into one run).
+    /// Writes rows from `t` for as long as each row's lrs differ from the row before's (a
+    /// schedule that decays at every step): from pieces prepared once, each lr taken from the
+    /// schedule's `values()`, so that no segment is built or looked at per row
+    /// (docs/performance.md). Returns the next row's iteration; the table's loop takes over
+    /// there, where rows repeat the same lrs (a run) or a schedule ends.
     pub(super) fn step(
         &mut self,
         writer: &mut RowWriter,
-        cursors: &mut [Cursor],
         segments: &[Option<Segment>],
         mut t: u64,
         rows: &Rows,
         out: &mut dyn Write,
     ) -> io::Result<Option<u64>> {
-        self.ramps.clear();
         self.build(writer, segments, true);
         self.prepare(t);
-        for (lr, segment) in self.lrs.iter_mut().zip(segments) {
-            *lr = segment.and_then(|s| s.constant_lr).unwrap_or(f64::NAN);
+        self.ramps.clear();
+        for column in self.columns {
+            let (Column::Lr(schedule) | Column::Factor(schedule)) = *column else {
+                continue;
+            };
+            if segments[schedule].is_some() && !self.ramps.iter().any(|r| r.schedule == schedule) {
+                let schedule_ref = self.schedules[schedule];
+                let end = rows.range.end.min(schedule_ref.params().iters);
+                self.ramps.push(Ramp {
+                    schedule,
+                    values: schedule_ref.values(t, end),
+                });
+            }
         }
+        // The lrs of up to STEP_BLOCK rows are taken first, then the rows written: the
+        // schedules' work and the formatting each run back to back.
+        let width = self.ramps.len();
+        let mut block = std::mem::take(&mut self.block);
+        let mut first = true;
         loop {
-            self.write_prepared(writer, t);
-            writer.flush_if_full(out)?;
+            let rows_left = (rows.range.end - 1 - t) / rows.every + 1;
+            let wanted = rows_left.min(STEP_BLOCK) as usize;
+            block.clear();
+            let mut stopped = false;
+            'rows: for row in 0..wanted {
+                let mut same_lrs = !first || row > 0;
+                for ramp in &mut self.ramps {
+                    let Some(lr) = ramp.values.next() else {
+                        stopped = true;
+                        break 'rows;
+                    };
+                    let before = match row {
+                        0 => self.lrs[ramp.schedule],
+                        _ => block[block.len() - width],
+                    };
+                    same_lrs &= before.to_bits() == lr.to_bits();
+                    block.push(lr);
+                }
+                if same_lrs {
+                    stopped = true;
+                    break;
+                }
+                if rows.every > 1 {
+                    for ramp in &mut self.ramps {
+                        let _ = ramp.values.nth((rows.every - 2) as usize);
+                    }
+                }
+            }
+            // With no lr shown, the only row is the first.
+            let full_rows = block
+                .len()
+                .checked_div(width)
+                .unwrap_or(usize::from(!stopped || first));
+            first = false;
+            for row in 0..full_rows {
+                for (index, ramp) in self.ramps.iter().enumerate() {
+                    self.lrs[ramp.schedule] = block[row * width + index];
+                }
+                self.write_prepared(writer, t);
+                writer.flush_if_full(out)?;
+                if row + 1 < full_rows {
+                    t += rows.every;
+                }
+            }
+            if stopped || full_rows < wanted {
+                self.block = block;
+                return Ok(Some(t + if full_rows > 0 { rows.every } else { 0 }));
+            }
             let next = t.checked_add(rows.every);
             t = match next {
                 Some(next) if next < rows.range.end => next,
-                _ => return Ok(next),
-            };
-            let mut same_lrs = true;
-            let mut run_end = rows.range.end;
-            for (cursor, lr) in cursors.iter_mut().zip(self.lrs.iter_mut()) {
-                let had_segment = cursor.current.is_some();
-                cursor.seek(t);
-                match cursor.current {
-                    Some(Segment {
-                        constant_lr: Some(constant),
-                        end,
-                        ..
-                    }) if had_segment => {
-                        same_lrs &= constant.to_bits() == lr.to_bits();
-                        *lr = constant;
-                        run_end = run_end.min(end);
-                    }
-                    None if !had_segment => {}
-                    // A ramp, or a schedule that ends: the row's pieces change.
-                    _ => return Ok(Some(t)),
+                _ => {
+                    self.block = block;
+                    return Ok(next);
                 }
-            }
-            if same_lrs || run_end - t > rows.every {
-                return Ok(Some(t));
-            }
+            };
         }
     }
 

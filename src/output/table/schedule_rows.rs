@@ -74,7 +74,7 @@ pub fn write_rows(
         segments.extend(cursors.iter().map(|c| c.current));
         let count = (run_end - t - 1) / rows.every + 1;
         if count == 1 && !writer.at_first_row() && table.steps(&segments) {
-            next = table.step(&mut writer, &mut cursors, &segments, t, rows, out)?;
+            next = table.step(&mut writer, &segments, t, rows, out)?;
             continue;
         }
         next = count
@@ -434,8 +434,8 @@ mod tests {
         }
     }
 
-    /// A schedule in the style of the recursive frameworks: ramps come only from `values()`
-    /// and constants from `constant_lr`; `lr()` must never be needed for a table.
+    /// A schedule in the style of the recursive frameworks: lrs come from `values()` and
+    /// `constant_lr`; `lr()` must never be needed for a table.
     struct Stepped {
         params: Params,
     }
@@ -476,7 +476,8 @@ mod tests {
         }
 
         fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
-            Box::new((start..end).map(|t| 0.125 * (t + 1) as f64))
+            // lr at every iteration, as the trait asks: the ramp, then the constant.
+            Box::new((start..end).map(|t| if t < 4 { 0.125 * (t + 1) as f64 } else { 0.5 }))
         }
     }
 

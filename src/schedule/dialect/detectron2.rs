@@ -40,6 +40,11 @@ impl Framework for Detectron2Dialect {
         "detectron2 build_lr_scheduler: LRMultiplier(WarmupParamScheduler(MultiStepParamScheduler))"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(
+            &params,
+            "MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k])",
+        )?;
+        super::no_warmup_lr(&params, "WarmupParamScheduler takes warmup_factor")?;
         Ok(Box::new(Detectron2::new(params)?))
     }
 }

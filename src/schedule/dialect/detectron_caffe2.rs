@@ -58,6 +58,8 @@ impl Framework for DetectronCaffe2Dialect {
          warmup_factor), SOLVER.STEPS = [0] + M"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "Detectron takes SOLVER.GAMMA")?;
+        super::no_warmup_lr(&params, "Detectron takes SOLVER.WARMUP.WARMUP_FACTOR")?;
         Ok(Box::new(DetectronCaffe2::new(params)?))
     }
 }

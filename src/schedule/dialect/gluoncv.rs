@@ -51,6 +51,7 @@ impl Framework for GluoncvDialect {
          LRScheduler('step', step_iter=[m - W])])"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "LRScheduler(mode='step') takes step_factor")?;
         Ok(Box::new(Gluoncv::new(params)?))
     }
 }
@@ -128,7 +129,7 @@ impl Gluoncv {
         check(&params)?;
         Ok(Gluoncv {
             milestones: Milestones::of(&params),
-            warmup_lr: params.base_lr * params.warmup_factor,
+            warmup_lr: params.warmup_start(),
             params,
         })
     }

@@ -44,6 +44,7 @@ impl Framework for KerasDialect {
         "Keras 3 PiecewiseConstantDecay (float32, no warmup)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_warmup_lr(&params, "PiecewiseConstantDecay has no warmup")?;
         Ok(Box::new(Keras::new(params)?))
     }
 }
@@ -132,7 +133,7 @@ impl Keras {
 
     /// `B * g**k` before Keras narrows it to float32.
     fn exact(&self, k: u64) -> f64 {
-        self.params.base_lr * self.params.gamma.powf(k as f64)
+        self.params.level(k)
     }
 }
 

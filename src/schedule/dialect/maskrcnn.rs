@@ -29,6 +29,8 @@ impl Framework for MaskrcnnDialect {
         "maskrcnn-benchmark WarmupMultiStepLR"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "WarmupMultiStepLR takes SOLVER.GAMMA")?;
+        super::no_warmup_lr(&params, "WarmupMultiStepLR takes SOLVER.WARMUP_FACTOR")?;
         check(&params)?;
         Ok(Box::new(Maskrcnn::new(params)))
     }
@@ -102,11 +104,104 @@ impl Maskrcnn {
         }
     }
 
-    fn phase(&self, t: u64) -> Phase {
-        Phase {
-            warmup: t < self.params.warmup_iters,
-            decays: self.decays(t),
+    /// What k decays make of the lr: `gamma.powf(k)`, or `values[k]` itself when the schedule
+    /// lists its values.
+    fn decay(&self, k: u64) -> f64 {
+        match self.params.values {
+            None => self.params.gamma.powf(k as f64),
+            Some(_) => self.params.level(k),
         }
+    }
+
+    /// lr(t) given [`Maskrcnn::decay`] of k(t): the formula in its order (values[k] exactly
+    /// once warmup is over, w = 1).
+    #[inline]
+    fn lr_with(&self, t: u64, decay: f64) -> f64 {
+        match self.params.values {
+            None => (self.params.base_lr * self.warmup_multiplier(t)) * decay,
+            Some(_) => decay * self.warmup_multiplier(t),
+        }
+    }
+
+    /// The walk through k(t) from iteration `t` on.
+    fn decay_walk(&self, t: u64) -> DecayWalk<'_> {
+        DecayWalk {
+            schedule: self,
+            decays: self.decays(t),
+            next: self.next_decay_after(t),
+        }
+    }
+}
+
+/// k(t) for increasing t, stepped from one decay to the next rather than worked out again at
+/// every iteration (no division or search per segment: docs/performance.md).
+struct DecayWalk<'a> {
+    schedule: &'a Maskrcnn,
+    /// k at the last iteration asked.
+    decays: u64,
+    /// The first iteration after it at which k changes.
+    next: Option<u64>,
+}
+
+impl DecayWalk<'_> {
+    /// Moves to iteration `t` (no earlier than the last one asked): whether k changed.
+    #[inline]
+    fn reach(&mut self, t: u64) -> bool {
+        if self.next.is_none_or(|next| t < next) {
+            return false;
+        }
+        match &self.schedule.params.decay {
+            Decay::Milestones(milestones) => {
+                // Repeated milestones decay together; k counts the milestones at or before t.
+                let mut k = self.decays as usize;
+                while milestones.get(k).is_some_and(|&m| m <= t) {
+                    k += 1;
+                }
+                self.decays = k as u64;
+                self.next = milestones.get(k).copied();
+            }
+            Decay::StepSize(_) if self.next != Some(t) => *self = self.schedule.decay_walk(t),
+            Decay::StepSize(step) => {
+                self.decays += 1;
+                self.next = t.checked_add(*step);
+            }
+        }
+        true
+    }
+}
+
+/// maskrcnn's segments, walked with [`DecayWalk`].
+struct Segments<'a> {
+    walk: DecayWalk<'a>,
+    start: u64,
+}
+
+impl Iterator for Segments<'_> {
+    type Item = Segment;
+
+    #[inline]
+    fn next(&mut self) -> Option<Segment> {
+        let schedule = self.walk.schedule;
+        let p = &schedule.params;
+        let start = self.start;
+        if start >= p.iters {
+            return None;
+        }
+        self.walk.reach(start);
+        let warmup = start < p.warmup_iters;
+        let mut end = self.walk.next.unwrap_or(p.iters).min(p.iters);
+        if warmup {
+            end = end.min(p.warmup_iters);
+        }
+        let decays = self.walk.decays;
+        let ramps = warmup && p.warmup_method != WarmupMethod::Constant;
+        self.start = end;
+        Some(Segment {
+            start,
+            end,
+            phase: Phase { warmup, decays },
+            constant_lr: (!ramps).then(|| schedule.lr_with(start, schedule.decay(decays))),
+        })
     }
 }
 
@@ -116,32 +211,25 @@ impl Schedule for Maskrcnn {
     }
 
     fn lr(&self, t: u64) -> f64 {
-        let p = &self.params;
-        (p.base_lr * self.warmup_multiplier(t)) * p.gamma.powf(self.decays(t) as f64)
+        self.lr_with(t, self.decay(self.decays(t)))
     }
 
     fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
-        let iters = self.params.iters;
-        let warmup = self.params.warmup_iters;
-        let mut start = from;
-        Box::new(std::iter::from_fn(move || {
-            if start >= iters {
-                return None;
+        Box::new(Segments {
+            walk: self.decay_walk(from),
+            start: from,
+        })
+    }
+
+    /// `gamma.powf(k)` once per value of k, not once per iteration.
+    fn values(&self, start: u64, end: u64) -> Box<dyn Iterator<Item = f64> + '_> {
+        let mut walk = self.decay_walk(start);
+        let mut decay = self.decay(walk.decays);
+        Box::new((start..end).map(move |t| {
+            if walk.reach(t) {
+                decay = self.decay(walk.decays);
             }
-            let mut end = self.next_decay_after(start).unwrap_or(iters).min(iters);
-            if start < warmup {
-                end = end.min(warmup);
-            }
-            let phase = self.phase(start);
-            let ramps = phase.warmup && self.params.warmup_method != WarmupMethod::Constant;
-            let segment = Segment {
-                start,
-                end,
-                phase,
-                constant_lr: (!ramps).then(|| self.lr(start)),
-            };
-            start = end;
-            Some(segment)
+            self.lr_with(t, decay)
         }))
     }
 }
@@ -283,6 +371,63 @@ mod tests {
                 })
                 .is_ok()
         );
+    }
+
+    /// The walked segments and values() give lr(t), the formula, bit for bit, from any start.
+    #[test]
+    fn walk_matches_the_formula() {
+        for (decay, warmup_method) in [
+            (
+                Decay::Milestones(vec![3, 3, 12, 40, 40, 41]),
+                WarmupMethod::Linear,
+            ),
+            (Decay::Milestones(vec![20]), WarmupMethod::Exp),
+            (Decay::StepSize(1), WarmupMethod::Linear),
+            (Decay::StepSize(7), WarmupMethod::Constant),
+        ] {
+            let s = Maskrcnn::new(Params {
+                decay,
+                gamma: 0.9,
+                warmup_iters: 15,
+                warmup_method,
+                iters: 60,
+                ..Params::default()
+            });
+            for segment in s.segments() {
+                assert_eq!(segment.phase.decays, s.decays(segment.start));
+                if let Some(lr) = segment.constant_lr {
+                    assert_eq!(lr.to_bits(), s.lr(segment.start).to_bits());
+                }
+            }
+            for start in [0, 2, 3, 14, 15, 21, 59] {
+                let values: Vec<u64> = s.values(start, 60).map(f64::to_bits).collect();
+                let lrs: Vec<u64> = (start..60).map(|t| s.lr(t).to_bits()).collect();
+                assert_eq!(values, lrs, "from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn listed_values_are_the_levels_after_warmup() {
+        // The intended curve of a schedule that lists its values (TF's 0.0012 stays 0.0012).
+        let s = Maskrcnn::new(Params {
+            decay: Decay::Milestones(vec![20, 40]),
+            values: Some(vec![0.12, 0.012, 0.0012]),
+            warmup_iters: 10,
+            iters: 60,
+            ..Params::default()
+        });
+        assert_eq!(s.lr(45), 0.0012);
+        assert_eq!(s.lr(25), 0.012);
+        assert_eq!(s.lr(0), 0.12 * 0.1);
+        for segment in s.segments() {
+            if let Some(lr) = segment.constant_lr {
+                assert_eq!(lr.to_bits(), s.lr(segment.start).to_bits());
+            }
+        }
+        let values: Vec<u64> = s.values(0, 60).map(f64::to_bits).collect();
+        let lrs: Vec<u64> = (0..60).map(|t| s.lr(t).to_bits()).collect();
+        assert_eq!(values, lrs);
     }
 
     #[test]

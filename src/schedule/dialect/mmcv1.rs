@@ -54,6 +54,8 @@ impl Framework for Mmcv1Dialect {
          lr_config=dict(policy='step')"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "StepLrUpdaterHook takes gamma")?;
+        super::no_warmup_lr(&params, "the warmup takes warmup_ratio")?;
         Ok(Box::new(Mmcv1::new(params)?))
     }
 }

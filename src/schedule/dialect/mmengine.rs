@@ -41,6 +41,8 @@ impl Framework for MmengineDialect {
         "mmengine LinearLR or ConstantLR + MultiStepLR (by_epoch=False)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepLR takes gamma")?;
+        super::no_warmup_lr(&params, "LinearLR takes start_factor")?;
         Ok(Box::new(Mmengine::new(params)?))
     }
 }

@@ -43,6 +43,34 @@ pub(crate) trait Framework: Sync {
     fn construction(&self) -> &'static str;
     /// The schedule the framework computes for `params`, or its reason to refuse them.
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection>;
+    /// Why the framework cannot step its scheduler once per epoch, if it cannot.
+    fn epoch_stepping_refusal(&self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// Refuses explicit `values` for a scheduler that takes base_lr and gamma: `takes` says what
+/// it takes instead.
+pub(super) fn no_values(p: &Params, takes: &str) -> Result<(), Rejection> {
+    match p.values {
+        Some(_) => Err(Rejection {
+            key: "values",
+            message: format!("takes no explicit values: {takes}; give base_lr and gamma instead"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an absolute `warmup_lr` for a warmup that takes a factor of base_lr: `takes` names
+/// it.
+pub(super) fn no_warmup_lr(p: &Params, takes: &str) -> Result<(), Rejection> {
+    match p.warmup_lr {
+        Some(_) => Err(Rejection {
+            key: "warmup_lr",
+            message: format!("takes no absolute warmup start: {takes}; give warmup_factor instead"),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Whose arithmetic to reproduce (docs/dialects.md).

@@ -35,6 +35,7 @@ impl Framework for MxnetDialect {
         "MXNet MultiFactorScheduler with warmup"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiFactorScheduler takes factor")?;
         Ok(Box::new(Mxnet::new(params)?))
     }
 }
@@ -104,7 +105,7 @@ impl Mxnet {
         let milestones = Milestones::of(&params);
         check(&params, &milestones)?;
         let rule = MxnetRule {
-            begin: params.base_lr * params.warmup_factor,
+            begin: params.warmup_start(),
             milestones,
             params,
         };

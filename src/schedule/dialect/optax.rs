@@ -58,7 +58,16 @@ impl Framework for OptaxDialect {
          steps)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(
+            &params,
+            "piecewise_constant_schedule takes scales of init_value",
+        )?;
         Ok(Box::new(Optax::new(params)?))
+    }
+    fn epoch_stepping_refusal(&self) -> Option<&'static str> {
+        Some(
+            "an optax schedule is a function of the optimizer's update count; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+        )
     }
 }
 
@@ -210,7 +219,7 @@ impl Optax {
             }
             levels.push(next);
         }
-        let rise = params.base_lr * params.warmup_factor - params.base_lr;
+        let rise = params.warmup_start() - params.base_lr;
         if w > 0 {
             float32::in_range(
                 params.base_lr * params.warmup_factor,

@@ -56,6 +56,7 @@ impl Framework for PaddleDialect {
          warmup_steps=W, start_lr=B*f, end_lr=B)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepDecay takes gamma")?;
         Ok(Box::new(Paddle::new(params)?))
     }
 }
@@ -167,7 +168,7 @@ impl Paddle {
                     .into(),
             );
         }
-        let start = params.base_lr * params.warmup_factor;
+        let start = params.warmup_start();
         if start >= params.base_lr {
             return reject(
                 "warmup_factor",

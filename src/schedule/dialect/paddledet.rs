@@ -63,6 +63,11 @@ impl Framework for PaddledetDialect {
          start_factor)]) -> paddle PiecewiseDecay(boundaries, values)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(
+            &params,
+            "this dialect reproduces PiecewiseDecay's gamma list, not its values",
+        )?;
+        super::no_warmup_lr(&params, "LinearWarmup takes start_factor")?;
         Ok(Box::new(Paddledet::new(params)?))
     }
 }
@@ -314,6 +319,7 @@ mod tests {
             warmup_iters: 150,
             warmup_method: WarmupMethod::Linear,
             iters: 300,
+            ..Params::default()
         })
         .unwrap();
         assert_eq!(overlap.lr(149), 0.09934);

@@ -54,6 +54,11 @@ impl Framework for TfModelGardenDialect {
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         Ok(Box::new(TfModelGarden::new(params)?))
     }
+    fn epoch_stepping_refusal(&self) -> Option<&'static str> {
+        Some(
+            "TF Model Garden evaluates its schedule at optimizer.iterations; give the milestones in epochs instead (\"8ep\"): they land on epoch boundaries",
+        )
+    }
 }
 
 /// Why warmup values differ in their last bits.
@@ -149,7 +154,7 @@ impl TfModelGarden {
         schedule.check_sorted()?;
         schedule.check_range()?;
         let p = &schedule.params;
-        let init = (p.base_lr * p.warmup_factor) as f32;
+        let init = p.warmup_start() as f32;
         schedule.rise = schedule.value(schedule.decays_at(p.warmup_iters)) - init;
         schedule.init = init;
         Ok(schedule)
@@ -162,7 +167,7 @@ impl TfModelGarden {
 
     /// `values[k] = float32(B * g**k)`.
     fn value(&self, k: u64) -> f32 {
-        (self.params.base_lr * self.params.gamma.powf(k as f64)) as f32
+        self.params.level(k) as f32
     }
 
     /// `tf.case(exclusive=True)` raises at the first evaluated step that two ranges contain.

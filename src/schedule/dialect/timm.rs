@@ -40,6 +40,7 @@ impl Framework for TimmDialect {
     }
     /// timm validates nothing.
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepLRScheduler takes decay_rate")?;
         Ok(Box::new(Timm::new(params)))
     }
 }
@@ -154,7 +155,7 @@ impl Timm {
     }
 
     pub fn with_warmup_prefix(params: Params, warmup_prefix: bool) -> Self {
-        let init = params.base_lr * params.warmup_factor;
+        let init = params.warmup_start();
         Timm {
             milestones: Milestones::of(&params),
             warmup_prefix,

@@ -40,6 +40,7 @@ impl Framework for TimmTrainDialect {
          step_on_epochs=False) = MultiStepLRScheduler(warmup_prefix=False)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepLRScheduler takes decay_rate")?;
         Ok(Box::new(new(params)?))
     }
 }

@@ -38,6 +38,8 @@ impl Framework for TorchChainedDialect {
         "PyTorch ChainedScheduler([LinearLR or ConstantLR, MultiStepLR])"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepLR takes gamma")?;
+        super::no_warmup_lr(&params, "LinearLR takes start_factor")?;
         Ok(Box::new(TorchChained::new(params)?))
     }
 }

@@ -37,6 +37,8 @@ impl Framework for TorchSequentialDialect {
         "PyTorch SequentialLR([LinearLR or ConstantLR, MultiStepLR], milestones=[W])"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
+        super::no_values(&params, "MultiStepLR takes gamma")?;
+        super::no_warmup_lr(&params, "LinearLR takes start_factor")?;
         Ok(Box::new(TorchSequential::new(params)?))
     }
 }

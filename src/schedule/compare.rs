@@ -1,17 +1,40 @@
-//! Where a schedule differs from the first one of a plot, for the grid layout (docs/guide.md,
-//! "plot"). Both schedules are walked segment by segment, so the cost follows their phases, not
-//! `iters`: two constant segments are compared by their one value each; a warmup ramp row by
-//! row while short, else on a bounded sample.
+//! Where a schedule differs from a reference one, for the grid layout of `plot` and the summary
+//! of `explain` (docs/guide.md). Both schedules are walked segment by segment, so the cost
+//! follows their phases, not `iters`: two constant segments are compared by their one value
+//! each; a warmup ramp row by row while short, else on a bounded sample.
 
-use crate::schedule::{Schedule, Segment};
+use super::{Schedule, Segment};
 
-/// Segments read from each schedule; past them the rest is compared on a sample.
-const MAX_SEGMENTS: usize = 10_000;
-/// A ramp up to this many rows is compared row by row, while the total stays under
-/// `MAX_ROWS`; a longer one on `SAMPLES` evenly spread rows.
-const FULL_ROWS: u64 = 4096;
-const MAX_ROWS: u64 = 1 << 20;
-const SAMPLES: u64 = 1024;
+/// How much work a comparison may do before it samples: a plot needs a picture, `diff` and
+/// `export` need exactness for every real schedule (docs/export.md states the rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Segments read from each schedule; past them the rest is compared on a sample.
+    pub segments: usize,
+    /// A ramp up to this many rows is compared row by row, while the total stays under
+    /// `rows`; a longer one on `samples` evenly spread rows.
+    pub ramp_rows: u64,
+    pub rows: u64,
+    pub samples: u64,
+}
+
+impl Budget {
+    /// For a picture: quick, sampled early.
+    pub const PLOT: Budget = Budget {
+        segments: 10_000,
+        ramp_rows: 4096,
+        rows: 1 << 20,
+        samples: 1024,
+    };
+    /// For `diff` and `export --check`: every row of ramps up to 2^22 rows in all (a few tens
+    /// of milliseconds), a million phases.
+    pub const EXACT: Budget = Budget {
+        segments: 1_000_000,
+        ramp_rows: 1 << 22,
+        rows: 1 << 22,
+        samples: 4096,
+    };
+}
 
 /// How two lr values at the same iteration differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +54,7 @@ pub struct Run {
 }
 
 /// How a schedule compares with the reference, in iterations.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// Where they differ, in order, adjacent runs of one shade merged.
     pub runs: Vec<Run>,
@@ -40,22 +63,52 @@ pub struct Comparison {
     pub last_bits: u64,
     /// Whether some rows were sampled rather than compared one by one.
     pub sampled: bool,
+    /// The largest relative difference among the rows compared, where both schedules run.
+    pub largest: Option<Largest>,
     /// Decay points, warmup ends and lengths: `[reference, other]`.
     pub decays: [Vec<u64>; 2],
     pub warmup_ends: [u64; 2],
     pub ends: [u64; 2],
 }
 
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::PLOT
+    }
+}
+
+/// The largest relative difference between two lr values at one iteration.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Largest {
+    pub at: u64,
+    /// |a − b| / max(|a|, |b|).
+    pub relative: f64,
+    /// The reference's and the other's lr there.
+    pub values: [f64; 2],
+}
+
 /// Compares `other` with `reference` over the iterations both run, and marks where only one
 /// of them runs as differing. A relative difference below `rounding` is rounding ("the last
 /// bits"), above it another curve: the coarser of the two dialects' (`Dialect::rounding`).
 pub fn compare(reference: &dyn Schedule, other: &dyn Schedule, rounding: f64) -> Comparison {
+    compare_within(reference, other, rounding, Budget::PLOT)
+}
+
+/// [`compare`] with the given budget: exact (`sampled` false) while the schedules' phases and
+/// ramp rows fit in it.
+pub fn compare_within(
+    reference: &dyn Schedule,
+    other: &dyn Schedule,
+    rounding: f64,
+    budget: Budget,
+) -> Comparison {
     let schedules = [reference, other];
     let ends = schedules.map(|s| s.params().iters);
     let common = ends[0].min(ends[1]);
-    let mut walks = schedules.map(Walk::new);
+    let mut walks = schedules.map(|s| Walk::new(s, budget.segments));
     let mut found = Found {
         rounding,
+        budget,
         ..Found::default()
     };
     // Rows before `done` are compared.
@@ -64,7 +117,10 @@ pub fn compare(reference: &dyn Schedule, other: &dyn Schedule, rounding: f64) ->
         let (low, high) = (a.start.max(b.start), a.end.min(b.end).min(common));
         if low < high {
             match (a.constant_lr, b.constant_lr) {
-                (Some(x), Some(y)) => found.note(low, high, found.shade(x, y), high - low),
+                (Some(x), Some(y)) => {
+                    found.largest_at(low, x, y);
+                    found.note(low, high, found.shade(x, y), high - low);
+                }
                 _ => found.rows(reference, other, low, high),
             }
             done = high;
@@ -86,16 +142,32 @@ pub fn compare(reference: &dyn Schedule, other: &dyn Schedule, rounding: f64) ->
     if common < ends[0].max(ends[1]) {
         found.note(common, ends[0].max(ends[1]), Some(Shade::Differs), 0);
     }
+    let largest = found.largest;
     let [reference_walk, other_walk] = walks;
     Comparison {
         runs: found.runs,
         differing: found.differing,
         last_bits: found.last_bits,
         sampled: found.sampled,
-        decays: [reference_walk.finish(), other_walk.finish()],
+        largest,
+        decays: [reference_walk.finish().points, other_walk.finish().points],
         warmup_ends: schedules.map(|s| s.warmup_end().min(s.params().iters)),
         ends,
     }
+}
+
+/// Where a schedule decays: the iterations at which its count of decays rises.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecayPoints {
+    pub points: Vec<u64>,
+    /// False when the schedule has more segments than are read (a `step_size` of 1 over a long
+    /// run): `points` are then its first ones.
+    pub complete: bool,
+}
+
+/// `schedule`'s decay points, read off its segments within the same budget as [`compare`].
+pub fn decay_points(schedule: &dyn Schedule) -> DecayPoints {
+    Walk::new(schedule, Budget::PLOT.segments).finish()
 }
 
 /// One schedule's segments, read one at a time, and the iterations where its decays rise.
@@ -103,15 +175,20 @@ struct Walk<'a> {
     segments: Box<dyn Iterator<Item = Segment> + 'a>,
     current: Option<Segment>,
     read: usize,
+    limit: usize,
+    /// Whether the segment budget ran out before the schedule's end.
+    cut: bool,
     decays: Vec<u64>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(schedule: &'a dyn Schedule) -> Walk<'a> {
+    fn new(schedule: &'a dyn Schedule, limit: usize) -> Walk<'a> {
         let mut walk = Walk {
             segments: schedule.segments(),
             current: None,
             read: 0,
+            limit,
+            cut: false,
             decays: Vec::new(),
         };
         walk.advance();
@@ -120,9 +197,10 @@ impl<'a> Walk<'a> {
 
     fn advance(&mut self) {
         let previous = self.current;
-        self.current = if self.read < MAX_SEGMENTS {
+        self.current = if self.read < self.limit {
             self.segments.next()
         } else {
+            self.cut = self.cut || self.segments.next().is_some();
             None
         };
         self.read += 1;
@@ -134,11 +212,14 @@ impl<'a> Walk<'a> {
     }
 
     /// The decay points up to the end (or the segment budget).
-    fn finish(mut self) -> Vec<u64> {
+    fn finish(mut self) -> DecayPoints {
         while self.current.is_some() {
             self.advance();
         }
-        self.decays
+        DecayPoints {
+            points: self.decays,
+            complete: !self.cut,
+        }
     }
 }
 
@@ -153,6 +234,8 @@ struct Found {
     full_rows: u64,
     /// A relative difference below this is rounding.
     rounding: f64,
+    budget: Budget,
+    largest: Option<Largest>,
 }
 
 impl Found {
@@ -169,6 +252,21 @@ impl Found {
         })
     }
 
+    /// Keeps the largest relative difference, at its first iteration.
+    fn largest_at(&mut self, at: u64, x: f64, y: f64) {
+        if x == y {
+            return;
+        }
+        let relative = (x - y).abs() / x.abs().max(y.abs());
+        if self.largest.is_none_or(|l| relative > l.relative) {
+            self.largest = Some(Largest {
+                at,
+                relative,
+                values: [x, y],
+            });
+        }
+    }
+
     /// `[start, end)` differs by `shade` (`None`: not at all); `rows` of it count as rows
     /// that differ.
     fn note(&mut self, start: u64, end: u64, shade: Option<Shade>, rows: u64) {
@@ -183,28 +281,31 @@ impl Found {
         }
     }
 
-    /// `[low, high)` row by row when short enough, else on `SAMPLES` rows, each standing for
+    /// `[low, high)` row by row when short enough, else on the budget's samples, each standing for
     /// the rows up to the next.
     fn rows(&mut self, reference: &dyn Schedule, other: &dyn Schedule, low: u64, high: u64) {
         let length = high - low;
-        if length <= FULL_ROWS && self.full_rows + length <= MAX_ROWS {
+        let budget = self.budget;
+        if length <= budget.ramp_rows && self.full_rows + length <= budget.rows {
             self.full_rows += length;
             let pairs = reference.values(low, high).zip(other.values(low, high));
             for (t, (x, y)) in (low..high).zip(pairs) {
+                self.largest_at(t, x, y);
                 self.note(t, t + 1, self.shade(x, y), 1);
             }
             return;
         }
         self.sampled = true;
         let last = u128::from(length - 1);
-        let mut rows: Vec<u64> = (0..=SAMPLES)
-            .map(|k| low + (last * u128::from(k) / u128::from(SAMPLES)) as u64)
+        let mut rows: Vec<u64> = (0..=budget.samples)
+            .map(|k| low + (last * u128::from(k) / u128::from(budget.samples)) as u64)
             .collect();
         rows.dedup();
         let until = rows.iter().skip(1).copied().chain([high]);
         for (t, next) in rows.iter().copied().zip(until) {
-            let shade = self.shade(reference.lr(t), other.lr(t));
-            self.note(t, next, shade, next - t);
+            let (x, y) = (reference.lr(t), other.lr(t));
+            self.largest_at(t, x, y);
+            self.note(t, next, self.shade(x, y), next - t);
         }
     }
 }
@@ -213,7 +314,7 @@ impl Found {
 const LISTED: usize = 4;
 
 impl Comparison {
-    /// In a few words, for a panel: what differs, with the reference's value in brackets
+    /// In a few words, for a plot's panel: what differs, with the reference's value in brackets
     /// ("decays at 60, 110 (maskrcnn: 50, 100)"), or "identical to maskrcnn". `label` writes
     /// iterations of the reference (0) or the other schedule (1) as the axis does.
     pub fn summary(&self, reference: &str, label: impl Fn(usize, &[u64]) -> Vec<String>) -> String {
@@ -327,6 +428,14 @@ mod tests {
             [(50, 60, Shade::Differs), (100, 110, Shade::Differs)]
         );
 
+        assert_eq!(
+            decay_points(schedule("torch-sequential", Params::default()).as_ref()),
+            DecayPoints {
+                points: vec![60, 110],
+                complete: true
+            }
+        );
+
         let mxnet = against("mxnet");
         assert_eq!(
             mxnet.summary("maskrcnn", plain),
@@ -361,6 +470,32 @@ mod tests {
         let levels = compare(reference.as_ref(), higher.as_ref(), 1e-9);
         assert_eq!(levels.differing, 150);
         assert_eq!(levels.summary("a", plain), "lr differs on 150 rows");
+    }
+
+    #[test]
+    fn the_largest_difference_and_an_exact_budget() {
+        let reference = schedule("maskrcnn", Params::default());
+        let sequential = schedule("torch-sequential", Params::default());
+        let c = compare_within(reference.as_ref(), sequential.as_ref(), 1e-9, Budget::EXACT);
+        assert!(!c.sampled);
+        // At 50 maskrcnn has decayed to 0.001 and torch-sequential is still at 0.01.
+        let largest = c.largest.unwrap();
+        assert_eq!(largest.at, 50);
+        assert_eq!(largest.values, [0.001, 0.01]);
+        assert_eq!(largest.relative, 0.9000000000000001); // (0.01 - 0.001) / 0.01 in f64
+        // A warmup of 10^6 rows is compared row by row within the exact budget, not the plot's.
+        let long = Params {
+            warmup_iters: 1_000_000,
+            decay: Decay::Milestones(vec![2_000_000]),
+            iters: 3_000_000,
+            ..Params::default()
+        };
+        let a = schedule("maskrcnn", long.clone());
+        let b = schedule("mmcv1", long);
+        let exact = compare_within(a.as_ref(), b.as_ref(), 1e-9, Budget::EXACT);
+        assert!(!exact.sampled);
+        assert!(compare(a.as_ref(), b.as_ref(), 1e-9).sampled);
+        assert_eq!(exact.differing, 0);
     }
 
     #[test]
@@ -429,7 +564,10 @@ mod tests {
         );
         let c = compare(d.as_ref(), e.as_ref(), 1e-9);
         assert!(c.sampled && c.differing > 0);
-        assert_eq!(c.decays[0].len(), MAX_SEGMENTS - 1);
+        assert_eq!(c.decays[0].len(), Budget::PLOT.segments - 1);
+        let dense_points = decay_points(d.as_ref());
+        assert!(!dense_points.complete);
+        assert_eq!(dense_points.points[..3], [1, 2, 3]);
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 }
