@@ -61,6 +61,10 @@ const COMMANDS: &[&str] = &[
     "man",
     "help",
     "nope",
+    "diff",
+    "export",
+    "import",
+    "verify",
 ];
 
 /// Values any flag may get: valid, at the edges, and wrong.
@@ -383,6 +387,39 @@ fn invocation(rng: &mut Rng) -> Invocation {
                 args.push("--force".into());
             }
         }
+        "export" => {
+            args.push("--to".into());
+            args.push(value(
+                rng,
+                &["lrsched", "torch", "optax", "timm", "detectron2", "caffe"],
+            ));
+            if rng.chance(30) {
+                args.push("--check".into());
+            }
+        }
+        "diff" if rng.chance(60) => {
+            args.push("--dialect".into());
+            args.push(value(
+                rng,
+                &["maskrcnn,mxnet", "timm,detectron2", "all", "x,y"],
+            ));
+        }
+        "import" | "verify" => {
+            if rng.chance(50) {
+                args.push("--from".into());
+                args.push(value(rng, &["lrsched", "detectron2", "mmdet", "keras"]));
+            }
+            if command == "verify" && rng.chance(50) {
+                args.push("--log-format".into());
+                args.push(value(rng, &["csv", "detectron2", "tensorboard", "x"]));
+            }
+            if rng.chance(50) {
+                args.push(
+                    rng.pick(&["log.csv", "good.toml", "/dev/zero", "missing.json"])
+                        .into(),
+                );
+            }
+        }
         "completions" => args.push(
             rng.pick(&["bash", "zsh", "fish", "powershell", "elvish", "x"])
                 .into(),
@@ -442,6 +479,10 @@ fn write_files(dir: &Path) {
         (
             "nested.toml",
             b"milestones = [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]\n",
+        ),
+        (
+            "log.csv",
+            b"iteration,lr\n0,0.001\n1,0.0019\n2,0.0028000000000000004\n",
         ),
     ];
     for (name, bytes) in files {
