@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
     let input = Input {
         files: vec![path.clone()],
         flags,
+        ..Input::default()
     };
     let specs = match config::load(&input) {
         Ok(loaded) => loaded.schedules,
