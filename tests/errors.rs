@@ -2493,7 +2493,7 @@ const IMPORT_CASES: &[Case] = &[
         file: Some(("notes.txt", b"hello\n")),
         stdin: b"",
         message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
-                  lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+                  lrsched, detectron2, maskrcnn, mmdet, mmdet2, paddledet, tf-model-garden, timm",
     },
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
@@ -2503,7 +2503,8 @@ const IMPORT_CASES: &[Case] = &[
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
         &["table", "bad.yaml", "--from", "keras"],
-        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, \
+         mmdet2, paddledet, tf-model-garden, timm",
     ),
     case(
         IMPORT,
@@ -2565,6 +2566,78 @@ const IMPORT_CASES: &[Case] = &[
         &["table", "bad.yaml", "--from", "maskrcnn"],
         "bad.yaml:3: _BASE_: maskrcnn-benchmark's yacs has no _BASE_ (\"Non-existent config \
          key\"); is this a detectron2 config? (--from detectron2)",
+    ),
+    with_yaml(
+        b"epoch: 12\nLearningRate:\n  schedulers:\n  - !CosineDecay\n    max_epochs: 12\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:4: LearningRate.schedulers[0]: the scheduler 'CosineDecay' is not one lrsched \
+         models: it covers the warmup + multi-step family",
+    ),
+    with_yaml(
+        b"epoch: 12\nLearningRate:\n  schedulers:\n  - !PiecewiseDecay\n    gamma: 0.1\n    milestones: [8]\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:4: LearningRate.schedulers: has no warmup after the PiecewiseDecay, whose \
+         use_warmup is true: PaddleDetection fails (schedulers[1]: IndexError); add a \
+         !LinearWarmup or set use_warmup: false",
+    ),
+    with_yaml(
+        b"epoch: 12\nLearningRate:\n  schedulers:\n  - !PiecewiseDecay\n    gamma: 0.1\n    milestones: [8]\n  - !LinearWarmup\n    step: 500\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:8: LearningRate.schedulers[1].step: LinearWarmup takes steps, start_factor, \
+         epochs, epochs_first; PaddleDetection refuses it (\"unexpected keyword argument\")",
+    ),
+    with_yaml(
+        b"_BASE_: [\n  'gone.yml',\n]\nepoch: 12\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:2: _BASE_: cannot read gone.yml: no such file",
+    ),
+    with_yaml(
+        b"LearningRate:\n  base_lr: 0.01\n",
+        &["table", "bad.yaml"],
+        "bad.yaml: epoch is not set, here or in a _BASE_ file; PaddleDetection's trainer needs it",
+    ),
+    with_yaml(
+        b"trainer:\n  train_steps: 100\n  optimizer_config:\n    learning_rate:\n      type: cosine\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:5: trainer.optimizer_config.learning_rate.type: the scheduler 'cosine' is not \
+         one lrsched models: it covers the warmup + multi-step family",
+    ),
+    with_yaml(
+        b"trainer:\n  train_steps: 100\n  optimizer_config:\n    warmup:\n      type: linear\n",
+        &["table", "bad.yaml"],
+        "bad.yaml: trainer.optimizer_config.learning_rate is not set: the experiment's own \
+         defaults are registered in Python (--experiment), which lrsched does not read; write it \
+         in the YAML",
+    ),
+    with_yaml(
+        b"sched: cosine\nwarmup_epochs: 5\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:1: sched: the scheduler 'cosine' is not one lrsched models: it covers the \
+         warmup + multi-step family",
+    ),
+    with_yaml(
+        b"sched: multistep\nwarmup_epochs: five\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:2: warmup_epochs: expected a whole number, found 'five'",
+    ),
+    with_yaml(
+        b"sched: multistep\nwarmup_epochs: 5\nlr_noise: [0.4, 0.9]\n",
+        &["table", "bad.yaml", "--dataset-size", "imagenet1k"],
+        "bad.yaml:3: lr_noise: [0.4, 0.9] adds random noise to the lr, which lrsched does not \
+         model (it reproduces lr_noise: null)",
+    ),
+    with_yaml(
+        b"sched: step\nwarmup_epochs: 0\nsched_on_updates: true\n",
+        &["table", "bad.yaml", "--dataset-size", "imagenet1k"],
+        "bad.yaml:3: sched_on_updates: with sched 'step', StepLRScheduler decays every \
+         decay_epochs × updates_per_epoch updates, a count lrsched cannot write in epochs; \
+         lrsched reads sched 'step' stepped per epoch (sched_on_updates: false)",
+    ),
+    with_yaml(
+        b"sched: multistep\nwarmup_epochs: 5\n",
+        &["table", "bad.yaml"],
+        "--dataset-size: timm counts its schedule in epochs: give the training set's size or \
+         name (its batches of batch_size 128 × --devices make the epoch), or --iters-per-epoch N",
     ),
     with_yaml(
         b"VERSION: 2\nSOLVER:\n  BASE_LR: [0.02\n",

@@ -315,3 +315,238 @@ fn real_configs_load() {
         );
     }
 }
+
+const PADDLEDET_2X: &str = "docs/examples/paddledet/faster_rcnn_r50_fpn_2x_coco.yml";
+const TF_RETINANET: &str = "docs/examples/tf-model-garden/retinanet_resnetfpn_coco.yaml";
+const TIMM_MULTISTEP: &str = "docs/examples/timm/args.yaml";
+const TIMM_STEP: &str = "docs/examples/timm/efficientnet_args.yaml";
+
+/// PaddleDetection: `epoch` and the schedulers from the file over its `_BASE_` list, the
+/// batch from the reader; 117266 images over 8 devices: ceil(117266 / 8) = 14659 per device,
+/// 2 per batch, drop_last: 7329 iterations per epoch.
+#[test]
+fn paddledet_config_is_its_flags() {
+    let config = [
+        PADDLEDET_2X,
+        "--dataset-size",
+        "coco2017-nonempty",
+        "--devices",
+        "8",
+    ];
+    let flags = [
+        "--base-lr",
+        "0.01",
+        "--milestones",
+        "16ep,22ep",
+        "--gamma",
+        "0.1",
+        "--warmup-iters",
+        "1000",
+        "--warmup-factor",
+        "0.1",
+        "--iters",
+        "24ep",
+        "--iters-per-epoch",
+        "7329",
+        "--dialect",
+        "paddledet",
+        "--name",
+        "faster_rcnn_r50_fpn_2x_coco",
+    ];
+    assert_eq!(table(&config, "997"), table(&flags, "997"));
+    for (start, end) in [("0", "1002"), ("117262", "117266"), ("161236", "161240")] {
+        let window = |source: &[&str]| {
+            run(&[&["table", "--start", start, "--end", end][..], source].concat())
+        };
+        assert_eq!(window(&config), window(&flags));
+    }
+    // The last decay is base_lr × (0.1 / 10), PaddleDetection's gamma list, at 22 × 7329.
+    let last = run(&[&["at", "-c"][..], &config, &["161237", "161238"]].concat());
+    assert_eq!(last, "0.001\n0.0001\n");
+}
+
+/// TF Model Garden: the values and the warmup's start as given, float32 in the dialect.
+#[test]
+fn tf_model_garden_config_is_its_flags() {
+    let flags = [
+        "--values",
+        "0.08,0.008,0.0008",
+        "--milestones",
+        "15000,20000",
+        "--warmup-iters",
+        "500",
+        "--warmup-lr",
+        "0.0067",
+        "--iters",
+        "22500",
+        "--dialect",
+        "tf-model-garden",
+        "--name",
+        "retinanet_resnetfpn_coco",
+    ];
+    assert_eq!(table(&[TF_RETINANET], "499"), table(&flags, "499"));
+    let window =
+        |source: &[&str]| run(&[&["table", "--start", "0", "--end", "503"][..], source].concat());
+    assert_eq!(window(&[TF_RETINANET]), window(&flags));
+}
+
+/// timm multistep: lr null, so lr_base 0.1 × (128 × 8 × 1) / 256 = 0.4 (sgd: linear);
+/// stepped per epoch, floor(1281167 / 1024) = 1251 iterations per epoch.
+#[test]
+fn timm_args_multistep_is_its_flags() {
+    let config = [
+        TIMM_MULTISTEP,
+        "--dataset-size",
+        "imagenet1k",
+        "--devices",
+        "8",
+    ];
+    let flags = [
+        "--base-lr",
+        "0.4",
+        "--milestones",
+        "30ep,60ep,80ep",
+        "--gamma",
+        "0.1",
+        "--warmup-iters",
+        "5ep",
+        "--warmup-lr",
+        "0.00001",
+        "--iters",
+        "90ep",
+        "--stepping",
+        "epoch",
+        "--dataset-size",
+        "imagenet1k",
+        "--batch-per-device",
+        "128",
+        "--devices",
+        "8",
+        "--drop-last",
+        "--dialect",
+        "timm-train",
+        "--name",
+        "args",
+    ];
+    assert_eq!(table(&config, "1251"), table(&flags, "1251"));
+}
+
+/// timm step, decay_epochs 2.4 after a 3-epoch warmup (warmup_prefix false):
+/// StepLRScheduler's lr at epoch e is 0.016 × 0.97 ** (e // 2.4) once e >= 3, and
+/// 1e-6 + e × (0.016 - 1e-6) / 3 before; e // 2.4 in Python for e = 0 … 19.
+#[test]
+fn timm_args_step_is_step_lr_scheduler() {
+    let config = [TIMM_STEP, "--dataset-size", "imagenet1k", "--devices", "2"];
+    let per_epoch = run(&[
+        &["table", "--every", "5004", "--format", "csv"][..],
+        &config,
+    ]
+    .concat());
+    let python_floor_division = [0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 7];
+    let expected: Vec<String> = (0..20u32)
+        .map(|e| {
+            let lr = if e < 3 {
+                1e-6 + f64::from(e) * ((0.016 - 1e-6) / 3.0)
+            } else {
+                0.016 * 0.97f64.powf(f64::from(python_floor_division[e as usize]))
+            };
+            format!("{},{}", u64::from(e) * 5004, lr)
+        })
+        .collect();
+    let rows: Vec<String> = per_epoch
+        .lines()
+        .skip(1)
+        .map(|row| {
+            let mut cells = row.split(',');
+            let (t, lr) = (cells.next().unwrap(), cells.next().unwrap());
+            format!("{t},{}", lr.parse::<f64>().unwrap())
+        })
+        .collect();
+    assert_eq!(rows, expected);
+}
+
+/// `import`'s TOML of the three YAML formats loads back to the same curve.
+#[test]
+fn yaml_formats_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (config, extra) in [
+        (
+            PADDLEDET_2X,
+            &["--dataset-size", "coco2017-nonempty", "--devices", "8"][..],
+        ),
+        (TF_RETINANET, &[][..]),
+        (
+            TIMM_MULTISTEP,
+            &["--dataset-size", "imagenet1k", "--devices", "8"][..],
+        ),
+        (
+            TIMM_STEP,
+            &["--dataset-size", "imagenet1k", "--devices", "2"][..],
+        ),
+    ] {
+        let config = format!("{root}/{config}");
+        let out = dir.path().join("imported.toml");
+        let out_arg = out.to_str().unwrap();
+        run(&[&["import", &config, "-o", out_arg, "--force"][..], extra].concat());
+        let original = table(&[&[config.as_str()][..], extra].concat(), "1009");
+        assert_eq!(table(&[out_arg], "1009"), original, "{config} {extra:?}");
+    }
+}
+
+/// The real PaddleDetection and TF Model Garden configs, where the shared folder is beside
+/// the repository.
+#[test]
+fn real_yaml_configs_load() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(shared) = ["../shared/configs", "../../shared/configs"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_dir())
+    else {
+        println!("skipped: no shared/configs beside the repository");
+        return;
+    };
+    let paddle = shared
+        .join("PaddlePaddle+PaddleDetection/configs/faster_rcnn/faster_rcnn_r50_fpn_1x_coco.yml");
+    let imported = run(&[
+        "import",
+        paddle.to_str().unwrap(),
+        "--dataset-size",
+        "coco2017-nonempty",
+        "--devices",
+        "8",
+    ]);
+    for line in [
+        "base_lr = 0.01  #",
+        "milestones = [\"8ep\", \"11ep\"]  #",
+        "warmup_iters = \"1000it\"  #",
+        "warmup_factor = 0.1  #",
+        "iters = \"12ep\"  #",
+        // One image per device, padded to ceil(117266 / 8) each.
+        "iters_per_epoch = 14659  #",
+        "dialect = \"paddledet\"  #",
+    ] {
+        assert!(
+            imported.contains(&format!("\n{line}")),
+            "{line}\n{imported}"
+        );
+    }
+    let tf = shared.join(
+        "tensorflow+models/official/vision/configs/experiments/image_classification/imagenet_resnet50_gpu.yaml",
+    );
+    let imported = run(&["import", tf.to_str().unwrap()]);
+    for line in [
+        "milestones = [18750, 37500, 50000]  #",
+        "values = [0.8, 0.08, 0.008, 0.0008]  #",
+        "warmup_iters = 3125  #",
+        "warmup_lr = 0.0  # TF Model Garden default LinearWarmupConfig.warmup_learning_rate",
+        "iters = 56160  #",
+        "dialect = \"tf-model-garden\"  #",
+    ] {
+        assert!(
+            imported.contains(&format!("\n{line}")),
+            "{line}\n{imported}"
+        );
+    }
+}

@@ -10,13 +10,18 @@
 pub(super) mod bounded;
 mod detectron2;
 mod emit;
+mod keyed;
 mod literal;
 mod lrsched;
 mod maskrcnn;
 mod mmcv1;
 mod mmengine;
 mod openmmlab;
+mod paddledet;
 pub mod python;
+mod tf_model_garden;
+mod timm_args;
+mod timm_defaults;
 mod yacs;
 mod yaml;
 
@@ -71,6 +76,9 @@ pub const FORMATS: &[&dyn Format] = &[
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
+    &paddledet::PaddledetYaml,
+    &tf_model_garden::TfModelGardenYaml,
+    &timm_args::TimmArgsYaml,
 ];
 
 /// The format named by `--from` (its name or an alias).
