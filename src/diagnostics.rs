@@ -69,8 +69,26 @@ pub fn styled(text: impl Display) {
     let _ = writeln!(stderr, "{text}");
 }
 
+/// The most characters of any line of an error or warning. Values the user wrote are cut at
+/// their source, to a short prefix; what is not (a path of 20,000 characters, a schedule name
+/// of megabytes) is cut here.
+const MESSAGE_LINE: usize = 1000;
+
 fn print(style: Style, prefix: &str, message: impl Display) {
+    let message = bounded_lines(&message.to_string(), MESSAGE_LINE);
     styled(format_args!("{style}{prefix}:{style:#} {message}"));
+}
+
+/// `text` with every line longer than `max` characters cut, and its length said.
+fn bounded_lines(text: &str, max: usize) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| match line.char_indices().nth(max) {
+            Some((end, _)) => format!("{}… ({} characters)", &line[..end], line.chars().count()),
+            None => line.to_string(),
+        })
+        .collect();
+    lines.join("\n")
 }
 
 #[cfg(test)]
@@ -79,6 +97,15 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn every_line_is_bounded() {
+        assert_eq!(bounded_lines("ab\ncd", 2), "ab\ncd");
+        assert_eq!(
+            bounded_lines("abc\nd\néfgh", 2),
+            "ab… (3 characters)\nd\néf… (4 characters)"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use clap::{ColorChoice, Parser};
 use lrsched::cli::{Cli, Command};
 use lrsched::error::Error;
 use lrsched::output::sink::stdout_at_start;
+use lrsched::schedule::message::{QUOTED, shorten_quoted};
 use lrsched::{commands, diagnostics};
 
 fn main() -> ExitCode {
@@ -73,14 +74,17 @@ fn usage_error(e: clap::Error) -> ExitCode {
             let plain = rendered.to_string();
             let styled = rendered.ansi().to_string();
             // Styles add no line breaks, so the plain lines say which styled lines to keep.
-            let message: Vec<&str> = plain
+            let message: Vec<String> = plain
                 .lines()
                 .zip(styled.lines())
                 .take_while(|(plain, _)| !plain.starts_with("Usage:"))
                 .filter(|(plain, _)| !plain.trim().is_empty())
                 // Printed once below, also for errors whose rendering already ends with it.
                 .filter(|(plain, _)| !plain.starts_with("For more information"))
-                .map(|(_, styled)| styled)
+                // clap quotes a bad value whole: a 100 KB value gets a line, unstyled, not 100 KB.
+                .map(|(plain, styled)| {
+                    shorten_quoted(plain, QUOTED).unwrap_or_else(|| styled.to_string())
+                })
                 .collect();
             diagnostics::styled(message.join("\n"));
             diagnostics::styled("For more information, try '--help'.");

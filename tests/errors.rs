@@ -1971,6 +1971,228 @@ fn float32_dialects_refuse_in_their_frameworks_words() {
     }
 }
 
+// Oversized inputs (docs/errors.md, "Oversized inputs"): bounded reads, short quotes, and
+// iterations checked before anything is written.
+
+/// Runs `args` in a scratch directory holding `files`, with `stdin`; returns stdout and stderr
+/// after checking status 2.
+fn refused(args: &[&str], files: &[(&str, &[u8])], stdin: &[u8]) -> (String, String) {
+    let dir = tempfile::tempdir().expect("scratch directory");
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).expect("file written");
+    }
+    let output = lrsched()
+        .current_dir(dir.path())
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("lrsched runs");
+    assert_eq!(output.status.code(), Some(2), "status of {args:?}");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn oversized_values_are_quoted_by_their_start() {
+    let nines = "9".repeat(100_000);
+    let (_, stderr) = refused(&["table", "--gamma", &nines], &[], b"");
+    let message = format!(
+        "error: --gamma: '{}…' (100000 characters) is past the f64 range (about ±1.8e308)",
+        &nines[..40]
+    );
+    assert_eq!(stderr, format!("{message}\n"));
+    assert_documented(&message);
+
+    let key = "k".repeat(100_000);
+    let file = format!("{key} = 1\n");
+    let (_, stderr) = refused(
+        &["table", "bad.toml"],
+        &[("bad.toml", file.as_bytes())],
+        b"",
+    );
+    let message = stderr.trim_end();
+    assert!(message.starts_with(&format!(
+        "error: bad.toml:1: unknown key '{}…' (100000 characters); valid keys: base_lr, ",
+        &key[..40]
+    )));
+    assert_documented(message);
+
+    // clap's errors quote a value whole: cut the same way.
+    let (_, stderr) = refused(&["plot", "--layout", &nines[..1000]], &[], b"");
+    let message = format!(
+        "error: invalid value '{}…' (1000 characters) for '--layout <LAYOUT>'",
+        &nines[..40]
+    );
+    assert!(stderr.starts_with(&format!("{message}\n")), "{stderr}");
+    assert_documented(&message);
+
+    // A syntax error on a 200 KB line shows 80 characters of it, around the column.
+    let file = format!("gamma = 0.1\nname = \"{} = 3\n", "a".repeat(200_000));
+    let (_, stderr) = refused(
+        &["check", "bad.toml"],
+        &[("bad.toml", file.as_bytes())],
+        b"",
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].starts_with("error: bad.toml:2:200013: invalid TOML: "));
+    assert_eq!(lines[1], format!("  2 | …{} = 3", "a".repeat(76)));
+}
+
+#[test]
+fn oversized_files_are_refused_without_reading_them_whole() {
+    let limit = 8 * 1024 * 1024;
+    let too_big = vec![b'#'; limit + 1];
+    let message = "error: big.toml: cannot read schedule file: larger than 8 MiB, the most a \
+                   schedule or config file may have\n";
+    for args in [
+        &["table", "big.toml"][..],
+        &["at", "5", "-c", "big.toml"],
+        &["check", "big.toml"],
+        &["explain", "-c", "big.toml"],
+        &["plot", "big.toml", "-o", "out.svg"],
+    ] {
+        let (stdout, stderr) = refused(args, &[("big.toml", &too_big)], b"");
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str()),
+            ("", message),
+            "{args:?}"
+        );
+    }
+    // Exactly at the limit is read (and is a valid, if odd, schedule file of comments).
+    let at_limit = vec![b'#'; limit];
+    let dir = tempfile::tempdir().expect("scratch directory");
+    fs::write(dir.path().join("big.toml"), at_limit).expect("file written");
+    lrsched()
+        .current_dir(dir.path())
+        .args(["at", "5", "-c", "big.toml"])
+        .assert()
+        .success()
+        .stdout("0.0055000000000000005\n");
+    // A device that never ends.
+    let (_, stderr) = refused(&["check", "/dev/zero"], &[], b"");
+    let message = "error: /dev/zero: cannot read schedule file: larger than 8 MiB, the most a \
+                   schedule or config file may have";
+    assert_eq!(stderr, format!("{message}\n"));
+    assert_documented(message);
+}
+
+#[test]
+fn at_stdin_lines_are_bounded() {
+    let message = "error: <stdin>:1: a line longer than 4096 bytes (an iteration is a whole \
+                   number >= 0, one per line)";
+    let (stdout, stderr) = refused(&["at", "-"], &[], &vec![b'1'; 10_000_000]);
+    assert_eq!((stdout.as_str(), stderr), ("", format!("{message}\n")));
+    assert_documented(message);
+    // A bad line of up to 4096 bytes is quoted by its start.
+    let line = format!("{}x\n", "1".repeat(4000));
+    let (stdout, stderr) = refused(&["at", "-"], &[], format!("7\n{line}").as_bytes());
+    assert_eq!(stdout, "0.0073\n");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: <stdin>:2: '{}…' (4001 characters) is not a whole number (an iteration is \
+             a whole number >= 0)\n",
+            &line[..40]
+        )
+    );
+}
+
+#[test]
+fn at_checks_every_iteration_before_writing() {
+    let message = "error: ITER '200': iteration 200 is past the schedule's 150 iterations (0 … 149); raise --iters";
+    for args in [
+        &["at", "5", "200"][..],
+        &["at", "5", "200", "-"],
+        &["at", "5", "-", "x"],
+    ] {
+        let (stdout, stderr) = refused(args, &[], b"7\n");
+        assert_eq!(stdout, "", "{args:?} wrote before its error");
+        assert!(stderr.starts_with("error: ITER '"), "{stderr}");
+    }
+    let (_, stderr) = refused(&["at", "5", "200"], &[], b"");
+    assert_eq!(stderr, format!("{message}\n"));
+    assert_documented(message);
+}
+
+#[test]
+fn names_with_tabs_and_line_breaks_keep_rows_whole() {
+    let files: &[(&str, &[u8])] = &[
+        ("a.toml", b"name = \"a\\tb\"\n"),
+        ("b.toml", b"name = \"c\\nd\\\\e\"\n"),
+    ];
+    let dir = tempfile::tempdir().expect("scratch directory");
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).expect("file written");
+    }
+    let run = |args: &[&str]| {
+        let output = lrsched()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("lrsched runs");
+        assert!(output.status.success(), "{args:?}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    assert_eq!(
+        run(&["table", "a.toml", "b.toml", "--format", "tsv", "--end", "2"]),
+        "iteration\tlr_a\\tb\tlr_c\\nd\\\\e\n0\t0.001\t0.001\n1\t0.0019\t0.0019\n"
+    );
+    let report = run(&["check", "a.toml", "b.toml"]);
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(lines[0].starts_with("ok: a\\tb (maskrcnn): "), "{report}");
+    assert!(
+        lines[1].starts_with("ok: c\\nd\\e (maskrcnn): "),
+        "{report}"
+    );
+}
+
+#[test]
+fn far_table_rows_come_at_once() {
+    // A phase per iteration: walking to these rows would take centuries.
+    let output = lrsched()
+        .args([
+            "table",
+            "--step-size",
+            "1",
+            "--iters",
+            "18446744073709551615",
+            "--start",
+            "18446744073709551610",
+            "--dialect",
+            "all",
+            "--columns",
+            "iteration,phase",
+        ])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("lrsched runs");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 5, "{text}");
+    assert!(rows[0].starts_with("18446744073709551610,decay"), "{text}");
+    let every = stdout_of(&[
+        "table",
+        "--step-size",
+        "1",
+        "--iters",
+        "1000000000000",
+        "--every",
+        "300000000000",
+        "--columns",
+        "iteration,phase",
+    ]);
+    assert_eq!(
+        every,
+        "iteration,phase\n0,warmup\n300000000000,decay299999999990\n\
+         600000000000,decay599999999990\n900000000000,decay899999999990\n"
+    );
+}
+
 const DIFF_EXPORT: &str = "diff and export";
 
 /// `diff` and `export`: an unknown target, a schedule the target cannot express at all, and

@@ -7,9 +7,10 @@
 //! (`gamma=0.5`, as the flag `--gamma 0.5`) or one of the `table` options `columns`, `start`,
 //! `end`, `every`, or `at` (an iteration to evaluate). Seeds are in `fuzz/seeds/`.
 //!
-//! What must hold, whatever the input: no panic; an error renders as text; a schedule's lr is
-//! finite and >= 0 on [0, iters); its segments tile [0, iters) in order, a constant segment's
-//! lr is the lr at each of its ends, and a ramp's `values` are its `lr`s.
+//! What must hold, whatever the input: no panic; an error renders as text of bounded lines; a
+//! schedule's lr is finite and >= 0 on [0, iters); its segments tile [0, iters) in order, a
+//! constant segment's lr is the lr at each of its ends, and a ramp's `values` are its `lr`s;
+//! the segments from `start` (a table's seek) are those segments cut at `start`.
 
 #![no_main]
 
@@ -57,19 +58,23 @@ fuzz_target!(|data: &[u8]| {
     let input = Input {
         files: vec![path.clone()],
         flags,
+        ..Input::default()
     };
     let specs = match config::load(&input) {
         Ok(loaded) => loaded.schedules,
         Err(error) => {
-            let _ = error.to_string();
+            bounded(&error.to_string());
             return;
         }
     };
     for spec in &specs {
         let _ = lint(spec);
         check(spec);
+        if let Some(Ok(start)) = rows.0.map(|t| options::iteration(t, || "start".into())) {
+            check_seek(spec, start);
+        }
         for value in &at {
-            if let Ok(t) = options::iteration(value, "at") {
+            if let Ok(t) = options::iteration(value, || "at".into()) {
                 // Past iters lr may grow without bound (gamma > 1); it must still not panic.
                 let _ = spec.schedule.lr(t);
             }
@@ -87,6 +92,47 @@ fn scratch_file() -> &'static PathBuf {
     PATH.get_or_init(|| {
         std::env::temp_dir().join(format!("lrsched-fuzz-{}.toml", std::process::id()))
     })
+}
+
+/// An error's lines stay short: whatever the input, a message quotes a bounded part of it (a
+/// TOML syntax error's second line shows an 80-character excerpt).
+fn bounded(message: &str) {
+    for line in message.lines() {
+        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
+    }
+}
+
+/// `segments_from(start)` is `segments()` from the one holding `start` on, the first cut to
+/// begin at `start`, compared as far as `segments()` is walked.
+fn check_seek(spec: &NamedSchedule, start: u64) {
+    let schedule = spec.schedule.as_ref();
+    let walked: Vec<_> = schedule
+        .segments()
+        .take(SEGMENTS)
+        .skip_while(|s| s.end <= start)
+        .collect();
+    let seeked: Vec<_> = schedule.segments_from(start).take(walked.len()).collect();
+    if start >= spec.params().iters {
+        assert!(schedule.segments_from(start).next().is_none(), "segments past iters");
+        return;
+    }
+    for (index, (walked, seeked)) in walked.iter().zip(&seeked).enumerate() {
+        let expected_start = if index == 0 { start } else { walked.start };
+        assert_eq!(seeked.start, expected_start, "seek to {start}");
+        assert_eq!(seeked.end, walked.end, "seek to {start}");
+        assert_eq!(seeked.phase, walked.phase, "seek to {start}");
+        assert_eq!(
+            seeked.constant_lr.map(f64::to_bits),
+            walked.constant_lr.map(f64::to_bits),
+            "seek to {start}"
+        );
+    }
+    if let Some(first) = schedule.segments_from(start).next() {
+        assert_eq!(first.start, start);
+        if let Some(constant) = first.constant_lr {
+            assert_eq!(constant.to_bits(), schedule.lr(start).to_bits(), "seek to {start}");
+        }
+    }
 }
 
 fn check(spec: &NamedSchedule) {

@@ -6,7 +6,7 @@
 //! row's is not formatted again (consecutive iterations mostly sit in one constant phase), and
 //! an error's location (`<stdin>:N`) is only put into words when there is an error.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::ExitCode;
 
 use super::options;
@@ -16,12 +16,17 @@ use crate::error::Error;
 use crate::output::sink::Sink;
 use crate::output::table::{FormatName, RowWriter};
 use crate::schedule::NamedSchedule;
+use crate::schedule::message::{QUOTED, quote_prefix};
 
 /// Stdin is read in blocks of this size.
 const READ_BYTES: usize = 1 << 16;
 
 /// The most digits a line may have to be parsed on the fast path: 19 nines fit in a u64.
 const FAST_DIGITS: usize = 19;
+
+/// The longest line `at -` reads: an iteration is at most 20 digits, so this leaves room for
+/// any spacing while a line without an end (`at - < /dev/zero`) is refused at once.
+pub const MAX_LINE_BYTES: usize = 4096;
 
 pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     let specs = super::load(&args.schedule, &[])?;
@@ -48,7 +53,14 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
         with_iteration,
     );
     let iters = specs.iter().map(|s| s.params().iters).min().unwrap_or(0);
-    if let Err(e) = write_rows(&args.iterations, iters, &mut writer, &mut sink) {
+    // Every iteration argument is checked before anything is written: `at 5 200` with 150
+    // iterations is an error, not a row and then an error.
+    let iterations = args
+        .iterations
+        .iter()
+        .map(|argument| Iteration::parse(argument, iters))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Err(e) = write_rows(&iterations, iters, &mut writer, &mut sink) {
         // The rows before a bad iteration still go out, as they would have unbuffered.
         let _ = writer.rows.flush(&mut sink);
         return Err(e);
@@ -58,22 +70,38 @@ pub fn run(args: &AtArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An iteration argument: a number, or `-` for the lines of stdin.
+enum Iteration {
+    At(u64),
+    Stdin,
+}
+
+impl Iteration {
+    fn parse(argument: &str, iters: u64) -> Result<Self, ConfigError> {
+        if argument == "-" {
+            return Ok(Iteration::Stdin);
+        }
+        let at = || format!("ITER {}", quote_prefix(argument, QUOTED));
+        let t = options::within_schedules(options::iteration(argument, at)?, iters, at)?;
+        Ok(Iteration::At(t))
+    }
+}
+
 fn write_rows(
-    iterations: &[String],
+    iterations: &[Iteration],
     iters: u64,
     writer: &mut LrRows,
     sink: &mut Sink,
 ) -> Result<(), Error> {
-    for argument in iterations {
-        if argument == "-" {
-            let stdin = BufReader::with_capacity(READ_BYTES, io::stdin().lock());
-            each_iteration(stdin, iters, |t| {
-                writer.row(t, sink).map_err(|e| sink.fail(e).into())
-            })?;
-        } else {
-            let at = || format!("ITER '{argument}'");
-            let t = options::within_schedules(options::iteration(argument, at)?, iters, at)?;
-            writer.row(t, sink).map_err(|e| sink.fail(e))?;
+    for iteration in iterations {
+        match *iteration {
+            Iteration::Stdin => {
+                let stdin = BufReader::with_capacity(READ_BYTES, io::stdin().lock());
+                each_iteration(stdin, iters, |t| {
+                    writer.row(t, sink).map_err(|e| sink.fail(e).into())
+                })?;
+            }
+            Iteration::At(t) => writer.row(t, sink).map_err(|e| sink.fail(e))?,
         }
     }
     Ok(())
@@ -90,13 +118,23 @@ fn each_iteration(
     let mut number = 0usize;
     loop {
         line.clear();
-        let read = input.read_until(b'\n', &mut line);
+        let read = read_line(&mut input, &mut line);
         number += 1;
         // Put into words on the error path only: formatting it per line would cost more than
         // the rest of the line's work.
         let at = || format!("<stdin>:{number}");
         match read {
             Ok(0) => return Ok(()),
+            Ok(_) if line.len() > MAX_LINE_BYTES => {
+                return Err(ConfigError::invalid(
+                    Origin::Flag(at()),
+                    format!(
+                        "a line longer than {MAX_LINE_BYTES} bytes (an iteration is a whole \
+                         number >= 0, one per line)"
+                    ),
+                )
+                .into());
+            }
             Ok(_) => {}
             Err(e) => return Err(ConfigError::invalid(Origin::Flag(at()), e.to_string()).into()),
         }
@@ -114,6 +152,12 @@ fn each_iteration(
         };
         row(options::within_schedules(t, iters, at)?)?;
     }
+}
+
+/// Reads up to and including the next line break into `line`, but no more than one byte past
+/// [`MAX_LINE_BYTES`]: enough to tell that the line is too long. Returns the bytes read.
+fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    Read::take(input, MAX_LINE_BYTES as u64 + 1).read_until(b'\n', line)
 }
 
 /// A line that is nothing but 1 to 19 ASCII digits (and its line break): its value. Anything
@@ -233,6 +277,28 @@ mod tests {
                  raise --iters"
                     .to_string()
             )
+        );
+    }
+
+    #[test]
+    fn lines_are_bounded() {
+        let longest = format!("{}7\n", " ".repeat(MAX_LINE_BYTES - 2));
+        assert_eq!(iterations(longest.as_bytes()), Ok(vec![7]));
+        let longer = format!("{}7\n", " ".repeat(MAX_LINE_BYTES - 1));
+        let too_long = "<stdin>:2: a line longer than 4096 bytes (an iteration is a whole number \
+                        >= 0, one per line)";
+        assert_eq!(
+            iterations(format!("1\n{longer}").as_bytes()),
+            Err(too_long.into())
+        );
+        // A line without an end is refused after MAX_LINE_BYTES + 1 bytes, not read to the end.
+        let endless = io::repeat(b'1');
+        let error = each_iteration(BufReader::new(endless), u64::MAX, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("<stdin>:1: a line longer than 4096 bytes"),
+            "{error}"
         );
     }
 

@@ -42,7 +42,23 @@ fn page(command: Option<&str>) -> Vec<u8> {
     if let Some(after_help) = after_help {
         page.extend_from_slice(sections(&after_help).as_bytes());
     }
-    page
+    ascii_roff(&String::from_utf8(page).expect("clap_mangen writes UTF-8"))
+}
+
+/// The page with every character past ASCII written as a roff escape (`…` as `\[u2026]`):
+/// roff input is ASCII, and groff warns about (and `LC_ALL=C man` drops) anything else. An
+/// ASCII terminal shows `…` as `...` (groff's own fallback for `×` is `x`).
+fn ascii_roff(page: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(page.len());
+    out.push_str(".if !c\\[u2026] .char \\[u2026] ...\n");
+    for c in page.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    out.into_bytes()
 }
 
 /// One section per paragraph of the after-help text. "Heading: text" is filled as prose;
@@ -92,6 +108,27 @@ mod tests {
         }
         let check = page_text(Some("check"));
         assert!(check.contains(".SH \"EXIT STATUS\"\n0 valid"), "{check}");
+    }
+
+    #[test]
+    fn pages_are_ascii_with_escapes() {
+        let fallback = ".if !c\\[u2026] .char \\[u2026] ...\n";
+        assert_eq!(
+            String::from_utf8(ascii_roff("t = 0 … N × 2 é 😀")).unwrap(),
+            format!("{fallback}t = 0 \\[u2026] N \\[u00D7] 2 \\[u00E9] \\[u1F600]")
+        );
+        let mut escaped = 0;
+        for name in MAN_PAGES.iter().map(Some).chain([None]) {
+            let page = page(name.copied());
+            assert!(page.is_ascii(), "{name:?}");
+            escaped += String::from_utf8(page).unwrap().matches("\\[u").count();
+        }
+        assert!(
+            escaped > 0,
+            "no page has a character to escape: the test tests nothing"
+        );
+        let table = page_text(Some("table"));
+        assert!(table.contains("(t = 0 \\[u2026] N\\-1)"), "{table}");
     }
 
     #[test]

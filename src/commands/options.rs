@@ -7,6 +7,7 @@ use crate::config::{ConfigError, Origin, parse_whole};
 use crate::output::FormatName;
 use crate::output::table::schedule_rows::{Column, Rows};
 use crate::schedule::NamedSchedule;
+use crate::schedule::message::{QUOTED, quote_prefix};
 
 /// A column name as `--columns` takes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +48,7 @@ pub fn columns(
             "" => {
                 return Err(flag_error(
                     "--columns",
-                    format!("an empty column name in '{list}'"),
+                    format!("an empty column name in {}", quote_prefix(list, QUOTED)),
                 ));
             }
             "iteration" | "iter" => ColumnName::Iteration,
@@ -59,7 +60,8 @@ pub fn columns(
                 return Err(flag_error(
                     "--columns",
                     format!(
-                        "unknown column '{other}'; expected any of: {}",
+                        "unknown column {}; expected any of: {}",
+                        quote_prefix(other, QUOTED),
                         COLUMN_NAMES.join(", ")
                     ),
                 ));
@@ -201,14 +203,15 @@ pub fn within_schedules(
 /// `--size WxH`: width and height in pixels, each 100..=10000.
 pub fn size(text: &str) -> Result<(u32, u32), ConfigError> {
     let invalid = |problem: String| flag_error("--size", problem);
-    let (w, h) = text
-        .split_once(['x', 'X'])
-        .ok_or_else(|| invalid(format!("expected WIDTHxHEIGHT like 1200x700, got '{text}'")))?;
+    let malformed = || {
+        invalid(format!(
+            "expected WIDTHxHEIGHT like 1200x700, got {}",
+            quote_prefix(text, QUOTED)
+        ))
+    };
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(malformed)?;
     let pixels = |part: &str| -> Result<u32, ConfigError> {
-        let value: u32 = part
-            .trim()
-            .parse()
-            .map_err(|_| invalid(format!("expected WIDTHxHEIGHT like 1200x700, got '{text}'")))?;
+        let value: u32 = part.trim().parse().map_err(|_| malformed())?;
         if !(100..=10_000).contains(&value) {
             return Err(invalid(format!("{value} pixels is outside 100..=10000")));
         }

@@ -202,7 +202,10 @@ fn x_unit(text: &str) -> Result<XUnit, ConfigError> {
         "epoch" | "epochs" => Ok(XUnit::Epoch),
         other => Err(ConfigError::invalid(
             Origin::Flag("--x".into()),
-            format!("unknown axis unit '{other}'; expected iter or epoch"),
+            format!(
+                "unknown axis unit {}; expected iter or epoch",
+                crate::schedule::message::quote_prefix(other, crate::schedule::message::QUOTED)
+            ),
         )),
     }
 }

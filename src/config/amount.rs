@@ -3,6 +3,7 @@
 
 use super::value::parse_whole;
 use crate::schedule::Unit;
+use crate::schedule::message::{QUOTED, prefix, quote_prefix};
 
 /// A non-negative decimal, exactly: `units / 10^decimals`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,10 +45,13 @@ impl Decimal {
         };
         let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
         if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
-            return Err(format!("'{text}' is not a number"));
+            return Err(format!("{} is not a number", quote_prefix(text, QUOTED)));
         }
         if fraction.len() > MAX_DECIMALS {
-            return Err(format!("'{text}' has more than {MAX_DECIMALS} decimals"));
+            return Err(format!(
+                "{} has more than {MAX_DECIMALS} decimals",
+                quote_prefix(text, QUOTED)
+            ));
         }
         let whole = if whole.is_empty() {
             0
@@ -60,7 +64,7 @@ impl Decimal {
         } else {
             fraction
                 .parse()
-                .map_err(|_| format!("'{text}' is not a number"))?
+                .map_err(|_| format!("{} is not a number", quote_prefix(text, QUOTED)))?
         };
         Ok(Decimal {
             units: u128::from(whole) * 10u128.pow(decimals) + fraction,
@@ -122,8 +126,10 @@ impl Amount {
             Unit::Epoch
         } else {
             return Err(format!(
-                "unknown unit '{suffix}' in '{text}'; expected a number with it, iter, iters, \
-                 ep, epoch or epochs (500it, 8ep), or a bare number"
+                "unknown unit {} in {}; expected a number with it, iter, iters, ep, epoch or \
+                 epochs (500it, 8ep), or a bare number",
+                quote_prefix(suffix, QUOTED),
+                quote_prefix(text, QUOTED)
             ));
         };
         let amount = Amount {
@@ -132,7 +138,8 @@ impl Amount {
         };
         if unit == Unit::Iter && amount.number.whole().is_none() {
             return Err(format!(
-                "'{text}' is not a whole number of iterations (fractions are for epochs: 2.4ep)"
+                "{} is not a whole number of iterations (fractions are for epochs: 2.4ep)",
+                quote_prefix(text, QUOTED)
             ));
         }
         Ok(amount)
@@ -142,7 +149,7 @@ impl Amount {
     pub fn parse_float(text: &str) -> Result<Amount, String> {
         Decimal::parse(text.trim())
             .map(|number| Amount { number, unit: None })
-            .map_err(|_| format!("must be a whole number, got {text}"))
+            .map_err(|_| format!("must be a whole number, got {}", prefix(text, QUOTED)))
     }
 
     /// The unit this count is in: its own, else the schedule's.

@@ -4,7 +4,7 @@
 use super::error::{ConfigError, Origin};
 use super::scale::Rule;
 use super::value::{Raw, Value, as_written};
-use crate::schedule::message::number;
+use crate::schedule::message::{QUOTED, number, quote_prefix};
 use crate::schedule::{Dialect, Unit, WarmupMethod};
 
 pub(super) fn text_of(value: &Value) -> Option<&str> {
@@ -67,7 +67,10 @@ pub(super) fn rule(name: &str, at: &Origin) -> Result<Rule, ConfigError> {
     Rule::from_name(name).ok_or_else(|| {
         ConfigError::invalid(
             at.clone(),
-            format!("unknown rule '{name}'; expected linear, sqrt or none"),
+            format!(
+                "unknown rule {}; expected linear, sqrt or none",
+                quote_prefix(name, QUOTED)
+            ),
         )
     })
 }
@@ -77,7 +80,8 @@ pub(super) fn warmup_method(name: &str, at: &Origin) -> Result<WarmupMethod, Con
         ConfigError::invalid(
             at.clone(),
             format!(
-                "unknown warmup method '{name}'; expected one of: {}",
+                "unknown warmup method {}; expected one of: {}",
+                quote_prefix(name, QUOTED),
                 WarmupMethod::NAMES.join(", ")
             ),
         )
@@ -90,7 +94,10 @@ pub(super) fn unit(name: &str, at: &Origin) -> Result<Unit, ConfigError> {
         "epoch" | "epochs" => Ok(Unit::Epoch),
         other => Err(ConfigError::invalid(
             at.clone(),
-            format!("unknown unit '{other}'; expected iter or epoch"),
+            format!(
+                "unknown unit {}; expected iter or epoch",
+                quote_prefix(other, QUOTED)
+            ),
         )),
     }
 }
@@ -116,7 +123,8 @@ pub(super) fn dialects(name: &str, at: &Origin) -> Result<Vec<Dialect>, ConfigEr
         ConfigError::invalid(
             at.clone(),
             format!(
-                "unknown dialect '{name}'; expected one of: {}, all",
+                "unknown dialect {}; expected one of: {}, all",
+                quote_prefix(name, QUOTED),
                 Dialect::accepted_names().join(", ")
             ),
         )

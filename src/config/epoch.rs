@@ -3,6 +3,7 @@
 
 use super::error::{ConfigError, Origin};
 use super::resolve::Given;
+use crate::schedule::message::{QUOTED, quote_prefix};
 
 /// A dataset whose training set has a well-known size, by name.
 pub struct Dataset {
@@ -56,7 +57,8 @@ pub(super) fn dataset_size(name: &str, at: &Origin) -> Result<u64, ConfigError> 
             ConfigError::invalid(
                 at.clone(),
                 format!(
-                    "unknown dataset '{name}'; expected a number of samples or one of: {}",
+                    "unknown dataset {}; expected a number of samples or one of: {}",
+                    quote_prefix(name, QUOTED),
                     names.join(", ")
                 ),
             )

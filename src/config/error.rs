@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::schedule::message::{LINE_SHOWN, QUOTED, excerpt, prefix, quote_prefix};
+
 /// Where a value came from, for messages: a flag, or a key on a line of a file (a schedule
 /// TOML, or a framework's config: `key` is then the framework's, `SOLVER.STEPS`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +94,12 @@ impl fmt::Display for ConfigError {
                 key,
                 suggestion,
             } => {
-                write!(f, "{}:{line}: unknown key '{key}'", path.display())?;
+                write!(
+                    f,
+                    "{}:{line}: unknown key {}",
+                    path.display(),
+                    quote_prefix(key, QUOTED)
+                )?;
                 match suggestion {
                     Some(near) => write!(f, "; did you mean '{near}'?"),
                     None => {
@@ -110,8 +117,10 @@ impl fmt::Display for ConfigError {
                 source_line,
             } => write!(
                 f,
-                "{}:{line}:{column}: invalid {language}: {message}\n  {line} | {source_line}",
-                path.display()
+                "{}:{line}:{column}: invalid {language}: {}\n  {line} | {}",
+                path.display(),
+                prefix(message, LINE_SHOWN),
+                excerpt(source_line, *column, LINE_SHOWN)
             ),
             ConfigError::Read { path, problem } => {
                 write!(

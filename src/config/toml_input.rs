@@ -92,6 +92,10 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 /// The valid key nearest to a misspelt one, if any is near enough to be a likely typo.
 fn closest_key(name: &str) -> Option<&'static str> {
+    // Far longer than any key: no typo of one, and not worth a quadratic comparison.
+    if name.len() > 64 {
+        return None;
+    }
     let normalized = name.replace('-', "_").to_lowercase();
     KEYS.iter()
         .map(|key| (edit_distance(&normalized, key.name), key.name))
@@ -125,6 +129,26 @@ mod tests {
         assert_eq!(closest_key("warmup_iter"), Some("warmup_iters"));
         assert_eq!(closest_key("lr"), None);
         assert_eq!(closest_key("optimizer"), None);
+    }
+
+    #[test]
+    fn long_keys_and_lines_are_quoted_short() {
+        let key = "k".repeat(100_000);
+        let err = parse_layer(Path::new("x.toml"), &format!("{key} = 1\n")).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "x.toml:1: unknown key '{}…' (100000 characters); valid keys: base_lr,",
+                &key[..40]
+            )),
+            "{err}"
+        );
+        let text = format!("gamma = 0.1 {}\n", "x".repeat(100_000));
+        let err = parse_layer(Path::new("x.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        let (first, shown) = err.split_once('\n').unwrap();
+        assert!(first.starts_with("x.toml:1:9: invalid TOML: "), "{first}");
+        assert_eq!(shown, format!("  1 | gamma = 0.1 {}…", "x".repeat(68)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::amount::Amount;
 use super::error::{ConfigError, Origin};
-use crate::schedule::message::number;
+use crate::schedule::message::{QUOTED, number, prefix, quote_prefix};
 
 /// A value as the user wrote it, before conversion.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,14 +187,18 @@ fn finite_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
     if denominator == 0.0 {
         return Err(ConfigError::invalid(
             at.clone(),
-            format!("'{text}' divides by zero"),
+            format!("{} divides by zero", quote_prefix(text, QUOTED)),
         ));
     }
     let quotient = numerator / denominator;
     if !quotient.is_finite() || (quotient == 0.0 && numerator != 0.0) {
         return Err(ConfigError::invalid(
             at.clone(),
-            format!("'{text}' is {}, outside the f64 range", number(quotient)),
+            format!(
+                "{} is {}, outside the f64 range",
+                quote_prefix(text, QUOTED),
+                number(quotient)
+            ),
         ));
     }
     Ok(quotient)
@@ -202,9 +206,12 @@ fn finite_f64(raw: &Raw, at: &Origin) -> Result<f64, ConfigError> {
 
 /// One decimal float, as Rust reads it.
 fn decimal_f64(text: &str, at: &Origin) -> Result<f64, ConfigError> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| ConfigError::invalid(at.clone(), format!("'{text}' is not a number")))?;
+    let value: f64 = text.parse().map_err(|_| {
+        ConfigError::invalid(
+            at.clone(),
+            format!("{} is not a number", quote_prefix(text, QUOTED)),
+        )
+    })?;
     if value.is_nan() {
         return Err(ConfigError::invalid(
             at.clone(),
@@ -216,15 +223,21 @@ fn decimal_f64(text: &str, at: &Origin) -> Result<f64, ConfigError> {
     if value == 0.0 && mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')) {
         return Err(ConfigError::invalid(
             at.clone(),
-            format!("'{text}' is below the f64 range (about 4.9e-324) and would read as 0"),
+            format!(
+                "{} is below the f64 range (about 4.9e-324) and would read as 0",
+                quote_prefix(text, QUOTED)
+            ),
         ));
     }
     if value.is_infinite() {
         let lower = text.to_ascii_lowercase();
         let problem = if lower.contains("inf") {
-            format!("must be a finite number, got {text}")
+            format!("must be a finite number, got {}", prefix(text, QUOTED))
         } else {
-            format!("'{text}' is past the f64 range (about ±1.8e308)")
+            format!(
+                "{} is past the f64 range (about ±1.8e308)",
+                quote_prefix(text, QUOTED)
+            )
         };
         return Err(ConfigError::invalid(at.clone(), problem));
     }
@@ -239,7 +252,7 @@ fn whole(raw: &Raw, at: &Origin) -> Result<u64, ConfigError> {
         }
         Raw::Float(t) => Err(ConfigError::invalid(
             at.clone(),
-            format!("must be a whole number, got {t}"),
+            format!("must be a whole number, got {}", prefix(t, QUOTED)),
         )),
         _ => Err(type_error(raw, at, "a whole number")),
     }
@@ -254,18 +267,30 @@ pub fn parse_whole(text: &str) -> Result<u64, String> {
     };
     match error.kind() {
         IntErrorKind::Empty => Err("expected a whole number, got nothing".to_string()),
-        IntErrorKind::PosOverflow => Err(format!(
-            "{text} is past the u64 range (at most {})",
-            u64::MAX
-        )),
+        // Rust says overflow as soon as the digits pass u64, even if a letter follows.
+        IntErrorKind::PosOverflow
+            if text
+                .trim_start_matches('+')
+                .bytes()
+                .all(|b| b.is_ascii_digit()) =>
+        {
+            Err(format!(
+                "{} is past the u64 range (at most {})",
+                prefix(text, QUOTED),
+                u64::MAX
+            ))
+        }
         _ => match text.strip_prefix('-').map(str::parse::<u64>) {
             // `-0` is 0, as TOML reads it.
             Some(Ok(0)) => Ok(0),
-            Some(Ok(_)) => Err(format!("must be >= 0, got {text}")),
+            Some(Ok(_)) => Err(format!("must be >= 0, got {}", prefix(text, QUOTED))),
             Some(Err(e)) if *e.kind() == IntErrorKind::PosOverflow => {
-                Err(format!("must be >= 0, got {text}"))
+                Err(format!("must be >= 0, got {}", prefix(text, QUOTED)))
             }
-            _ => Err(format!("'{text}' is not a whole number")),
+            _ => Err(format!(
+                "{} is not a whole number",
+                quote_prefix(text, QUOTED)
+            )),
         },
     }
 }
@@ -289,10 +314,13 @@ fn amount(raw: &Raw, at: &Origin) -> Result<Amount, ConfigError> {
 fn unit_string(text: &str) -> Result<Amount, String> {
     match Amount::parse(text) {
         Ok(amount) if amount.unit.is_some() => Ok(amount),
-        Ok(_) => Err(format!(
-            "the string \"{text}\" has no unit: write {text} as a number, or \"{text}it\" \
-             or \"{text}ep\""
-        )),
+        Ok(_) => {
+            let text = prefix(text, QUOTED);
+            Err(format!(
+                "the string \"{text}\" has no unit: write {text} as a number, or \"{text}it\" \
+                 or \"{text}ep\""
+            ))
+        }
         Err(problem) => Err(problem),
     }
 }
@@ -307,7 +335,10 @@ fn amount_list(raw: &Raw, at: &Origin) -> Result<Vec<Amount>, ConfigError> {
             .map(|item| match item.trim() {
                 "" => Err(ConfigError::invalid(
                     at.clone(),
-                    format!("an empty item in '{t}' (an empty value alone means no milestones)"),
+                    format!(
+                        "an empty item in {} (an empty value alone means no milestones)",
+                        quote_prefix(t, QUOTED)
+                    ),
                 )),
                 item => Amount::parse(item).map_err(in_list),
             })
@@ -366,7 +397,10 @@ fn switch(raw: &Raw, at: &Origin) -> Result<bool, ConfigError> {
             "false" => Ok(false),
             other => Err(ConfigError::invalid(
                 at.clone(),
-                format!("expected true or false, got '{other}'"),
+                format!(
+                    "expected true or false, got {}",
+                    quote_prefix(other, QUOTED)
+                ),
             )),
         },
         _ => Err(type_error(raw, at, "true or false")),

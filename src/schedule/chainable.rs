@@ -56,10 +56,11 @@ pub(crate) fn linear_lr_factor(start_factor: f64, total_iters: u64, last_epoch: 
 /// `lr * gamma ** count`, as MultiStepLR's chainable `get_lr` applies a milestone listed
 /// `count` times (nothing when it is not listed).
 pub(crate) fn apply_milestone(lr: f64, gamma: f64, count: u64) -> f64 {
-    if count == 0 {
-        lr
-    } else {
-        lr * gamma.powf(count as f64)
+    match count {
+        0 => lr,
+        // `gamma ** 1` is gamma exactly (C's pow, and Python's): the common case, without a pow.
+        1 => lr * gamma,
+        _ => lr * gamma.powf(count as f64),
     }
 }
 

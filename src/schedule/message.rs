@@ -4,6 +4,12 @@
 //! quotes them must still fit on a line. Every list and float that goes into a message goes
 //! through here.
 
+/// The most characters of a token the user wrote (a number, a name, a line of stdin) that a
+/// message quotes: a 100,000-digit `--gamma` gets a line, not a 100 KB error.
+pub const QUOTED: usize = 40;
+/// The most characters of a TOML file's line that a syntax error shows.
+pub const LINE_SHOWN: usize = 80;
+
 /// Lists up to this long are shown in full.
 const IN_FULL: usize = 8;
 /// A longer list shows this many items from its start (and its last item).
@@ -42,6 +48,66 @@ pub fn in_words(points: &[u64], complete: bool) -> String {
         _ if !complete => format!("{}, …", text.join(", ")),
         n => format!("{}, … ({n} in all)", text.join(", ")),
     }
+}
+
+/// A token the user wrote, in quotes: whole up to `max` characters, longer as its first `max`
+/// and its length: `'99999999…' (100000 characters)`.
+pub fn quote_prefix(text: &str, max: usize) -> String {
+    match cut(text, max) {
+        None => format!("'{text}'"),
+        Some((start, count)) => format!("'{start}…' ({count} characters)"),
+    }
+}
+
+/// As [`quote_prefix`], without the quotes, where a message shows the token bare (`got
+/// 99999999… (100000 characters)`).
+pub fn prefix(text: &str, max: usize) -> String {
+    match cut(text, max) {
+        None => text.to_string(),
+        Some((start, count)) => format!("{start}… ({count} characters)"),
+    }
+}
+
+/// The part of a long `line` around character `column` (1-based), at most `max` characters
+/// and an `…` at each end that was cut: where a syntax error points stays in view.
+pub fn excerpt(line: &str, column: usize, max: usize) -> String {
+    let count = line.chars().count();
+    if count <= max {
+        return line.to_string();
+    }
+    let first = column.saturating_sub(1 + max / 2).min(count - max);
+    let shown: String = line.chars().skip(first).take(max).collect();
+    let before = if first > 0 { "…" } else { "" };
+    let after = if first + max < count { "…" } else { "" };
+    format!("{before}{shown}{after}")
+}
+
+/// A message written by another library (clap's `invalid value '…' for '--layout'`) with
+/// each single-quoted part longer than `max` characters cut as [`quote_prefix`] does, and the
+/// whole cut at `8 × max` whatever its quotes; `None` when nothing needed cutting.
+pub fn shorten_quoted(line: &str, max: usize) -> Option<String> {
+    let parts: Vec<&str> = line.split('\'').collect();
+    let long = |part: &&str| part.chars().count() > max;
+    // Odd indices are inside quotes (when the quotes pair up).
+    if !parts.iter().skip(1).step_by(2).any(long) && line.chars().count() <= 8 * max {
+        return None;
+    }
+    let mut out = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index % 2 == 1 {
+            out.push_str(&quote_prefix(part, max));
+        } else {
+            out.push_str(part);
+        }
+    }
+    // An unpaired quote leaves the last part outside of quotes: cut it anyway.
+    Some(prefix(&out, 8 * max))
+}
+
+/// `None` when `text` has at most `max` characters; else its first `max` and its length.
+fn cut(text: &str, max: usize) -> Option<(&str, usize)> {
+    let end = text.char_indices().nth(max)?.0;
+    Some((&text[..end], text.chars().count()))
 }
 
 /// A float as every output writes it: the shortest text that reads back the same (`1e300`,
@@ -130,6 +196,50 @@ mod tests {
         assert_eq!(in_words(&[5, 6, 7], true), "5, 6 and 7");
         assert_eq!(in_words(&[5, 6, 7, 8], true), "5, 6, 7, … (4 in all)");
         assert_eq!(in_words(&[5, 6, 7, 8], false), "5, 6, 7, …");
+    }
+
+    #[test]
+    fn long_tokens_are_quoted_by_their_start() {
+        assert_eq!(quote_prefix("abc", 3), "'abc'");
+        assert_eq!(quote_prefix("", 3), "''");
+        assert_eq!(
+            quote_prefix(&"9".repeat(100_000), 8),
+            "'99999999…' (100000 characters)"
+        );
+        // Characters, not bytes: a cut never splits one.
+        assert_eq!(quote_prefix("ééééé", 4), "'éééé…' (5 characters)");
+        assert_eq!(prefix("12345", 5), "12345");
+        assert_eq!(prefix("123456", 5), "12345… (6 characters)");
+    }
+
+    #[test]
+    fn quoted_parts_of_foreign_messages_are_cut() {
+        assert_eq!(shorten_quoted("invalid value 'x' for '--layout'", 8), None);
+        let nines = "9".repeat(1000);
+        assert_eq!(
+            shorten_quoted(&format!("invalid value '{nines}' for '--layout'"), 8).unwrap(),
+            "invalid value '99999999…' (1000 characters) for '--layout'"
+        );
+        let unpaired = format!("unexpected argument '{nines}");
+        assert_eq!(
+            shorten_quoted(&unpaired, 8).unwrap(),
+            format!("unexpected argument '99999999…' (1000 characters)")
+        );
+        let bare = format!("value {nines}");
+        assert_eq!(
+            shorten_quoted(&bare, 8).unwrap(),
+            format!("value {}… (1006 characters)", &nines[..58])
+        );
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_column() {
+        assert_eq!(excerpt("gamma = =", 9, 80), "gamma = =");
+        let line = format!("name = \"{}\" x", "a".repeat(1000));
+        let shown = excerpt(&line, 1010, 20);
+        assert_eq!(shown, format!("…{}\" x", "a".repeat(17)));
+        assert_eq!(excerpt(&line, 1, 10), "name = \"aa…");
+        assert_eq!(excerpt(&line, 500, 10), "…aaaaaaaaaa…");
     }
 
     #[test]

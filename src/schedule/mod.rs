@@ -161,9 +161,16 @@ pub trait Schedule {
     /// `iters` the run is over: a dialect that steps its lr in place holds the last value there.
     fn lr(&self, t: u64) -> f64;
 
-    /// The segments covering `[0, iters)` in order. Within a segment the phase does not change,
-    /// and lr either is constant (`constant_lr`) or changes every iteration (a warmup ramp).
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_>;
+    /// The segments covering `[from, iters)` in order, the first one cut to start at `from`.
+    /// Within a segment the phase does not change, and lr either is constant (`constant_lr`) or
+    /// changes every iteration (a warmup ramp). Starting costs what `lr(from)` costs, not a walk
+    /// over the segments before `from` (a table's `--start`, `--every`: docs/errors.md).
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_>;
+
+    /// The segments covering `[0, iters)` in order.
+    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        self.segments_from(0)
+    }
 
     /// The first iteration the framework no longer counts as warmup; `iters` or past it when
     /// the warmup outlasts the run.
@@ -189,4 +196,120 @@ pub struct Rejection {
 /// The schedule `dialect` computes for `params`, or the framework's reason to refuse them.
 pub fn build(dialect: Dialect, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
     stepping::build(dialect.framework_impl(), params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Schedules that exercise every kind of segment: ramps, constant warmups, decays inside
+    /// the warmup, a decay at every step, repeated milestones.
+    fn cases() -> Vec<Params> {
+        let mut cases = vec![Params::default()];
+        for method in [
+            WarmupMethod::Linear,
+            WarmupMethod::Constant,
+            WarmupMethod::Exp,
+        ] {
+            cases.push(Params {
+                decay: Decay::Milestones(vec![5, 20, 20, 40]),
+                warmup_method: method,
+                warmup_iters: 12,
+                iters: 60,
+                ..Params::default()
+            });
+            cases.push(Params {
+                decay: Decay::StepSize(3),
+                warmup_method: method,
+                iters: 50,
+                ..Params::default()
+            });
+        }
+        cases.push(Params {
+            decay: Decay::StepSize(1),
+            warmup_iters: 0,
+            iters: 40,
+            ..Params::default()
+        });
+        // Stepped per epoch (every dialect through `PerEpoch`, or its own iteration arithmetic
+        // with the warmup stepped every iteration), the last epoch cut short.
+        for warmup in [Unit::Epoch, Unit::Iter] {
+            cases.push(Params {
+                decay: Decay::Milestones(vec![30, 50]),
+                warmup_iters: 20,
+                iters: 65,
+                stepping: Stepping::Epoch {
+                    iters_per_epoch: 10,
+                    warmup,
+                },
+                ..Params::default()
+            });
+        }
+        cases
+    }
+
+    #[test]
+    fn segments_from_is_segments_cut_at_from() {
+        for params in cases() {
+            let mut built = 0;
+            for &dialect in Dialect::ALL {
+                let Ok(schedule) = build(dialect, params.clone()) else {
+                    continue;
+                };
+                built += 1;
+                let all: Vec<Segment> = schedule.segments().collect();
+                for from in 0..=params.iters + 1 {
+                    let expected: Vec<Segment> = all
+                        .iter()
+                        .filter(|s| s.end > from)
+                        .map(|s| Segment {
+                            start: s.start.max(from),
+                            ..*s
+                        })
+                        .collect();
+                    let got: Vec<Segment> = schedule.segments_from(from).collect();
+                    let bits = |segments: &[Segment]| -> Vec<_> {
+                        segments
+                            .iter()
+                            .map(|s| (s.start, s.end, s.phase, s.constant_lr.map(f64::to_bits)))
+                            .collect()
+                    };
+                    assert_eq!(
+                        bits(&got),
+                        bits(&expected),
+                        "{} from {from}: {params:?}",
+                        dialect.name()
+                    );
+                }
+            }
+            assert!(built >= 3, "only {built} dialects take {params:?}");
+        }
+    }
+
+    #[test]
+    fn segments_from_far_in_a_long_run_is_immediate() {
+        // 10^18 one-iteration phases: reaching the last ones by walking would never end.
+        let params = Params {
+            decay: Decay::StepSize(1),
+            iters: 1_000_000_000_000_000_000,
+            ..Params::default()
+        };
+        for &dialect in Dialect::ALL {
+            let Ok(schedule) = build(dialect, params.clone()) else {
+                continue;
+            };
+            let from = params.iters - 2;
+            let got: Vec<(u64, u64)> = schedule
+                .segments_from(from)
+                .map(|s| (s.start, s.end))
+                .collect();
+            // One segment per iteration, or one for both where a framework cannot tell these
+            // iterations apart (detectron2 counts epochs in f64).
+            let name = dialect.name();
+            assert!(matches!(got.len(), 1 | 2), "{name}: {got:?}");
+            assert_eq!(got[0].0, from, "{name}");
+            assert!(got.windows(2).all(|w| w[0].1 == w[1].0), "{name}: {got:?}");
+            assert_eq!(got[got.len() - 1].1, params.iters, "{name}");
+        }
+    }
 }

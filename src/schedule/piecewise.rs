@@ -23,15 +23,16 @@ pub(crate) trait Piecewise {
     fn next_decay(&self, t: u64) -> Option<u64>;
 }
 
-/// The segments of `[0, iters)`; `lr_at` gives the lr of each constant one, asked in increasing
-/// order of iteration.
+/// The segments of `[from, iters)`, the first cut to start at `from`; `lr_at` gives the lr of
+/// each constant one, asked in increasing order of iteration.
 pub(crate) fn segments<'a>(
     curve: &'a impl Piecewise,
+    from: u64,
     mut lr_at: impl FnMut(u64) -> f64 + 'a,
 ) -> Box<dyn Iterator<Item = Segment> + 'a> {
     let iters = curve.iters();
     let warmup_end = curve.warmup_end();
-    let mut start = 0;
+    let mut start = from;
     Box::new(std::iter::from_fn(move || {
         if start >= iters {
             return None;

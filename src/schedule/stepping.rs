@@ -133,9 +133,10 @@ impl Schedule for PerEpoch {
     }
 
     /// The dialect's segments scaled to iterations; a ramp, which changes every epoch, becomes
-    /// one constant segment per epoch.
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        Box::new(self.inner.segments().flat_map(move |segment| {
+    /// one constant segment per epoch. From `from`: the dialect's from its epoch on, cut.
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        let epoch = from / self.iters_per_epoch;
+        let scaled = self.inner.segments_from(epoch).flat_map(move |segment| {
             let pieces: Box<dyn Iterator<Item = Segment> + '_> = match segment.constant_lr {
                 Some(_) => Box::new(std::iter::once(Segment {
                     start: self.start_of(segment.start),
@@ -154,7 +155,15 @@ impl Schedule for PerEpoch {
                 ),
             };
             pieces
-        }))
+        });
+        Box::new(
+            scaled
+                .map(move |segment| Segment {
+                    start: segment.start.max(from),
+                    ..segment
+                })
+                .filter(|segment| segment.start < segment.end),
+        )
     }
 
     fn warmup_end(&self) -> u64 {

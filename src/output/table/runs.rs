@@ -107,7 +107,6 @@ impl<'a, 's> Runs<'a, 's> {
                 for _ in 0..left {
                     self.next_lrs();
                     self.write_prepared(writer, t);
-                    self.skip_rows();
                     writer.flush_if_full(out)?;
                     // Wraps only after the table's last row, when the value is no longer read.
                     t = t.wrapping_add(self.every);
@@ -307,10 +306,17 @@ impl<'a, 's> Runs<'a, 's> {
             };
             let ramps = matches!(segments[schedule], Some(s) if s.constant_lr.is_none());
             if ramps && !self.ramps.iter().any(|r| r.schedule == schedule) {
-                self.ramps.push(Ramp {
-                    schedule,
-                    values: self.schedules[schedule].values(run.start, run.end),
-                });
+                let source = self.schedules[schedule];
+                // Every row of the run in turn; with `every` > 1, each row's value on its own,
+                // so that a huge `--every` costs a row, not every iteration skipped.
+                let values = match self.every {
+                    1 => source.values(run.start, run.end),
+                    every => Box::new(run.clone().step_by(every as usize).map(move |t| {
+                        let mut row = source.values(t, t + 1);
+                        row.next().expect("a schedule's values() cover the segment")
+                    })),
+                };
+                self.ramps.push(Ramp { schedule, values });
             }
         }
     }
@@ -322,17 +328,6 @@ impl<'a, 's> Runs<'a, 's> {
                 .values
                 .next()
                 .expect("a schedule's values() cover the segment");
-        }
-    }
-
-    /// Moves the ramps past the `every - 1` rows after the one just written.
-    fn skip_rows(&mut self) {
-        if self.every > 1 {
-            let skip = (self.every - 2) as usize;
-            for ramp in &mut self.ramps {
-                // Past the run's end after its last row: nothing is read from it then.
-                let _ = ramp.values.nth(skip);
-            }
         }
     }
 
@@ -380,7 +375,6 @@ impl<'a, 's> Runs<'a, 's> {
             }
         }
         writer.close_row(out)?;
-        self.skip_rows();
         Ok(())
     }
 

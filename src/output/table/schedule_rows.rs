@@ -2,7 +2,9 @@
 //! [`RowWriter`].
 //!
 //! It walks the schedules' segments in order rather than evaluating or searching anything per
-//! row, so the cost of a row does not depend on how many milestones there are. The table is cut
+//! row, so the cost of a row does not depend on how many milestones there are; `--start` and a
+//! large `--every` start a schedule's segments over at the row (`Schedule::segments_from`)
+//! instead of walking to it. The table is cut
 //! into runs over which no cell changes but the iteration (and a ramping lr or the epoch):
 //! consecutive segments that write the same cells (the same lr bits, and the same phase if it
 //! is shown) make one run, so a schedule that has decayed to 0.0 and goes on "decaying" every
@@ -59,7 +61,7 @@ pub fn write_rows(
             Cursor {
                 shows_phase: shows(Column::Phase(index)),
                 shows_lr: shows(Column::Lr(index)) || shows(Column::Factor(index)),
-                ..Cursor::new(s.segments())
+                ..Cursor::new(*s, rows.range.start)
             }
         })
         .collect();
@@ -89,7 +91,7 @@ fn run_end(cursors: &mut [Cursor], t: u64, table_end: u64) -> u64 {
     for cursor in cursors.iter_mut() {
         cursor.seek(t);
     }
-    loop {
+    for _ in 0..MAX_ABSORBED {
         let end = cursors
             .iter()
             .filter_map(|c| c.current.map(|s| s.end))
@@ -103,10 +105,23 @@ fn run_end(cursors: &mut [Cursor], t: u64, table_end: u64) -> u64 {
             }
         }
     }
+    // Cut here: the next run goes on with the same cells, so the rows are the same, and the
+    // first row of a table that decays to 0.0 at every step does not wait for the last one.
+    cursors
+        .iter()
+        .filter_map(|c| c.current.map(|s| s.end))
+        .fold(table_end, u64::min)
 }
+
+/// The most segments one run absorbs (see [`run_end`]).
+const MAX_ABSORBED: usize = 1 << 16;
+/// The most segments a cursor steps through to reach an iteration; past that it starts the
+/// schedule's segments over from the iteration (`Schedule::segments_from`).
+const MAX_STEPPED: usize = 4;
 
 /// Per-schedule position in its segment list.
 pub(super) struct Cursor<'a> {
+    schedule: &'a dyn Schedule,
     segments: Box<dyn Iterator<Item = Segment> + 'a>,
     /// The segment after `current`, once looked at.
     following: Option<Segment>,
@@ -120,10 +135,12 @@ pub(super) struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// A cursor at the first segment, for a table that shows the schedule's phase and lr.
-    fn new(mut segments: Box<dyn Iterator<Item = Segment> + 'a>) -> Self {
+    /// A cursor at the segment holding `t`, for a table that shows the schedule's phase and lr.
+    fn new(schedule: &'a dyn Schedule, t: u64) -> Self {
+        let mut segments = schedule.segments_from(t);
         let current = segments.next();
         Cursor {
+            schedule,
             segments,
             following: None,
             current,
@@ -132,16 +149,24 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Moves to the segment holding `t`.
+    /// Moves to the segment holding `t`: the next few by stepping, a farther one (a large
+    /// `--every`) by starting the segments over from `t`.
     pub(super) fn seek(&mut self, t: u64) {
-        while let Some(segment) = self.current {
-            if t < segment.end {
-                return;
+        for _ in 0..MAX_STEPPED {
+            match self.current {
+                Some(segment) if t >= segment.end => {
+                    self.current = match self.following.take() {
+                        None => self.segments.next(),
+                        following => following,
+                    };
+                }
+                _ => return,
             }
-            self.current = match self.following.take() {
-                None => self.segments.next(),
-                following => following,
-            };
+        }
+        if self.current.is_some_and(|segment| t >= segment.end) {
+            self.segments = self.schedule.segments_from(t);
+            self.following = None;
+            self.current = self.segments.next();
         }
     }
 
@@ -424,7 +449,7 @@ mod tests {
             panic!("the row writer must not evaluate lr(t)")
         }
 
-        fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+        fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
             let phase = |warmup| crate::schedule::Phase { warmup, decays: 0 };
             Box::new(
                 [
@@ -441,7 +466,12 @@ mod tests {
                         constant_lr: Some(0.5),
                     },
                 ]
-                .into_iter(),
+                .into_iter()
+                .filter(move |s| s.end > from)
+                .map(move |s| Segment {
+                    start: s.start.max(from),
+                    ..s
+                }),
             )
         }
 
@@ -591,7 +621,7 @@ mod tests {
         });
         let cursor = |shows_phase| Cursor {
             shows_phase,
-            ..Cursor::new(vanishing.segments())
+            ..Cursor::new(&vanishing, 0)
         };
         let mut cursors = [cursor(false)];
         assert_eq!(run_end(&mut cursors, 0, 1000), 1);
@@ -604,7 +634,7 @@ mod tests {
         // The table's end ends the run too, and so does another schedule's segment.
         let mut cursors = [cursor(false)];
         assert_eq!(run_end(&mut cursors, 5, 600), 600);
-        let mut cursors = [cursor(false), Cursor::new(reference.segments())];
+        let mut cursors = [cursor(false), Cursor::new(&reference, 0)];
         assert_eq!(run_end(&mut cursors, 2, 1000), 10);
         assert_eq!(run_end(&mut cursors, 10, 1000), 50);
         assert_eq!(run_end(&mut cursors, 100, 1000), 150);
@@ -613,7 +643,7 @@ mod tests {
         let mut hidden = [Cursor {
             shows_phase: false,
             shows_lr: false,
-            ..Cursor::new(reference.segments())
+            ..Cursor::new(&reference, 0)
         }];
         assert_eq!(run_end(&mut hidden, 0, 150), 150);
 
@@ -630,6 +660,93 @@ mod tests {
             text,
             "c0,c1,c2\n0,0.01,base\n1,1e-202,decay1\n2,0.0,decay2\n3,0.0,decay3\n4,0.0,decay4\n"
         );
+    }
+
+    #[test]
+    fn far_rows_are_reached_by_seeking() {
+        // A phase per iteration over nearly 2^64 iterations: walking to the rows would never end.
+        let s = Maskrcnn::new(Params {
+            decay: Decay::StepSize(1),
+            gamma: 0.9999999,
+            iters: u64::MAX,
+            ..Params::default()
+        });
+        let rows = Rows {
+            range: 1_000_000_000_000_000_000..u64::MAX,
+            every: 4_000_000_000_000_000_000,
+        };
+        let text = render(
+            &csv(),
+            &[Column::Iteration, Column::Lr(0), Column::Phase(0)],
+            &[&s],
+            rows,
+        );
+        let expected: Vec<String> = [1, 5, 9, 13, 17]
+            .iter()
+            .map(|k| {
+                let t = k * 1_000_000_000_000_000_000u64;
+                format!("{t},{},decay{}", ryu::Buffer::new().format(s.lr(t)), t - 10)
+            })
+            .collect();
+        assert_eq!(text, format!("c0,c1,c2\n{}\n", expected.join("\n")));
+    }
+
+    #[test]
+    fn a_huge_every_over_a_ramp_takes_each_row_alone() {
+        // A warmup of 10^18 iterations, a row every 10^17: stepping through the iterations
+        // between rows would never end.
+        let s = Maskrcnn::new(Params {
+            decay: Decay::Milestones(vec![]),
+            warmup_iters: 1_000_000_000_000_000_000,
+            iters: 1_000_000_000_000_000_000,
+            ..Params::default()
+        });
+        let every = 100_000_000_000_000_000;
+        let text = render(
+            &csv(),
+            &[Column::Iteration, Column::Lr(0)],
+            &[&s],
+            Rows {
+                range: 3..s.params().iters,
+                every,
+            },
+        );
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), 10);
+        for (k, row) in rows.iter().enumerate() {
+            let t = 3 + k as u64 * every;
+            assert_eq!(*row, format!("{t},{}", ryu::Buffer::new().format(s.lr(t))));
+        }
+    }
+
+    #[test]
+    fn runs_absorb_a_bounded_number_of_segments() {
+        // Decayed to 0.0 by iteration 2, then "decaying" at every step until u64::MAX: the first
+        // run is cut, rather than walking 2^64 segments before its first row.
+        let vanishing = Maskrcnn::new(Params {
+            decay: Decay::StepSize(1),
+            gamma: 1e-200,
+            warmup_iters: 0,
+            iters: u64::MAX,
+            ..Params::default()
+        });
+        let mut cursors = [Cursor {
+            shows_phase: false,
+            ..Cursor::new(&vanishing, 2)
+        }];
+        let end = run_end(&mut cursors, 2, u64::MAX);
+        // Its own segment, [2, 3), and MAX_ABSORBED more.
+        assert_eq!(end, 3 + MAX_ABSORBED as u64);
+        let text = render(
+            &csv(),
+            &[Column::Lr(0)],
+            &[&vanishing],
+            Rows {
+                range: end - 2..end + 2,
+                every: 1,
+            },
+        );
+        assert_eq!(text, "c0\n0.0\n0.0\n0.0\n0.0\n");
     }
 
     #[test]

@@ -299,8 +299,8 @@ impl Schedule for Detectron2 {
         self.params.base_lr * multiplier
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        piecewise::segments(self, |t| self.lr(t))
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        piecewise::segments(self, from, |t| self.lr(t))
     }
 }
 

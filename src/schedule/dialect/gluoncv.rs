@@ -215,8 +215,8 @@ impl Schedule for Gluoncv {
         }
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        piecewise::segments(self, |t| self.lr(t))
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        piecewise::segments(self, from, |t| self.lr(t))
     }
 
     fn warmup_end(&self) -> u64 {

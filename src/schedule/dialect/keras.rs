@@ -160,8 +160,8 @@ impl Schedule for Keras {
         f64::from(self.exact(self.decays(t)) as f32)
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        piecewise::segments(self, |t| self.lr(t))
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        piecewise::segments(self, from, |t| self.lr(t))
     }
 }
 

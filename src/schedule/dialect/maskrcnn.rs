@@ -214,10 +214,10 @@ impl Schedule for Maskrcnn {
         self.lr_with(t, self.decay(self.decays(t)))
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
         Box::new(Segments {
-            walk: self.decay_walk(0),
-            start: 0,
+            walk: self.decay_walk(from),
+            start: from,
         })
     }
 

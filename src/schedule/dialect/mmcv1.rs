@@ -214,8 +214,8 @@ impl Schedule for Mmcv1 {
         }
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        piecewise::segments(self, |t| self.lr(t))
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        piecewise::segments(self, from, |t| self.lr(t))
     }
 }
 

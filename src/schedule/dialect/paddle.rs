@@ -221,8 +221,8 @@ impl Schedule for Paddle {
         }
     }
 
-    fn segments(&self) -> Box<dyn Iterator<Item = Segment> + '_> {
-        piecewise::segments(self, |t| self.lr(t))
+    fn segments_from(&self, from: u64) -> Box<dyn Iterator<Item = Segment> + '_> {
+        piecewise::segments(self, from, |t| self.lr(t))
     }
 }
 
