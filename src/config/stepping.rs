@@ -103,7 +103,7 @@ pub(super) fn fractional_milestones(
 
 /// Python's `a // b` for floats (CPython's `float_floor_div`): `(a - fmod(a, b)) / b`, then
 /// floored, rounding up a quotient more than half above its floor. For a, b >= 0.
-fn floor_div(a: f64, b: f64) -> f64 {
+pub(super) fn floor_div(a: f64, b: f64) -> f64 {
     let div = (a - a % b) / b;
     if div == 0.0 {
         return 0.0;
