@@ -320,7 +320,7 @@ mod tests {
             arity: Arity::One,
         },
         Opt {
-            names: &["-b", "--batch-size"],
+            names: &["--batch-size", "-b"],
             arity: Arity::One,
         },
         Opt {
