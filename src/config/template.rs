@@ -169,6 +169,10 @@ gamma = 0.1
 # exactly as given (TF's boundaries/values): one more than the milestones.
 # values = [0.12, 0.012, 0.0012]
 
+# Instead of gamma: the multiplier of base_lr before the first milestone and
+# after each (detectron2's MultiStepParamScheduler values).
+# factors = [1.0, 0.1, 0.01]
+
 # Length of the warmup phase (0: no warmup).
 warmup_iters = 10
 
