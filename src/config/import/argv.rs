@@ -79,7 +79,7 @@ pub fn parse(
             }
             continue;
         };
-        let at = Origin::Flag(format!("{script} {}", opt.names[0]));
+        let at = Origin::Flag(format!("{script} {name}"));
         let mut values = Vec::new();
         match (opt.arity, inline) {
             (Arity::Flag, Some(_)) => {
@@ -168,19 +168,19 @@ impl Parsed {
         }
     }
 
-    /// An optional `type=float` option without a default (`--lr`).
-    pub fn optional_float(&self, name: &'static str) -> Result<Option<f64>, ConfigError> {
-        self.given
-            .get(name)
-            .map(|(values, at)| float(&values[values.len() - 1], at))
-            .transpose()
-    }
-
     /// A `type=int` option.
     pub fn int(&self, name: &'static str, default: i64) -> Result<i64, ConfigError> {
         match self.given.get(name) {
             None => Ok(default),
             Some((values, at)) => int(&values[values.len() - 1], at),
+        }
+    }
+
+    /// A `type=float, nargs='+'` option.
+    pub fn floats(&self, name: &'static str) -> Result<Vec<f64>, ConfigError> {
+        match self.given.get(name) {
+            None => Ok(Vec::new()),
+            Some((values, at)) => values.iter().map(|value| float(value, at)).collect(),
         }
     }
 

@@ -17,8 +17,11 @@ mod maskrcnn;
 mod mmcv1;
 mod mmengine;
 mod openmmlab;
+mod paddledet;
 pub mod python;
+mod timm_args;
 mod timm_cli;
+mod timm_defaults;
 mod torchvision;
 mod yacs;
 mod yaml;
@@ -74,6 +77,8 @@ pub const FORMATS: &[&dyn Format] = &[
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
+    &paddledet::PaddledetYaml,
+    &timm_args::TimmArgsYaml,
 ];
 
 /// A training script whose command line says the schedule: `lrsched import --from timm --
@@ -85,6 +90,8 @@ pub trait CommandLine: Sync {
     fn aliases(&self) -> &'static [&'static str];
     /// The script, in a few words: `timm train.py`.
     fn script(&self) -> &'static str;
+    /// The dialect its schedules follow unless the command line says otherwise.
+    fn dialect(&self) -> &'static str;
     /// The schedule keys the command line sets, its dialect among them. `flags` are lrsched's
     /// own (`--dataset-size`, `--devices`), for what the script learns from its environment.
     fn read(&self, args: &[String], flags: &Layer) -> Result<Layer, ConfigError>;
@@ -118,13 +125,12 @@ pub(super) fn read_command_line(
             )
         })?;
     let mut layer = script.read(args, flags)?;
+    let whose = Origin::Flag(format!("{} command line", script.script()));
+    if layer.get("dialect").is_none() {
+        emit::text(&mut layer, "dialect", script.dialect(), whose.clone());
+    }
     if layer.get("name").is_none() {
-        emit::text(
-            &mut layer,
-            "name",
-            script.name(),
-            Origin::Flag(format!("{} command line", script.script())),
-        );
+        emit::text(&mut layer, "name", script.name(), whose);
     }
     Ok((layer, script))
 }

@@ -64,6 +64,10 @@ impl CommandLine for Detection {
         &[]
     }
 
+    fn dialect(&self) -> &'static str {
+        "torch-chained"
+    }
+
     fn script(&self) -> &'static str {
         DETECTION
     }
@@ -168,6 +172,10 @@ impl CommandLine for Classification {
 
     fn aliases(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    fn dialect(&self) -> &'static str {
+        "torch-sequential"
     }
 
     fn script(&self) -> &'static str {
