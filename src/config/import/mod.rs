@@ -11,6 +11,7 @@ mod argv;
 pub(super) mod bounded;
 mod detectron2;
 mod emit;
+mod lazyconfig;
 mod literal;
 mod lrsched;
 mod maskrcnn;
@@ -74,6 +75,7 @@ pub struct Source<'a> {
 pub const FORMATS: &[&dyn Format] = &[
     &lrsched::LrschedToml,
     &detectron2::Detectron2Yaml,
+    &lazyconfig::Detectron2Lazy,
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
