@@ -379,7 +379,7 @@ const CASES: &[Case] = &[
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
         "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, values, \
-         step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
+         factors, step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
          iters_per_epoch, dataset_size, batch_size, batch_per_device, devices, grad_accum, \
          drop_last, unit, stepping, warmup_stepping, from_batch, to_batch, from_devices, \
          to_devices, rule, keep_warmup, dialect, name",
@@ -2209,7 +2209,7 @@ const STEPPING_CASES: &[Case] = &[
             "--dialect",
             "detectron2",
         ],
-        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]); give base_lr and gamma instead",
+        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]: give them as factors); give base_lr and gamma instead",
     ),
     case(
         EXPLICIT,
@@ -2271,7 +2271,7 @@ const IMPORT_CASES: &[Case] = &[
         file: Some(("notes.txt", b"hello\n")),
         stdin: b"",
         message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
-                  lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+                  lrsched, detectron2, detectron2-lazy, maskrcnn, mmdet, mmdet2, paddledet, timm",
     },
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
@@ -2281,7 +2281,7 @@ const IMPORT_CASES: &[Case] = &[
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
         &["table", "bad.yaml", "--from", "keras"],
-        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, mmdet2",
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, detectron2-lazy, maskrcnn, mmdet, mmdet2, paddledet, timm",
     ),
     case(
         IMPORT,

@@ -168,6 +168,15 @@ pub fn imported_schedule_file(input: &Input) -> Result<String, ConfigError> {
 /// [`imported_schedule_file`] for a training script's command line (`args`, what follows
 /// `--`), the script named by `--from` (docs/import.md, "Command lines").
 pub fn imported_command_line(input: &Input, args: &[String]) -> Result<String, ConfigError> {
+    if let Some(file) = input.files.first() {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--".into()),
+            format!(
+                "import reads a config file or a command line, not both: {} is a file",
+                file.display()
+            ),
+        ));
+    }
     let Some(from) = &input.from else {
         return Err(ConfigError::invalid(
             Origin::Flag("--".into()),
@@ -181,15 +190,6 @@ pub fn imported_command_line(input: &Input, args: &[String]) -> Result<String, C
             ),
         ));
     };
-    if let Some(file) = input.files.first() {
-        return Err(ConfigError::invalid(
-            Origin::Flag("--".into()),
-            format!(
-                "import reads a config file or a command line, not both: {} is a file",
-                file.display()
-            ),
-        ));
-    }
     if input.auto_scale_lr {
         return Err(ConfigError::invalid(
             Origin::Flag("--auto-scale-lr".into()),

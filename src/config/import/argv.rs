@@ -234,7 +234,7 @@ pub fn epoch_length(
             return Err(ConfigError::invalid(
                 at.clone(),
                 format!(
-                    "{script} takes its batch from its own command line (after --): give it                      there, as the script does"
+                    "{script} takes its batch from its own command line (after --): give it there, as the script does"
                 ),
             ));
         }
@@ -250,7 +250,7 @@ pub fn epoch_length(
         return Err(ConfigError::invalid(
             Origin::Flag("--dataset-size".into()),
             format!(
-                "{script} counts its run in epochs: give the training set's size with                  --dataset-size N (or a dataset's name, e.g. coco2017-nonempty, imagenet1k), or                  --iters-per-epoch"
+                "{script} counts its run in epochs: give the training set's size with --dataset-size N (or a dataset's name, e.g. coco2017-nonempty, imagenet1k), or --iters-per-epoch"
             ),
         ));
     };

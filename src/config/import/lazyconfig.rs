@@ -224,7 +224,12 @@ impl Lazy {
                 ),
             ));
         }
-        let text = bounded::read_text(path)?;
+        let text = bounded::read_text(path).map_err(|error| match error {
+            ConfigError::Read { problem, .. } => {
+                at.error(&key, format!("cannot read it: {problem}"))
+            }
+            other => other,
+        })?;
         self.reading.push(path.to_path_buf());
         let names = python::read(path, &text, self);
         self.reading.pop();

@@ -49,7 +49,7 @@ impl Framework for Detectron2Dialect {
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         super::no_values(
             &params,
-            "MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]): give them as factors, or",
+            "MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]: give them as factors)",
         )?;
         super::no_warmup_lr(&params, "WarmupParamScheduler takes warmup_factor")?;
         Ok(Box::new(Detectron2::new(params)?))
