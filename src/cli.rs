@@ -160,6 +160,7 @@ FORMAT says it. Flags override the config's values, as for every command.\n\n\
 Examples:\n  \
 lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml\n  \
 lrsched import docs/examples/detectron2/mask_rcnn_R_50_FPN_3x.yaml --devices 4 -o d2-4gpu.toml\n  \
+lrsched import --from torchvision-detection --dataset-size coco2017-nonempty --devices 8 -- --epochs 26 --lr-steps 16 22\n  \
 lrsched plot docs/examples/maskrcnn-benchmark/e2e_faster_rcnn_R_50_FPN_1x.yaml --terminal"
     )]
     Import(ImportArgs),
@@ -375,11 +376,21 @@ impl TypedValueParser for ConfigFormat {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(config::FORMATS.iter().map(|format| {
+        let formats = config::FORMATS.iter().map(|format| {
             PossibleValue::new(format.name())
                 .help(format.framework())
                 .aliases(format.aliases().iter().copied())
-        })))
+        });
+        // Command lines of a framework that also has a config format share its name.
+        let scripts = config::COMMAND_LINES
+            .iter()
+            .filter(|script| config::FORMATS.iter().all(|f| f.name() != script.name()))
+            .map(|script| {
+                PossibleValue::new(script.name())
+                    .help(format!("{} command line, after --", script.script()))
+                    .aliases(script.aliases().iter().copied())
+            });
+        Some(Box::new(formats.chain(scripts)))
     }
 }
 
@@ -698,6 +709,10 @@ pub struct ImportArgs {
     pub force: bool,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
+    /// A training script's command line, instead of a config file (with --from: timm,
+    /// torchvision-detection, torchvision-classification)
+    #[arg(last = true, value_name = "SCRIPT ARGS", allow_hyphen_values = true)]
+    pub command_line: Vec<String>,
 }
 
 #[derive(Args, Debug)]

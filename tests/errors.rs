@@ -379,7 +379,7 @@ const CASES: &[Case] = &[
         b"optimizer = \"sgd\"\n",
         &["table", "bad.toml"],
         "bad.toml:1: unknown key 'optimizer'; valid keys: base_lr, milestones, gamma, values, \
-         step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
+         factors, step_size, warmup_iters, warmup_factor, warmup_lr, warmup_method, iters, \
          iters_per_epoch, dataset_size, batch_size, batch_per_device, devices, grad_accum, \
          drop_last, unit, stepping, warmup_stepping, from_batch, to_batch, from_devices, \
          to_devices, rule, keep_warmup, dialect, name",
@@ -2449,7 +2449,7 @@ const STEPPING_CASES: &[Case] = &[
             "--dialect",
             "detectron2",
         ],
-        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]); give base_lr and gamma instead",
+        "--values: detectron2: takes no explicit values: MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]: give them as factors); give base_lr and gamma instead",
     ),
     case(
         EXPLICIT,
@@ -2511,7 +2511,7 @@ const IMPORT_CASES: &[Case] = &[
         file: Some(("notes.txt", b"hello\n")),
         stdin: b"",
         message: "notes.txt: cannot tell which format this is; give --from FORMAT, one of: \
-                  lrsched, detectron2, maskrcnn, mmdet, mmdet2, paddledet, tf-model-garden, timm",
+                  lrsched, detectron2, detectron2-lazy, maskrcnn, mmdet, mmdet2, paddledet, tf-model-garden, timm",
     },
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
@@ -2521,8 +2521,8 @@ const IMPORT_CASES: &[Case] = &[
     with_yaml(
         b"SOLVER:\n  BASE_LR: 0.02\n",
         &["table", "bad.yaml", "--from", "keras"],
-        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, maskrcnn, mmdet, \
-         mmdet2, paddledet, tf-model-garden, timm",
+        "--from: unknown format 'keras'; expected one of: lrsched, detectron2, detectron2-lazy, \
+         maskrcnn, mmdet, mmdet2, paddledet, tf-model-garden, timm",
     ),
     case(
         IMPORT,
@@ -2685,6 +2685,195 @@ fn framework_configs() {
     for case in IMPORT_CASES {
         let first = case.message.lines().next().unwrap_or_default();
         let cell = format!("`error: {}`", first.replace('|', "\\|"));
+        assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+    }
+}
+
+/// Training-script command lines and LazyConfig files (docs/import.md, "Command lines",
+/// "detectron2 LazyConfig"), and the `factors` key (docs/guide.md, "Explicit values").
+const COMMAND_LINE_CASES: &[Case] = &[
+    case(
+        IMPORT,
+        &["import", "--", "--epochs", "26"],
+        "--: a command line needs --from to say whose it is: one of timm, \
+         torchvision-detection, torchvision-classification",
+    ),
+    case(
+        IMPORT,
+        &["import", "--from", "keras", "--", "--epochs", "3"],
+        "--from: 'keras' has no command line lrsched reads; after -- it reads those of: timm, \
+         torchvision-detection, torchvision-classification",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "torchvision-detection",
+            "--",
+            "--epochs",
+            "26",
+        ],
+        "--dataset-size: torchvision detection train.py counts its run in epochs: give the \
+         training set's size with --dataset-size N (or a dataset's name, e.g. \
+         coco2017-nonempty, imagenet1k), or --iters-per-epoch",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "torchvision-detection",
+            "--dataset-size",
+            "coco2017-nonempty",
+            "--",
+            "--lr-scheduler",
+            "cosineannealinglr",
+        ],
+        "torchvision detection train.py --lr-scheduler: the scheduler 'cosineannealinglr' is \
+         not one lrsched models: it covers the warmup + multi-step family",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "torchvision-classification",
+            "--dataset-size",
+            "imagenet1k",
+            "--",
+            "--lr-warm",
+            "5",
+        ],
+        "torchvision classification train.py --lr-warm: argparse would read it as \
+         --lr-warmup-epochs, an abbreviation lrsched does not expand; write --lr-warmup-epochs \
+         out",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "torchvision-detection",
+            "--dataset-size",
+            "100",
+            "--batch-size",
+            "4",
+            "--",
+            "--epochs",
+            "2",
+        ],
+        "--batch-size: torchvision detection train.py takes its batch from its own command line \
+         (after --): give it there, as the script does",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "torchvision-detection",
+            "--dataset-size",
+            "coco2017",
+            "--",
+            "--world-size",
+            "8",
+        ],
+        "torchvision detection train.py --world-size: the world size comes from the launcher \
+         (torchrun sets WORLD_SIZE over it): give it as lrsched's --devices N, before --",
+    ),
+    case(
+        IMPORT,
+        &[
+            "import",
+            "--from",
+            "timm",
+            "--dataset-size",
+            "imagenet1k",
+            "--",
+            "--epochs",
+            "90",
+        ],
+        "timm train.py default --sched: the scheduler 'cosine' is not one lrsched models: it \
+         covers the warmup + multi-step family",
+    ),
+    Case {
+        class: IMPORT,
+        args: &["table", "lazy.py"],
+        file: Some((
+            "lazy.py",
+            b"from detectron2.config import LazyCall as L\n\
+              from fvcore.common.param_scheduler import CosineParamScheduler\n\
+              train = dict(max_iter=1000)\noptimizer = dict(lr=0.1)\n\
+              lr_multiplier = L(CosineParamScheduler)(start_value=1, end_value=0)\n",
+        )),
+        stdin: b"",
+        message: "lazy.py:5: lr_multiplier: the scheduler 'CosineParamScheduler' is not one \
+                  lrsched models: it covers the warmup + multi-step family",
+    },
+    Case {
+        class: IMPORT,
+        args: &["table", "lazy.py"],
+        file: Some((
+            "lazy.py",
+            b"from detectron2.config import LazyCall as L\n\
+              from detectron2.solver import WarmupParamScheduler\n\
+              from fvcore.common.param_scheduler import MultiStepParamScheduler\n\
+              train = dict(max_iter=1000)\noptimizer = dict(lr=0.1)\n\
+              lr_multiplier = L(WarmupParamScheduler)(\n\
+              scheduler=L(MultiStepParamScheduler)(values=[1.0, 0.1], milestones=[800], \
+              num_updates=1000),\n\
+              warmup_length=0.0125, warmup_factor=0.001)\n",
+        )),
+        stdin: b"",
+        message: "lazy.py:8: lr_multiplier.warmup_length: 0.0125 is not a whole number of \
+                  iterations of train.max_iter 1000 (W / max_iter); lrsched counts the warmup \
+                  in iterations",
+    },
+    Case {
+        class: IMPORT,
+        args: &["table", "lazy.py"],
+        file: Some((
+            "lazy.py",
+            b"from ..common.train import train\nlr_multiplier = 1\n",
+        )),
+        stdin: b"",
+        message: "lazy.py:1: import from common/train.py: cannot read it: no such file",
+    },
+    case(
+        EXPLICIT,
+        &["table", "--factors", "1,0.1"],
+        "--factors: has 2 factors for 2 milestones; give one more factor than milestones: the \
+         multiplier of base_lr before the first milestone and after each",
+    ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--factors",
+            "1,0.1,0.01",
+            "--dialect",
+            "torch-chained",
+        ],
+        "--factors: torch-chained: takes no factors: PyTorch multiplies base_lr by gamma ** k \
+         (or takes the lrs themselves as values); factors, multipliers of base_lr, are \
+         detectron2's MultiStepParamScheduler values",
+    ),
+    case(
+        EXPLICIT,
+        &["table", "--factors", "1,0.1,0.01", "--gamma", "0.5"],
+        "--gamma conflicts with --factors: factors give every multiplier of base_lr: give \
+         factors or gamma, not both",
+    ),
+];
+
+#[test]
+fn command_lines_lazyconfigs_and_factors() {
+    let cases: Vec<&Case> = COMMAND_LINE_CASES.iter().collect();
+    check_cases(&cases);
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    for case in COMMAND_LINE_CASES {
+        let cell = format!("`error: {}`", case.message.replace('|', "\\|"));
         assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
     }
 }

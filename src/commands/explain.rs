@@ -323,7 +323,7 @@ fn describe(spec: &NamedSchedule, segment: &Segment) -> String {
         } else {
             format!("{k} ")
         };
-        format!("decayed {count}{times}: base_lr × {}^{k}", number(p.gamma))
+        format!("decayed {count}{times}: {}", p.level_text(k))
     };
     if segment.phase.warmup {
         // Where this dialect's warmup really ends (mmengine's one iteration early), which a run

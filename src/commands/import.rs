@@ -11,7 +11,11 @@ use crate::output::sink::Sink;
 pub fn run(args: &ImportArgs) -> Result<ExitCode, Error> {
     let files: Vec<_> = args.file.iter().cloned().collect();
     let input = args.schedule.input(&files);
-    let text = config::imported_schedule_file(&input)?;
+    let text = if args.command_line.is_empty() {
+        config::imported_schedule_file(&input)?
+    } else {
+        config::imported_command_line(&input, &args.command_line)?
+    };
     // As `init`: only a regular file can be overwritten by mistake.
     if let Some(path) = &args.output
         && path.as_os_str() != "-"

@@ -3,49 +3,20 @@
 //! its own check. The flags, the TOML reader, `init`'s file and the guide's table all follow
 //! this table; what a key means for the schedule is in `resolve`.
 
+mod key;
+
+pub use key::{Key, Unset};
+
 use super::amount::Amount;
 use super::checks::{
     above_zero, all_above_zero, any, at_least_one, dialects, not_negative, rule, stepping, text_of,
     unit, warmup_method,
 };
 use super::epoch::dataset_size;
-use super::error::{ConfigError, Origin};
+#[cfg(test)]
+use super::error::Origin;
 use super::value::{Kind, Raw, Value};
 use crate::schedule::{Decay, Dialect, Params};
-
-/// One schedule key.
-pub struct Key {
-    /// The TOML key.
-    pub name: &'static str,
-    /// The flag without its dashes: `name` with `-` for `_`.
-    pub long: &'static str,
-    /// The flag's value in `--help` (`--gamma <G>`).
-    pub value_name: &'static str,
-    pub kind: Kind,
-    pub unset: Unset,
-    /// The flag's line in `--help`, before its `[default: ...]`.
-    pub help: &'static str,
-    /// The "meaning" column of the table in docs/guide.md.
-    pub doc: &'static str,
-    /// The comment above the key in the file `lrsched init` writes, one or more lines.
-    pub comment: &'static str,
-    /// The key's own rule, beyond its type (e.g. `> 0`).
-    check: fn(&Value, &Raw, &Origin) -> Result<(), ConfigError>,
-}
-
-/// What a schedule uses when a key is not set.
-pub enum Unset {
-    /// This value, from the model's defaults.
-    Value(fn() -> Value),
-    /// Nothing, or a value derived from other keys: described for `--help` (`None`: no
-    /// default shown) and for docs/guide.md; `example` is the TOML value `lrsched init` shows
-    /// on the key's commented-out line.
-    Derived {
-        help: Option<&'static str>,
-        doc: &'static str,
-        example: &'static str,
-    },
-}
 
 /// Every key, in the order `--help`, docs/guide.md and `lrsched init` list them. Values are
 /// read and checked in this order, so the first bad key in it is the one reported.
@@ -105,6 +76,24 @@ pub const KEYS: &[Key] = &[
               one more than the milestones ([Explicit values](#explicit-values-and-an-absolute-warmup-start))",
         comment: "Instead of base_lr and gamma: the lr before the first milestone and after each,\n\
                   exactly as given (TF's boundaries/values): one more than the milestones.",
+        check: all_above_zero,
+    },
+    Key {
+        name: "factors",
+        long: "factors",
+        value_name: "LIST",
+        kind: Kind::Numbers,
+        unset: Unset::Derived {
+            help: None,
+            doc: "none: gamma^k",
+            example: "[1.0, 0.1, 0.01]",
+        },
+        help: "Multipliers of --base-lr in each phase, instead of --gamma (detectron2 \
+               MultiStepParamScheduler values), e.g. 1,0.1,0.01",
+        doc: "instead of `gamma`: the lr after k decays is `base_lr` × `factors[k]`, as \
+              detectron2's `MultiStepParamScheduler(values=...)` gives them (detectron2 only)",
+        comment: "Instead of gamma: the multiplier of base_lr before the first milestone and\n\
+                  after each (detectron2's MultiStepParamScheduler values).",
         check: all_above_zero,
     },
     Key {
@@ -468,52 +457,6 @@ pub const KEYS: &[Key] = &[
         check: any,
     },
 ];
-
-impl Key {
-    /// The row of a TOML key name.
-    pub fn named(name: &str) -> Option<&'static Key> {
-        KEYS.iter().find(|key| key.name == name)
-    }
-
-    /// The flag, as messages name it: `--base-lr`.
-    pub fn flag(&self) -> String {
-        format!("--{}", self.long)
-    }
-
-    /// Reads a raw value: its type, then the key's own rule.
-    pub(super) fn read(&self, raw: &Raw, at: &Origin) -> Result<Value, ConfigError> {
-        let value = self.kind.read(raw, at)?;
-        (self.check)(&value, raw, at)?;
-        Ok(value)
-    }
-
-    /// The flag's `--help` line, with its default.
-    pub fn help_line(&self) -> String {
-        match &self.unset {
-            Unset::Value(default) => format!("{} [default: {}]", self.help, default().flag_text()),
-            Unset::Derived {
-                help: Some(default),
-                ..
-            } => format!("{} [default: {default}]", self.help),
-            Unset::Derived { help: None, .. } => self.help.to_string(),
-        }
-    }
-
-    /// The key's row in the table of docs/guide.md.
-    pub fn doc_row(&self) -> String {
-        let default = match &self.unset {
-            Unset::Value(default) => format!("`{}`", default().toml()),
-            Unset::Derived { doc, .. } => doc.to_string(),
-        };
-        format!(
-            "| `{}` | `{} {}` | {} | {default} |",
-            self.name,
-            self.flag(),
-            self.value_name,
-            self.doc
-        )
-    }
-}
 
 #[cfg(test)]
 mod tests {

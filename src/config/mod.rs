@@ -23,7 +23,7 @@ pub use amount::{Amount, Decimal};
 pub use epoch::{DATASETS, Dataset};
 pub use error::{ConfigError, Origin};
 pub use import::bounded::{MAX_FILE_BYTES, MAX_INHERITANCE};
-pub use import::{FORMATS, Fit, Format, Source};
+pub use import::{COMMAND_LINES, CommandLine, FORMATS, Fit, Format, Source};
 pub use keys::{KEYS, Key, Unset};
 pub use scale::Rule;
 pub use value::{Kind, Value, parse_whole};
@@ -162,7 +162,50 @@ pub fn imported_schedule_file(input: &Input) -> Result<String, ConfigError> {
         ));
     };
     resolve::resolve(&given, Some(&path))?;
-    Ok(template::render_imported(&given, &path, format))
+    Ok(template::render_imported(&given, &path, format.framework()))
+}
+
+/// [`imported_schedule_file`] for a training script's command line (`args`, what follows
+/// `--`), the script named by `--from` (docs/import.md, "Command lines").
+pub fn imported_command_line(input: &Input, args: &[String]) -> Result<String, ConfigError> {
+    if let Some(file) = input.files.first() {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--".into()),
+            format!(
+                "import reads a config file or a command line, not both: {} is a file",
+                file.display()
+            ),
+        ));
+    }
+    let Some(from) = &input.from else {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--".into()),
+            format!(
+                "a command line needs --from to say whose it is: one of {}",
+                import::COMMAND_LINES
+                    .iter()
+                    .map(|script| script.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    if input.auto_scale_lr {
+        return Err(ConfigError::invalid(
+            Origin::Flag("--auto-scale-lr".into()),
+            "scales mmdetection configs, not a command line",
+        ));
+    }
+    let (layer, script) = import::read_command_line(from, args, &input.flags)?;
+    let given = Given::read(&layer, &input.flags)?;
+    resolve::resolve(&given, None)?;
+    let line = format!("{} {}", script.script(), args.join(" "));
+    let framework = format!("{} command line", script.script());
+    Ok(template::render_imported(
+        &given,
+        std::path::Path::new(&line),
+        &framework,
+    ))
 }
 
 /// `--from` names the format of files; without one it has nothing to apply to.

@@ -15,7 +15,7 @@ use crate::schedule::message::number;
 use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Stepping, Unit, WarmupMethod};
 
 /// Keys that exclude each other, and why: said before any value is read.
-const EXCLUSIVE: [(&str, &str, &str); 8] = [
+const EXCLUSIVE: [(&str, &str, &str); 11] = [
     (
         "milestones",
         "step_size",
@@ -40,6 +40,21 @@ const EXCLUSIVE: [(&str, &str, &str); 8] = [
         "warmup_lr",
         "warmup_factor",
         "give warmup_lr or warmup_factor, not both",
+    ),
+    (
+        "factors",
+        "gamma",
+        "factors give every multiplier of base_lr: give factors or gamma, not both",
+    ),
+    (
+        "factors",
+        "values",
+        "give factors (multipliers of base_lr) or values (the lrs themselves), not both",
+    ),
+    (
+        "factors",
+        "step_size",
+        "factors go with milestones (one more factor than milestones), not step_size",
     ),
     (
         "values",
@@ -199,10 +214,11 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         Some((list, _)) => list[0],
         None => given.number("base_lr").map_or(defaults.base_lr, |(v, _)| v),
     };
-    // Unused with values, which set every level: 1 keeps the gamma lints quiet.
-    let gamma = match values {
-        Some(_) => 1.0,
-        None => given.number("gamma").map_or(defaults.gamma, |(v, _)| v),
+    let factors = given.numbers("factors");
+    // Unused with values or factors, which set every level: 1 keeps the gamma lints quiet.
+    let gamma = match (values, factors) {
+        (None, None) => given.number("gamma").map_or(defaults.gamma, |(v, _)| v),
+        _ => 1.0,
     };
     let warmup_lr = given.number("warmup_lr");
     let warmup_method = match given.text("warmup_method") {
@@ -326,6 +342,19 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
             ),
         ));
     }
+    if let (Some((list, factors_at)), Decay::Milestones(milestones)) = (factors, &decay)
+        && list.len() != milestones.len() + 1
+    {
+        return Err(ConfigError::invalid(
+            factors_at.clone(),
+            format!(
+                "has {} factors for {} milestones; give one more factor than milestones: the \
+                 multiplier of base_lr before the first milestone and after each",
+                list.len(),
+                milestones.len()
+            ),
+        ));
+    }
     let name = match given.text("name") {
         Some((name, _)) => name.to_string(),
         None => path.and_then(|p| p.file_stem()).map_or_else(
@@ -342,12 +371,14 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         warmup_method,
         iters,
         values: values.map(|(list, _)| list.to_vec()),
+        factors: factors.map(|(list, _)| list.to_vec()),
         warmup_lr: warmup_lr.map(|(lr, _)| lr),
         stepping,
     };
     // The keys the model names stand for the ones the user gave instead.
     let origin = |key: &'static str| match key {
         "base_lr" | "gamma" if values.is_some() => given.origin("values"),
+        "gamma" if factors.is_some() => given.origin("factors"),
         "warmup_factor" if warmup_lr.is_some() => given.origin("warmup_lr"),
         _ => given.origin(key),
     };
@@ -451,12 +482,13 @@ fn check_lr_range(
     } else {
         1.0
     };
-    let growth = match &params.values {
-        Some(values) => values
+    let growth = match (&params.values, &params.factors) {
+        (Some(values), _) => values
             .iter()
             .fold(1.0f64, |top, lr| top.max(lr / params.base_lr)),
-        None if params.gamma > 1.0 => params.gamma.powf(decays as f64),
-        None => 1.0,
+        (None, Some(factors)) => factors.iter().fold(1.0f64, |top, &f| top.max(f)),
+        (None, None) if params.gamma > 1.0 => params.gamma.powf(decays as f64),
+        (None, None) => 1.0,
     };
     let peak = params.base_lr * warmup_peak * growth;
     if peak <= LR_LIMIT {
@@ -640,8 +672,14 @@ mod tests {
             .chain(&by_batch)
             .chain(&explicit)
             .map(|(k, _)| *k)
-            .chain(["step_size"])
+            .chain(["step_size", "factors"])
             .collect();
+        // factors: base_lr × factors[k], 0.1 * 0.01 = 0.001 in Python, not 0.1 * 0.1 ** 2.
+        let text = "factors = [1.0, 0.1, 0.01]\nmilestones = [4, 8]\nbase_lr = 0.1\n\
+                    warmup_iters = 0\niters = 10\ndialect = \"detectron2\"\n";
+        let spec = one(text, &[]).unwrap();
+        assert_eq!(spec.params().factors, Some(vec![1.0, 0.1, 0.01]));
+        assert_eq!(spec.schedule.lr(9).to_bits(), 0.001f64.to_bits());
         let mut rows: Vec<&str> = KEYS.iter().map(|key| key.name).collect();
         tested.sort_unstable();
         rows.sort_unstable();

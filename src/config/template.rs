@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::import::Format;
 use super::keys::{KEYS, Key, Unset};
 use super::resolve::Given;
 use super::value::Value;
@@ -58,13 +57,13 @@ pub(super) fn render(given: &Given) -> String {
 /// The file `lrsched import` writes: the keys the config and the flags set, each followed by
 /// where its value came from; the name is the config's, so that the file loads back to the
 /// same schedule under the same name.
-pub(super) fn render_imported(given: &Given, path: &Path, format: &dyn Format) -> String {
+pub(super) fn render_imported(given: &Given, path: &Path, framework: &str) -> String {
     let mut text = format!(
         "# lrsched schedule imported from {} ({}).\n\
          # Each value says where it came from: file:line and the framework's key, a default of\n\
          # the framework, or a flag given to lrsched import.\n\n",
         path.display(),
-        format.framework()
+        framework
     );
     for (name, value, at) in given.entries() {
         text.push_str(&format!("{name} = {}  # {at}\n", value.toml()));
@@ -169,6 +168,10 @@ gamma = 0.1
 # Instead of base_lr and gamma: the lr before the first milestone and after each,
 # exactly as given (TF's boundaries/values): one more than the milestones.
 # values = [0.12, 0.012, 0.0012]
+
+# Instead of gamma: the multiplier of base_lr before the first milestone and
+# after each (detectron2's MultiStepParamScheduler values).
+# factors = [1.0, 0.1, 0.01]
 
 # Length of the warmup phase (0: no warmup).
 warmup_iters = 10

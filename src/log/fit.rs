@@ -159,6 +159,7 @@ pub fn fit(curve: &Curve, tolerance: Tolerance) -> Fit {
             iters: last + 1,
             values: None,
             warmup_lr: None,
+            factors: None,
             stepping: Stepping::Iter,
         };
         // Decays where the log shows them while the warmup is fitted (some frameworks need

@@ -241,7 +241,7 @@ fn levels(dialect: &dyn Departs, schedule: &dyn Schedule) -> Option<Departure> {
         let Some(got) = segment.constant_lr else {
             continue;
         };
-        let want = p.base_lr * p.gamma.powf(segment.phase.decays as f64);
+        let want = p.level(segment.phase.decays);
         if got.to_bits() != want.to_bits() {
             off += 1;
             first_off.get_or_insert((segment.start, segment.phase.decays, got, want));
@@ -267,8 +267,12 @@ fn levels(dialect: &dyn Departs, schedule: &dyn Schedule) -> Option<Departure> {
     } else {
         String::new()
     };
+    let intended = match (&p.values, &p.factors) {
+        (None, None) => format!("base_lr × gamma^{decays}"),
+        _ => p.level_text(decays),
+    };
     let text = format!(
-        "{at} the lr is {}, not {} = base_lr × gamma^{decays}{others}: {}",
+        "{at} the lr is {}, not {} = {intended}{others}: {}",
         number(got),
         number(want),
         dialect.level_reason(p, far)

@@ -80,6 +80,10 @@ pub struct Params {
     /// The lr after k decays, exactly, instead of base_lr × gamma^k: one more than the
     /// milestones, `values[0] == base_lr` (docs/guide.md#explicit-values).
     pub values: Option<Vec<f64>>,
+    /// Multipliers of base_lr instead of gamma^k: after k decays the lr is
+    /// base_lr × factors[k], as detectron2's `MultiStepParamScheduler(values=...)` gives them
+    /// (docs/guide.md#explicit-values-and-an-absolute-warmup-start).
+    pub factors: Option<Vec<f64>>,
     /// The lr at iteration 0 of the warmup, as the framework is handed it, instead of
     /// base_lr × warmup_factor (`warmup_factor` then holds warmup_lr / base_lr).
     pub warmup_lr: Option<f64>,
@@ -93,7 +97,26 @@ impl Params {
     pub fn level(&self, k: u64) -> f64 {
         match &self.values {
             Some(values) => values[(k as usize).min(values.len() - 1)],
-            None => self.base_lr * self.gamma.powf(k as f64),
+            None => self.base_lr * self.multiplier(k),
+        }
+    }
+
+    /// How the lr after k decays is given, for messages: `base_lr × 0.1^2`, `base_lr ×
+    /// factors[2]`, `values[2]`.
+    pub fn level_text(&self, k: u64) -> String {
+        let at = |list: &[f64]| (k as usize).min(list.len() - 1);
+        match (&self.values, &self.factors) {
+            (Some(values), _) => format!("values[{}]", at(values)),
+            (None, Some(factors)) => format!("base_lr × factors[{}]", at(factors)),
+            (None, None) => format!("base_lr × {}^{k}", message::number(self.gamma)),
+        }
+    }
+
+    /// What k decays multiply base_lr by: `factors[k]` as given, else gamma^k (C `pow`).
+    pub fn multiplier(&self, k: u64) -> f64 {
+        match &self.factors {
+            Some(factors) => factors[(k as usize).min(factors.len() - 1)],
+            None => self.gamma.powf(k as f64),
         }
     }
 
@@ -117,6 +140,7 @@ impl Default for Params {
             warmup_method: WarmupMethod::Linear,
             iters: 150,
             values: None,
+            factors: None,
             warmup_lr: None,
             stepping: Stepping::Iter,
         }

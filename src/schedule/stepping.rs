@@ -28,6 +28,7 @@ pub(super) fn build(
     framework: &dyn Framework,
     params: Params,
 ) -> Result<Box<dyn Schedule>, Rejection> {
+    super::dialect::no_factors(framework, &params)?;
     let Stepping::Epoch {
         iters_per_epoch,
         warmup,

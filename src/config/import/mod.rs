@@ -7,10 +7,12 @@
 //! the framework's default ([`Origin::FrameworkDefault`]); the keys' rows then check the
 //! values as they check a TOML file's.
 
+mod argv;
 pub(super) mod bounded;
 mod detectron2;
 mod emit;
 mod keyed;
+mod lazyconfig;
 mod literal;
 mod lrsched;
 mod maskrcnn;
@@ -21,7 +23,9 @@ mod paddledet;
 pub mod python;
 mod tf_model_garden;
 mod timm_args;
+mod timm_cli;
 mod timm_defaults;
+mod torchvision;
 mod yacs;
 mod yaml;
 
@@ -73,6 +77,7 @@ pub struct Source<'a> {
 pub const FORMATS: &[&dyn Format] = &[
     &lrsched::LrschedToml,
     &detectron2::Detectron2Yaml,
+    &lazyconfig::Detectron2Lazy,
     &maskrcnn::MaskrcnnYaml,
     &mmengine::MmdetConfig,
     &mmcv1::Mmdet2Config,
@@ -80,6 +85,60 @@ pub const FORMATS: &[&dyn Format] = &[
     &tf_model_garden::TfModelGardenYaml,
     &timm_args::TimmArgsYaml,
 ];
+
+/// A training script whose command line says the schedule: `lrsched import --from timm --
+/// --sched step ...` (docs/import.md, "Command lines").
+pub trait CommandLine: Sync {
+    /// The `--from` value.
+    fn name(&self) -> &'static str;
+    /// Other values `--from` accepts for it.
+    fn aliases(&self) -> &'static [&'static str];
+    /// The script, in a few words: `timm train.py`.
+    fn script(&self) -> &'static str;
+    /// The dialect its schedules follow unless the command line says otherwise.
+    fn dialect(&self) -> &'static str;
+    /// The schedule keys the command line sets, its dialect among them. `flags` are lrsched's
+    /// own (`--dataset-size`, `--devices`), for what the script learns from its environment.
+    fn read(&self, args: &[String], flags: &Layer) -> Result<Layer, ConfigError>;
+}
+
+/// Every training script whose command line lrsched reads: the registry of command lines.
+pub const COMMAND_LINES: &[&dyn CommandLine] = &[
+    &timm_cli::TimmTrain,
+    &torchvision::Detection,
+    &torchvision::Classification,
+];
+
+/// Reads a training script's command line, the script named by `--from`.
+pub(super) fn read_command_line(
+    from: &str,
+    args: &[String],
+    flags: &Layer,
+) -> Result<(Layer, &'static dyn CommandLine), ConfigError> {
+    let script = COMMAND_LINES
+        .iter()
+        .copied()
+        .find(|script| script.name() == from || script.aliases().contains(&from))
+        .ok_or_else(|| {
+            let names: Vec<&str> = COMMAND_LINES.iter().map(|script| script.name()).collect();
+            ConfigError::invalid(
+                Origin::Flag("--from".into()),
+                format!(
+                    "'{from}' has no command line lrsched reads; after -- it reads those of: {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+    let mut layer = script.read(args, flags)?;
+    let whose = Origin::Flag(format!("{} command line", script.script()));
+    if layer.get("dialect").is_none() {
+        emit::text(&mut layer, "dialect", script.dialect(), whose.clone());
+    }
+    if layer.get("name").is_none() {
+        emit::text(&mut layer, "name", script.name(), whose);
+    }
+    Ok((layer, script))
+}
 
 /// The format named by `--from` (its name or an alias).
 pub fn format_named(name: &str) -> Result<&'static dyn Format, ConfigError> {
@@ -210,6 +269,18 @@ mod tests {
         let mut all: Vec<&str> = FORMATS
             .iter()
             .flat_map(|f| std::iter::once(f.name()).chain(f.aliases().iter().copied()))
+            .collect();
+        let count = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), count);
+    }
+
+    #[test]
+    fn command_line_names_and_aliases_are_unique() {
+        let mut all: Vec<&str> = COMMAND_LINES
+            .iter()
+            .flat_map(|c| std::iter::once(c.name()).chain(c.aliases().iter().copied()))
             .collect();
         let count = all.len();
         all.sort_unstable();

@@ -9,6 +9,9 @@
 //! interpolates `end * where' + start * (1 - where')` from `warmup_factor * sched(0)` to
 //! `sched(W / N)`, the scheduled value at the end of warmup: a milestone inside the warmup
 //! makes it ramp towards the decayed lr instead of multiplying the ramp.
+//!
+//! A LazyConfig's `MultiStepParamScheduler(values=[1.0, 0.1, 0.01], ...)` lists the multipliers
+//! itself: `factors`, taken as given, so its last phase is base_lr × 0.01, not base_lr × 0.1 ** 2.
 
 use super::Framework;
 use crate::schedule::departures::{Departs, Departure, Precision};
@@ -39,10 +42,14 @@ impl Framework for Detectron2Dialect {
     fn construction(&self) -> &'static str {
         "detectron2 build_lr_scheduler: LRMultiplier(WarmupParamScheduler(MultiStepParamScheduler))"
     }
+    /// `LRMultiplier` computes base_lr × the scheduler's value.
+    fn takes_factors(&self) -> bool {
+        true
+    }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         super::no_values(
             &params,
-            "MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k])",
+            "MultiStepParamScheduler's values are multipliers of base_lr (LRMultiplier computes base_lr × values[k]: give them as factors)",
         )?;
         super::no_warmup_lr(&params, "WarmupParamScheduler takes warmup_factor")?;
         Ok(Box::new(Detectron2::new(params)?))
@@ -178,11 +185,11 @@ impl Detectron2 {
         ((progress + WHERE_EPSILON) * self.params.iters as f64) as u64
     }
 
-    /// MultiStepParamScheduler at `where`: `values[bisect_right(milestones, epoch_num)]`.
+    /// MultiStepParamScheduler at `where`: `values[bisect_right(milestones, epoch_num)]`, the
+    /// values being `factors`, or `[gamma ** k ...]` as `build_lr_scheduler` lists them.
     fn multistep(&self, progress: f64) -> f64 {
         self.params
-            .gamma
-            .powf(self.steps.count_le(self.epoch(progress)) as f64)
+            .multiplier(self.steps.count_le(self.epoch(progress)))
     }
 }
 

@@ -28,6 +28,11 @@ impl Framework for MaskrcnnDialect {
     fn construction(&self) -> &'static str {
         "maskrcnn-benchmark WarmupMultiStepLR"
     }
+    /// The reference takes them as the intended levels of a schedule given by its multipliers
+    /// (detectron2's): base_lr × w(t) × factors[k].
+    fn takes_factors(&self) -> bool {
+        true
+    }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         super::no_values(&params, "WarmupMultiStepLR takes SOLVER.GAMMA")?;
         super::no_warmup_lr(&params, "WarmupMultiStepLR takes SOLVER.WARMUP_FACTOR")?;
@@ -104,11 +109,11 @@ impl Maskrcnn {
         }
     }
 
-    /// What k decays make of the lr: `gamma.powf(k)`, or `values[k]` itself when the schedule
-    /// lists its values.
+    /// What k decays make of the lr: `gamma.powf(k)` (or `factors[k]`), or `values[k]` itself
+    /// when the schedule lists its values.
     fn decay(&self, k: u64) -> f64 {
         match self.params.values {
-            None => self.params.gamma.powf(k as f64),
+            None => self.params.multiplier(k),
             Some(_) => self.params.level(k),
         }
     }

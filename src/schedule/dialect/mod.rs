@@ -47,6 +47,26 @@ pub(crate) trait Framework: Sync {
     fn epoch_stepping_refusal(&self) -> Option<&'static str> {
         None
     }
+    /// Whether the framework takes the levels as multipliers of base_lr (`factors`).
+    fn takes_factors(&self) -> bool {
+        false
+    }
+}
+
+/// Refuses `factors` for a framework that does not take multipliers of base_lr.
+pub(super) fn no_factors(framework: &dyn Framework, p: &Params) -> Result<(), Rejection> {
+    match p.factors {
+        Some(_) if !framework.takes_factors() => Err(Rejection {
+            key: "factors",
+            message: format!(
+                "takes no factors: {} multiplies base_lr by gamma ** k (or takes the lrs \
+                 themselves as values); factors, multipliers of base_lr, are detectron2's \
+                 MultiStepParamScheduler values",
+                framework.framework()
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses explicit `values` for a scheduler that takes base_lr and gamma: `takes` says what
