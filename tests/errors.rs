@@ -2863,6 +2863,21 @@ const COMMAND_LINE_CASES: &[Case] = &[
         &["table", "--factors", "1,0.1,0.01", "--gamma", "0.5"],
         "--gamma conflicts with --factors: factors give every multiplier of base_lr: give \
          factors or gamma, not both",
+    ),    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--warmup-lr",
+            "1e-6",
+            "--from-devices",
+            "8",
+            "--to-devices",
+            "4",
+            "--dialect",
+            "timm",
+        ],
+        "--from-devices conflicts with --warmup-lr: scaling rescales base_lr, not warmup_lr: \
+         give warmup_factor",
     ),
 ];
 
