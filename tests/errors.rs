@@ -2863,7 +2863,8 @@ const COMMAND_LINE_CASES: &[Case] = &[
         &["table", "--factors", "1,0.1,0.01", "--gamma", "0.5"],
         "--gamma conflicts with --factors: factors give every multiplier of base_lr: give \
          factors or gamma, not both",
-    ),    case(
+    ),
+    case(
         EXPLICIT,
         &[
             "table",

@@ -379,6 +379,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         factors: factors.map(|(list, _)| list.to_vec()),
         warmup_lr: warmup_lr.map(|(lr, _)| lr),
         stepping,
+        fractional_step: fractional_step.map(|(step, _)| stepping::as_python_reads(step)),
     };
     // The keys the model names stand for the ones the user gave instead.
     let origin = |key: &'static str| match key {
