@@ -41,7 +41,7 @@ impl Framework for TimmDialect {
         "timm 1.0.31"
     }
     fn construction(&self) -> &'static str {
-        "timm MultiStepLRScheduler(t_in_epochs=False), StepLRScheduler for step_size"
+        "timm MultiStepLRScheduler(t_in_epochs=False)"
     }
     /// timm validates nothing.
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {

@@ -39,8 +39,7 @@ impl Framework for TimmTrainDialect {
     }
     fn construction(&self) -> &'static str {
         "timm train.py: create_scheduler_v2(sched='multistep', warmup_prefix=False, \
-         step_on_epochs=False) = MultiStepLRScheduler(warmup_prefix=False); StepLRScheduler \
-         (sched='step') for step_size"
+         step_on_epochs=False) = MultiStepLRScheduler(warmup_prefix=False)"
     }
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         super::no_values(&params, "MultiStepLRScheduler takes decay_rate")?;
