@@ -2864,6 +2864,22 @@ const COMMAND_LINE_CASES: &[Case] = &[
         "--gamma conflicts with --factors: factors give every multiplier of base_lr: give \
          factors or gamma, not both",
     ),
+    case(
+        EXPLICIT,
+        &[
+            "table",
+            "--warmup-lr",
+            "1e-6",
+            "--from-devices",
+            "8",
+            "--to-devices",
+            "4",
+            "--dialect",
+            "timm",
+        ],
+        "--from-devices conflicts with --warmup-lr: scaling rescales base_lr, not warmup_lr: \
+         give warmup_factor",
+    ),
 ];
 
 #[test]

@@ -14,7 +14,7 @@ use crate::output::table::{Aligned, Cell, FormatName, JsonDocument, Plain, write
 use crate::schedule::NamedSchedule;
 use crate::schedule::compare::{compare, decay_points};
 use crate::schedule::message::{in_words, number};
-use crate::schedule::{Segment, WarmupMethod, departures};
+use crate::schedule::{Segment, Stepping, Unit, WarmupMethod, departures};
 
 /// Phases shown in all, shared among the schedules. A table of phases is read, not streamed:
 /// past this (a step_size of 1 over a long run) it would only fill memory, and sixteen
@@ -337,18 +337,28 @@ fn describe(spec: &NamedSchedule, segment: &Segment) -> String {
                 p.iters
             )
         };
+        // Stepped per epoch, a ramp holds each epoch's lr: constant segments, one per epoch.
+        let per_epoch = matches!(
+            p.stepping,
+            Stepping::Epoch {
+                warmup: Unit::Epoch,
+                ..
+            }
+        ) && spec.schedule.lr(0)
+            != spec.schedule.lr(warmup_end.min(p.iters).saturating_sub(1));
         let ramp = match (segment.constant_lr, p.warmup_method) {
-            (Some(_), _) => format!(
+            (Some(_), _) if !per_epoch => format!(
                 "constant warmup: base_lr × {} until {until}",
                 number(p.warmup_factor),
             ),
-            (None, method) => format!(
-                "{} warmup: factor {} → 1 {} {until}",
+            (_, method) => format!(
+                "{} warmup{}: factor {} → 1 {} {until}",
                 // A framework without constant warmup (timm) ramps linearly.
                 match method {
                     WarmupMethod::Constant => "linear",
                     method => method.name(),
                 },
+                if per_epoch { " stepped per epoch" } else { "" },
                 number(p.warmup_factor),
                 if warmup_end < p.iters {
                     "reached at"

@@ -15,7 +15,7 @@ use crate::schedule::message::number;
 use crate::schedule::{self, Decay, Dialect, NamedSchedule, Params, Stepping, Unit, WarmupMethod};
 
 /// Keys that exclude each other, and why: said before any value is read.
-const EXCLUSIVE: [(&str, &str, &str); 11] = [
+const EXCLUSIVE: [(&str, &str, &str); 12] = [
     (
         "milestones",
         "step_size",
@@ -69,6 +69,11 @@ const EXCLUSIVE: [(&str, &str, &str); 11] = [
     (
         "warmup_lr",
         "from_batch",
+        "scaling rescales base_lr, not warmup_lr: give warmup_factor",
+    ),
+    (
+        "warmup_lr",
+        "from_devices",
         "scaling rescales base_lr, not warmup_lr: give warmup_factor",
     ),
 ];
@@ -374,6 +379,7 @@ pub(super) fn resolve(given: &Given, path: Option<&Path>) -> Result<Loaded, Conf
         factors: factors.map(|(list, _)| list.to_vec()),
         warmup_lr: warmup_lr.map(|(lr, _)| lr),
         stepping,
+        fractional_step: fractional_step.map(|(step, _)| stepping::as_python_reads(step)),
     };
     // The keys the model names stand for the ones the user gave instead.
     let origin = |key: &'static str| match key {

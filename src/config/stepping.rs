@@ -5,6 +5,7 @@ use super::amount::Amount;
 use super::checks;
 use super::error::{ConfigError, Origin};
 use super::resolve::Given;
+use crate::schedule::floor_division::floor_div;
 use crate::schedule::{Stepping, Unit};
 
 /// When the scheduler steps, from `stepping` and `warmup_stepping` (which follows `stepping`
@@ -70,8 +71,7 @@ pub(super) fn fractional_milestones(
     }
     let w = warmup_iters / per_epoch;
     let epochs = iters.div_ceil(per_epoch);
-    // The f64 Python reads for the same text: timm's decay_t.
-    let step_f64: f64 = step.number.to_string().parse().unwrap_or(f64::INFINITY);
+    let step_f64 = as_python_reads(step);
     let decays = |e: u64| floor_div((e - w) as f64, step_f64);
     let mut milestones = Vec::new();
     for n in 1.. {
@@ -101,19 +101,9 @@ pub(super) fn fractional_milestones(
     Ok(milestones)
 }
 
-/// Python's `a // b` for floats (CPython's `float_floor_div`): `(a - fmod(a, b)) / b`, then
-/// floored, rounding up a quotient more than half above its floor. For a, b >= 0.
-pub(super) fn floor_div(a: f64, b: f64) -> f64 {
-    let div = (a - a % b) / b;
-    if div == 0.0 {
-        return 0.0;
-    }
-    let floor = div.floor();
-    if div - floor > 0.5 {
-        floor + 1.0
-    } else {
-        floor
-    }
+/// The f64 Python reads for the same text: timm's `decay_t`.
+pub(super) fn as_python_reads(step: &Amount) -> f64 {
+    step.number.to_string().parse().unwrap_or(f64::INFINITY)
 }
 
 #[cfg(test)]
@@ -124,16 +114,6 @@ mod tests {
         let at = Origin::Flag("--step-size".into());
         let step = Amount::parse(step).unwrap();
         fractional_milestones(&step, &at, (warmup, &at), iters, per_epoch).unwrap()
-    }
-
-    #[test]
-    fn python_floor_division() {
-        // Python: 1 // 0.1 == 9.0, 12 // 2.4 == 5.0, 7 // 2.4 == 2.0, 0.5 // 0.25 == 2.0.
-        assert_eq!(floor_div(1.0, 0.1), 9.0);
-        assert_eq!(floor_div(12.0, 2.4), 5.0);
-        assert_eq!(floor_div(7.0, 2.4), 2.0);
-        assert_eq!(floor_div(0.5, 0.25), 2.0);
-        assert_eq!(floor_div(0.0, 2.4), 0.0);
     }
 
     /// floor(e / 2.4) rises at epochs 3, 5, 8, 10, 12 (12 / 2.4 is 5 exactly; the f64 2.4 is

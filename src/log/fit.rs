@@ -161,6 +161,7 @@ pub fn fit(curve: &Curve, tolerance: Tolerance) -> Fit {
             warmup_lr: None,
             factors: None,
             stepping: Stepping::Iter,
+            fractional_step: None,
         };
         // Decays where the log shows them while the warmup is fitted (some frameworks need
         // one): only the runs up to the peak are checked then.

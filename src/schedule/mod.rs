@@ -11,6 +11,7 @@ mod departures;
 mod dialect;
 mod first_above;
 mod float32;
+pub(crate) mod floor_division;
 pub mod message;
 mod milestones;
 mod named;
@@ -89,6 +90,10 @@ pub struct Params {
     pub warmup_lr: Option<f64>,
     /// When the scheduler steps: every iteration, or once per epoch.
     pub stepping: Stepping,
+    /// A `step_size` of fractional epochs stepped per epoch, as the framework is handed it
+    /// (timm's `decay_t = 2.4`): `decay` then holds the milestones where (e − W) // step rises,
+    /// for the frameworks that take a list (docs/guide.md#stepping-per-epoch).
+    pub fractional_step: Option<f64>,
 }
 
 impl Params {
@@ -143,6 +148,7 @@ impl Default for Params {
             factors: None,
             warmup_lr: None,
             stepping: Stepping::Iter,
+            fractional_step: None,
         }
     }
 }

@@ -7,9 +7,13 @@ total_iters=min(1000, len(data_loader) - 1)) stepped every iteration. Both are c
 multiply the optimizer's lr in place (torch/optim/lr_scheduler.py, get_lr). coco2017-nonempty,
 8 GPUs x 2 images: ceil(117266 / 16) = 7330 iterations per epoch; lr 0.02; 26 epochs.
 
-timm EfficientNet (--sched step --decay-epochs 2.4 --decay-rate .97 --lr .016, no warmup):
-StepLRScheduler._get_lr(t) = base * decay_rate ** (t // decay_t) at epoch t, stepped per epoch.
-imagenet1k, batch 256, drop_last: floor(1281167 / 256) = 5004 iterations per epoch; 8 epochs.
+timm EfficientNet (--sched step --decay-epochs 2.4 --decay-rate .97 --lr .016 --warmup-epochs 3
+--warmup-lr 1e-6): train.py builds StepLRScheduler(decay_t=2.4, decay_rate=0.97, warmup_t=3,
+warmup_lr_init=1e-6, warmup_prefix=False) stepped per epoch; _get_lr(t) at epoch t is
+warmup_lr_init + t * warmup_steps while t < warmup_t, warmup_steps = (base - warmup_lr_init) /
+warmup_t, then base * (decay_rate ** (t // decay_t)) on the unshifted t (timm/scheduler/
+step_lr.py). imagenet1k, batch 256, drop_last: floor(1281167 / 256) = 5004 iterations per
+epoch; 10 epochs.
 """
 
 def torchvision_detection(points):
@@ -35,11 +39,19 @@ def torchvision_detection(points):
 
 def timm_efficientnet(points):
     per_epoch, base, rate, decay_t = 5004, 0.016, 0.97, 2.4
-    return {t: base * (rate ** ((t // per_epoch) // decay_t)) for t in points}
+    warmup_t, warmup_lr_init = 3, 1e-6
+    warmup_steps = (base - warmup_lr_init) / warmup_t
+
+    def get_lr(t):
+        if t < warmup_t:
+            return warmup_lr_init + t * warmup_steps
+        return base * (rate ** (t // decay_t))
+
+    return {t: get_lr(t // per_epoch) for t in points}
 
 
 TORCHVISION = [0, 1, 999, 1000, 7329, 7330, 117279, 117280, 161259, 161260, 190579]
-TIMM = [0, 15011, 15012, 25019, 25020, 40031]
+TIMM = [0, 5003, 5004, 10007, 10008, 15011, 15012, 25019, 25020, 35027, 35028, 40031, 40032, 50039]
 
 print("schedule,iteration,lr")
 for t, lr in sorted(torchvision_detection(set(TORCHVISION)).items()):

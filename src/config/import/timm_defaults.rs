@@ -30,7 +30,7 @@ use super::emit::{self, Count};
 use super::yacs::noted;
 use crate::config::Layer;
 use crate::config::error::{ConfigError, Origin};
-use crate::config::stepping::floor_div;
+use crate::schedule::floor_division::floor_div;
 
 /// Whose defaults these are, in origins: "timm train.py default --decay-rate".
 pub const FRAMEWORK: &str = "timm train.py";

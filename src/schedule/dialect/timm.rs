@@ -1,23 +1,28 @@
 //! timm `MultiStepLRScheduler(decay_t=M, decay_rate=gamma, warmup_t=W,
-//! warmup_lr_init=base_lr * warmup_factor, t_in_epochs=False)`, read after
+//! warmup_lr_init=base_lr * warmup_factor, t_in_epochs=False)` for milestones, and
+//! `StepLRScheduler(decay_t=step_size, ...)` for `step_size`, read after
 //! `step_update(num_updates=i)`.
 //!
 //! `_get_lr(t)`: during warmup `warmup_lr_init + t * (base_lr - warmup_lr_init) / W` (timm has
 //! no warmup method: it always ramps linearly); after it, with the default `warmup_prefix=True`,
-//! `t -= W` and the lr is `base_lr * decay_rate ** bisect_right(decay_t, t + 1)`. Decays thus
-//! land at m + W - 1: shifted by the warmup, and one step early. The list is bisected as given,
-//! sorted or not, and nothing is validated.
+//! `t -= W` and the lr is `base_lr * decay_rate ** bisect_right(decay_t, t + 1)` (multistep) or
+//! `base_lr * (decay_rate ** (t // decay_t))` (step, a float floor division: `decay_t` may be a
+//! fraction of epochs). Multistep decays thus land at m + W - 1: shifted by the warmup, and one
+//! step early; step decays where (t - W) // decay_t rises. The list is bisected as given, sorted
+//! or not, and nothing is validated.
 //!
-//! timm's `train.py` passes `warmup_prefix=False` instead: the same scheduler without the
+//! timm's `train.py` passes `warmup_prefix=False` instead: the same schedulers without the
 //! shift, which the `timm-train` dialect builds with [`Timm::with_warmup_prefix`].
 
 use super::Framework;
 use super::timm_train::TimmTrainDialect;
 use crate::schedule::departures::{Departs, Departure, Precision, decay_points, listing};
+use crate::schedule::floor_division::floor_div;
 use crate::schedule::message::{first_unsorted, list_around, number};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::piecewise::{self, Piecewise};
-use crate::schedule::{Decay, Params, Rejection, Schedule, Segment, WarmupMethod};
+use crate::schedule::stepping;
+use crate::schedule::{Decay, Params, Rejection, Schedule, Segment, Stepping, Unit, WarmupMethod};
 
 /// The registry's entry for timm.
 pub(crate) struct TimmDialect;
@@ -41,6 +46,7 @@ impl Framework for TimmDialect {
     /// timm validates nothing.
     fn build(&self, params: Params) -> Result<Box<dyn Schedule>, Rejection> {
         super::no_values(&params, "MultiStepLRScheduler takes decay_rate")?;
+        steps_alike(&params)?;
         Ok(Box::new(Timm::new(params)))
     }
 }
@@ -124,22 +130,69 @@ fn for_train_py_users(p: &Params) -> Option<Departure> {
     if p.warmup_iters == 0 {
         return None;
     }
-    let class_default = decay_points(&Timm::new(p.clone()));
-    let train_py = decay_points(&Timm::with_warmup_prefix(p.clone(), false));
+    // Built as stepped: a fractional step counts in epochs.
+    let decays = |framework: &dyn Framework| {
+        stepping::build(framework, p.clone())
+            .ok()
+            .map(|schedule| decay_points(schedule.as_ref()))
+    };
+    let class_default = decays(&TimmDialect)?;
+    let train_py = decays(&TimmTrainDialect)?;
     (train_py != class_default).then(|| {
         Departure::warning(format!(
-            "this is MultiStepLRScheduler's class default, warmup_prefix=True; timm's train.py \
-             passes warmup_prefix=False (unless --warmup-prefix), which decays at {}: use \
-             --dialect {} for a train.py run",
+            "this is {}'s class default, warmup_prefix=True; timm's train.py passes \
+             warmup_prefix=False (unless --warmup-prefix), which decays at {}: use --dialect {} \
+             for a train.py run",
+            class_name(p),
             listing(&train_py),
             TimmTrainDialect.name()
         ))
     })
 }
 
+/// A `step_size` of fractional epochs reaches timm only stepped per epoch, warmup included.
+pub(super) fn steps_alike(p: &Params) -> Result<(), Rejection> {
+    match p.stepping {
+        Stepping::Epoch {
+            warmup: Unit::Iter, ..
+        } if p.fractional_step.is_some() => Err(Rejection {
+            key: "warmup_stepping",
+            message: "timm steps its warmup as its decays: StepLRScheduler with a step_size of \
+                      fractional epochs needs warmup_stepping = \"epoch\""
+                .into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The scheduler class timm builds for `p`.
+pub(super) fn class_name(p: &Params) -> &'static str {
+    match TimmDecay::of(p) {
+        TimmDecay::MultiStep(_) => "MultiStepLRScheduler",
+        TimmDecay::Step(_) => "StepLRScheduler",
+    }
+}
+
+/// How timm counts decays: `MultiStepLRScheduler` bisects its list, `StepLRScheduler` divides.
+enum TimmDecay {
+    MultiStep(Milestones),
+    /// `decay_t`, in the scheduler's steps.
+    Step(f64),
+}
+
+impl TimmDecay {
+    fn of(p: &Params) -> Self {
+        match (&p.decay, p.fractional_step) {
+            (_, Some(step)) => TimmDecay::Step(step),
+            (Decay::StepSize(step), None) => TimmDecay::Step(*step as f64),
+            (Decay::Milestones(_), None) => TimmDecay::MultiStep(Milestones::of(p)),
+        }
+    }
+}
+
 pub(crate) struct Timm {
     params: Params,
-    milestones: Milestones,
+    decay: TimmDecay,
     /// Whether decay_t counts from the end of warmup (`t -= warmup_t`).
     warmup_prefix: bool,
     /// `warmup_lr_init`.
@@ -157,7 +210,7 @@ impl Timm {
     pub fn with_warmup_prefix(params: Params, warmup_prefix: bool) -> Self {
         let init = params.warmup_start();
         Timm {
-            milestones: Milestones::of(&params),
+            decay: TimmDecay::of(&params),
             warmup_prefix,
             increment: (params.base_lr - init) / params.warmup_iters as f64,
             init,
@@ -180,9 +233,15 @@ impl Timm {
         }
     }
 
-    /// `bisect_right(decay_t, t + 1)` for `t` on the decay clock.
-    fn bisect(&self, clock: u64) -> u64 {
-        self.milestones.bisect_right_given(clock.saturating_add(1))
+    /// The decays at `clock` on the decay clock: `bisect_right(decay_t, t + 1)`, or
+    /// `t // decay_t` in Python floats.
+    fn count(&self, clock: u64) -> u64 {
+        match &self.decay {
+            TimmDecay::MultiStep(milestones) => {
+                milestones.bisect_right_given(clock.saturating_add(1))
+            }
+            TimmDecay::Step(step) => floor_div(clock as f64, *step) as u64,
+        }
     }
 }
 
@@ -197,7 +256,7 @@ impl Piecewise for Timm {
         if t < self.params.warmup_iters {
             0
         } else {
-            self.bisect(self.decay_clock(t))
+            self.count(self.decay_clock(t))
         }
     }
     fn next_decay(&self, t: u64) -> Option<u64> {
@@ -207,12 +266,28 @@ impl Piecewise for Timm {
         if self.decays(from) != decays {
             return Some(from);
         }
-        // bisect_right only moves where its argument reaches a listed value, and never back.
-        let argument = self.decay_clock(from).saturating_add(1);
-        self.milestones
-            .distinct_from(argument)
-            .find(|&value| self.milestones.bisect_right_given(value) != decays)
-            .and_then(|value| (value - 1).checked_add(self.shift()))
+        let clock = match &self.decay {
+            // bisect_right only moves where its argument reaches a listed value, and never back.
+            TimmDecay::MultiStep(milestones) => milestones
+                .distinct_from(self.decay_clock(from).saturating_add(1))
+                .find(|&value| milestones.bisect_right_given(value) != decays)?
+                .checked_sub(1)?,
+            TimmDecay::Step(step) if !(*step > 0.0 && step.is_finite()) => return None,
+            TimmDecay::Step(step) => {
+                // A first guess at the first clock whose count reaches the next, then exact.
+                let next = decays.checked_add(1)?;
+                let passes = |c: u64| self.count(c) >= next;
+                let mut c = (next as f64 * step).ceil() as u64;
+                while c > 0 && passes(c - 1) {
+                    c -= 1;
+                }
+                while !passes(c) {
+                    c = c.checked_add(1)?;
+                }
+                c
+            }
+        };
+        clock.checked_add(self.shift())
     }
 }
 
@@ -226,7 +301,7 @@ impl Schedule for Timm {
         if t < p.warmup_iters {
             self.init + t as f64 * self.increment
         } else {
-            p.base_lr * p.gamma.powf(self.bisect(self.decay_clock(t)) as f64)
+            p.base_lr * p.gamma.powf(self.count(self.decay_clock(t)) as f64)
         }
     }
 

@@ -1,17 +1,19 @@
 //! timm as its `train.py` builds the scheduler: `create_scheduler_v2(opt, sched='multistep',
 //! num_epochs=N, decay_milestones=M, decay_rate=gamma, warmup_lr=base_lr * warmup_factor,
 //! warmup_epochs=W, warmup_prefix=False, step_on_epochs=False, updates_per_epoch=1)`, read after
-//! `step_update(num_updates=i)`.
+//! `step_update(num_updates=i)`; with `step_size`, `sched='step', decay_epochs=step_size`.
 //!
 //! That is `MultiStepLRScheduler(decay_t=M, ..., warmup_prefix=False)`: `scheduler_kwargs` reads
 //! `warmup_prefix` from `--warmup-prefix`, which is off by default. `_get_lr(t)` is then
 //! `warmup_lr_init + t * (base_lr - warmup_lr_init) / W` while `t < W`, and after it
 //! `base_lr * decay_rate ** bisect_right(decay_t, t + 1)` on the unshifted `t`: each decay lands
-//! one step early (m - 1), and a milestone inside the warmup waits for its end. The arithmetic is
-//! the class's, shared with the `timm` dialect ([`Timm`]); only the prefix differs.
+//! one step early (m - 1), and a milestone inside the warmup waits for its end. `StepLRScheduler`
+//! computes `base_lr * (decay_rate ** (t // decay_t))` on the unshifted `t` too: counted from
+//! t = 0, not from the end of the warmup, so at t = W the lr may already be decayed. The
+//! arithmetic is the classes', shared with the `timm` dialect ([`Timm`]); only the prefix differs.
 
 use super::Framework;
-use super::timm::{Timm, unsorted, unsorted_decay_t};
+use super::timm::{Timm, class_name, steps_alike, unsorted, unsorted_decay_t};
 use crate::schedule::departures::{Departs, Departure, Precision};
 use crate::schedule::milestones::Milestones;
 use crate::schedule::{Params, Rejection, Schedule, WarmupMethod};
@@ -58,6 +60,7 @@ fn new(params: Params) -> Result<Timm, Rejection> {
             ),
         });
     }
+    steps_alike(&params)?;
     Ok(Timm::with_warmup_prefix(params, false))
 }
 
@@ -72,6 +75,12 @@ impl Departs for TimmTrainDialect {
     }
     /// `t + 1`, the warmup that holds decays back, an unsorted list.
     fn decay_reason(&self, p: &Params) -> String {
+        if class_name(p) == "StepLRScheduler" {
+            return "StepLRScheduler counts t // decay_t from t = 0, not from the end of the \
+                    warmup (train.py passes warmup_prefix=False); decays inside the warmup wait \
+                    for its end"
+                .into();
+        }
         let mut reasons =
             vec!["bisect_right(decay_t, t + 1) applies each milestone a step early".to_string()];
         if inside_warmup(p) {
@@ -114,6 +123,7 @@ impl Departs for TimmTrainDialect {
 mod tests {
     use super::*;
     use crate::schedule::departures::Severity;
+    use crate::schedule::piecewise::Piecewise;
     use crate::schedule::{Decay, Dialect, departures};
 
     /// Values from the golden `timm-train/seed.csv`.
@@ -198,10 +208,56 @@ mod tests {
             ..Params::default()
         })
         .unwrap();
-        // step_size 1 from 0: bisect_right([1, 2, …], t + 1) = t + 1 decays.
-        assert_eq!(s.lr(0), 0.01 * 0.999);
+        // StepLRScheduler, step_size 1 from 0: t // 1.0 = t decays.
+        assert_eq!(s.lr(0), 0.01);
+        assert_eq!(s.lr(1), 0.01 * 0.999);
         assert_eq!(s.segments().nth(3).map(|g| g.start), Some(3));
         assert_eq!(s.lr(u64::MAX - 1), 0.0);
+    }
+
+    /// StepLRScheduler with train.py's warmup_prefix=False: k = t // decay_t from t = 0, so a
+    /// decay inside the warmup lands at its end. W = 5, step 3: k(5) = 5 // 3 = 1, k(6) = 2.
+    #[test]
+    fn step_size_counts_from_zero() {
+        let s = new(Params {
+            base_lr: 0.1,
+            decay: Decay::StepSize(3),
+            gamma: 0.5,
+            warmup_iters: 5,
+            warmup_lr: Some(0.001),
+            iters: 12,
+            ..Params::default()
+        })
+        .unwrap();
+        // warmup_lr_init + t * (0.1 - 0.001) / 5, in Python floats.
+        assert_eq!(s.lr(4), 0.001 + 4.0 * ((0.1 - 0.001) / 5.0));
+        assert_eq!(s.lr(5), 0.05);
+        assert_eq!(s.lr(6), 0.025);
+        assert_eq!(s.lr(9), 0.1 * 0.5f64.powf(3.0));
+        let starts: Vec<(u64, u64)> = s.segments().map(|g| (g.start, g.phase.decays)).collect();
+        assert_eq!(starts, vec![(0, 0), (5, 1), (6, 2), (9, 3)]);
+    }
+
+    /// A fractional decay_t (2.4 epochs, timm's EfficientNet), on the epoch clock: Python's
+    /// 3 // 2.4 == 1.0, 5 // 2.4 == 2.0, 7 // 2.4 == 2.0, 8 // 2.4 == 3.0, 12 // 2.4 == 5.0.
+    #[test]
+    fn fractional_step_divides_in_python_floats() {
+        let s = new(Params {
+            base_lr: 0.016,
+            decay: Decay::Milestones(vec![]),
+            fractional_step: Some(2.4),
+            gamma: 0.97,
+            warmup_iters: 3,
+            warmup_lr: Some(1e-6),
+            iters: 13,
+            ..Params::default()
+        })
+        .unwrap();
+        let decays: Vec<u64> = (0..13).map(|t| s.decays(t)).collect();
+        assert_eq!(decays, [0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5]);
+        assert_eq!(s.lr(3), 0.016 * 0.97);
+        let starts: Vec<u64> = s.segments().map(|g| g.start).collect();
+        assert_eq!(starts, vec![0, 3, 5, 8, 10, 12]);
     }
 
     fn notes(params: Params) -> Vec<(String, Severity)> {
