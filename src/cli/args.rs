@@ -147,25 +147,18 @@ pub struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+// `verify` also reads a config (`--from`), so its `--log-format` help tells the two apart.
+#[command(mut_args(|arg| if arg.get_id() == "log_format" {
+    arg.help("Read the logs as this format instead of detecting it (`--from` names a config's)")
+} else {
+    arg
+}))]
 pub struct VerifyArgs {
     /// Training logs: files, or TensorBoard run directories (their event files)
     #[arg(value_name = "LOG", required = true, value_hint = ValueHint::AnyPath)]
     pub logs: Vec<PathBuf>,
-    /// Read the logs as this format instead of detecting it (`--from` names a config's)
-    #[arg(long, value_name = "FORMAT", value_parser = log_formats())]
-    pub log_format: Option<String>,
-    /// The key or column of the step [default: the format's]
-    #[arg(long, value_name = "KEY")]
-    pub step_key: Option<String>,
-    /// The key or column of the lr [default: the format's]
-    #[arg(long, value_name = "KEY")]
-    pub lr_key: Option<String>,
-    /// The step the log gives the first iteration: 0 or 1 [default: the format's]
-    #[arg(long, value_name = "N", value_parser = ["0", "1"])]
-    pub step_base: Option<String>,
-    /// The lr series to read, when a log has several (param groups, optimizers)
-    #[arg(long, value_name = "TAG")]
-    pub tag: Option<String>,
+    #[command(flatten)]
+    pub log_reading: LogReadArgs,
     /// Relative tolerance [default: the log's precision: exact for full-precision text,
     /// 2^-24 for float32, the printed digits for rounded text]
     #[arg(long, value_name = "X", allow_hyphen_values = true)]
@@ -192,7 +185,7 @@ pub struct FitArgs {
     pub rtol: Option<String>,
 }
 
-/// How to read a training log, for `fit` and `plot --log` (`verify` has the same flags).
+/// How to read a training log, for `verify`, `fit` and `plot --log`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct LogReadArgs {
     /// Read the log as this format instead of detecting it
