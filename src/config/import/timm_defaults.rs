@@ -26,6 +26,7 @@
 //! later (`bisect_right(decay_t, t + 1)` applies each a step early), so that the curve is the
 //! same to the bit.
 
+use super::argv::{Loader, loader_epoch_length};
 use super::emit::{self, Count};
 use super::yacs::noted;
 use crate::config::Layer;
@@ -327,7 +328,7 @@ impl Args {
             ));
         }
         let (batch, batch_at) = self.whole("batch_size")?;
-        let (accum, accum_at) = self.whole("grad_accum_steps")?;
+        let (accum, _) = self.whole("grad_accum_steps")?;
         // `args.grad_accum_steps = max(1, args.grad_accum_steps)`.
         let accum = accum.max(1);
         let (lr, lr_at) = self.lr(flags, batch, accum)?;
@@ -415,15 +416,16 @@ impl Args {
             let counts: Vec<Count> = milestones.into_iter().map(Count::Epochs).collect();
             emit::counts(&mut layer, "milestones", &counts, noted(&step_at, &note));
         }
-        // The batch counts the epoch only with the dataset; `--iters-per-epoch` replaces both.
+        // timm's loader counts the epoch per process: the distributed sampler pads to
+        // ceil(N / devices), `drop_last=True` for training; `--iters-per-epoch` replaces it.
         if flags.get("dataset_size").is_some() {
-            emit::whole(&mut layer, "batch_per_device", batch, batch_at);
-            emit::whole(&mut layer, "grad_accum", accum, accum_at);
-            layer.set(
-                "drop_last",
-                crate::config::value::Raw::Bool(true),
-                emit::default(FRAMEWORK, "create_loader(is_training=True): drop_last"),
-            );
+            let loader = Loader {
+                batch_per_device: batch,
+                drop_last: true,
+                grad_accum: accum,
+                batch_at,
+            };
+            loader_epoch_length(FRAMEWORK, &loader, flags, &mut layer)?;
         } else if flags.get("iters_per_epoch").is_none() {
             return Err(ConfigError::invalid(
                 Origin::Flag("--dataset-size".into()),
@@ -582,6 +584,33 @@ mod tests {
                 .to_string()
                 .contains("decays more than 100000 times")
         );
+    }
+
+    /// timm's loader pads each process's share to ceil(N / devices) and drops its last partial
+    /// batch: 1001 images on 2 devices in batches of 167 are floor(501 / 167) = 3 iterations,
+    /// where lrsched's own floor(1001 / 334) would be 2.
+    #[test]
+    fn the_epoch_is_counted_per_device_as_timms_loader_does() {
+        let at = || Origin::Flag("test".into());
+        let mut args = Args::default();
+        args.set("sched", Arg::Str("multistep".into()), at())
+            .unwrap();
+        args.set("batch_size", Arg::Int(167), at()).unwrap();
+        let mut flags = Layer::default();
+        flags.set_flag("dataset_size", Some("1001"));
+        flags.set_flag("devices", Some("2"));
+        let layer = args.layer(&flags).unwrap();
+        let (per_epoch, origin) = layer.get("iters_per_epoch").expect("iters_per_epoch");
+        assert_eq!(*per_epoch, crate::config::value::Raw::Integer("3".into()));
+        assert_eq!(
+            origin.to_string(),
+            "timm train.py's loader on --dataset-size 1001: floor(ceil(1001 / 2 devices) / 167)"
+        );
+        // With gradient accumulation, updates_per_epoch rounds the loader's batches up.
+        args.set("grad_accum_steps", Arg::Int(2), at()).unwrap();
+        let layer = args.layer(&flags).unwrap();
+        let (per_epoch, _) = layer.get("iters_per_epoch").expect("iters_per_epoch");
+        assert_eq!(*per_epoch, crate::config::value::Raw::Integer("2".into()));
     }
 
     #[test]
