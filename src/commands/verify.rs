@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use crate::cli::{VerifyArgs, VerifyFormat};
 use crate::config::{self, ConfigError, Origin};
 use crate::error::Error;
-use crate::log::{self, Comparison, Format, Precision, ReadOptions, Tolerance, Verdict};
+use crate::log::{self, Comparison, Precision, Tolerance, Verdict};
 use crate::output::sink::Sink;
 use crate::schedule::NamedSchedule;
 use crate::schedule::message::number;
@@ -48,14 +48,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Error> {
     }
     let specs = super::report(loaded, true);
     let spec = &specs[0];
-    let options = ReadOptions {
-        from: args.log_format.as_deref().and_then(Format::named),
-        step_key: args.step_key.clone(),
-        lr_key: args.lr_key.clone(),
-        step_base: args.step_base.as_deref().and_then(|b| b.parse().ok()),
-        tag: args.tag.clone(),
-        iters_per_epoch: spec.iters_per_epoch,
-    };
+    let options = args.log_reading.options(spec.iters_per_epoch);
     let mut comparisons = Vec::new();
     for path in &args.logs {
         let mut points = log::open(path, &options)?;

@@ -239,6 +239,17 @@ pub fn epoch_length(
             ));
         }
     }
+    loader_epoch_length(script, loader, flags, layer)
+}
+
+/// [`epoch_length`] for a script whose batch comes from a file or a command line alike (timm's
+/// args.yaml): the same count, without refusing lrsched's batch flags.
+pub fn loader_epoch_length(
+    script: &'static str,
+    loader: &Loader,
+    flags: &Layer,
+    layer: &mut Layer,
+) -> Result<u64, ConfigError> {
     if let Some((raw, at)) = flags.get("iters_per_epoch") {
         let row = Key::named("iters_per_epoch").expect("iters_per_epoch is a key");
         return match row.read(raw, at)? {
@@ -261,14 +272,16 @@ pub fn epoch_length(
         _ => unreachable!("dataset_size reads as a count or a name"),
     };
     let devices = emit::devices(flags)?;
-    let per_device = size.div_ceil(devices);
     let b = loader.batch_per_device;
-    let batches = if loader.drop_last {
-        per_device / b
-    } else {
-        per_device.div_ceil(b)
-    };
+    if b == 0 {
+        return Err(ConfigError::invalid(
+            loader.batch_at.clone(),
+            "must be >= 1",
+        ));
+    }
+    let batches = emit::batches_per_device(size, devices, b, loader.drop_last);
     if batches == 0 {
+        let per_device = size.div_ceil(devices);
         return Err(ConfigError::invalid(
             loader.batch_at.clone(),
             format!("{per_device} samples per device in batches of {b} leave no full batch"),

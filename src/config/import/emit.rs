@@ -54,6 +54,19 @@ pub fn default(framework: &'static str, key: &'static str) -> Origin {
     }
 }
 
+/// The batches each device's loader cuts an epoch into, as the frameworks' distributed samplers
+/// do: every one of `devices` gets ceil(size / devices) samples (the sampler pads), cut into
+/// batches of `batch` (floor with `drop_last`, else ceil). lrsched's own epoch length rounds the
+/// global batch once instead, which can be one more; docs/guide.md, "Units". `batch` is >= 1.
+pub fn batches_per_device(size: u64, devices: u64, batch: u64, drop_last: bool) -> u64 {
+    let per_device = size.div_ceil(devices);
+    if drop_last {
+        per_device / batch
+    } else {
+        per_device.div_ceil(batch)
+    }
+}
+
 /// The devices the command line gives (`--devices`), 1 without it, as the world size.
 pub fn devices(flags: &Layer) -> Result<u64, ConfigError> {
     match flags.get("devices") {
@@ -83,4 +96,18 @@ pub fn counts_epochs(layer: &Layer) -> bool {
         Raw::Array(items) => items.iter().any(epochs),
         other => epochs(other),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_device_pads_its_share_then_cuts_batches() {
+        // 1001 on 2 devices: 501 each; floor and ceil of 501 / 167 and of 501 / 100.
+        assert_eq!(batches_per_device(1001, 2, 167, true), 3);
+        assert_eq!(batches_per_device(1001, 2, 100, true), 5);
+        assert_eq!(batches_per_device(1001, 2, 100, false), 6);
+        assert_eq!(batches_per_device(7, 8, 2, true), 0);
+    }
 }

@@ -242,12 +242,7 @@ fn epoch_length(
         None => true,
     };
     let devices = emit::devices(flags)?;
-    let per_device = size.div_ceil(devices);
-    let batches = if drop_last {
-        per_device / batch
-    } else {
-        per_device.div_ceil(batch)
-    };
+    let batches = emit::batches_per_device(size, devices, batch, drop_last);
     if batches == 0 {
         return Err(ConfigError::invalid(
             at.clone(),

@@ -26,191 +26,19 @@
 //! later (`bisect_right(decay_t, t + 1)` applies each a step early), so that the curve is the
 //! same to the bit.
 
+use super::argv::{Loader, loader_epoch_length};
 use super::emit::{self, Count};
 use super::yacs::noted;
 use crate::config::Layer;
 use crate::config::error::{ConfigError, Origin};
 use crate::schedule::floor_division::floor_div;
 
+mod train_args;
+
+pub use train_args::{ARGS, Arg, ArgKind, TrainArg};
+
 /// Whose defaults these are, in origins: "timm train.py default --decay-rate".
 pub const FRAMEWORK: &str = "timm train.py";
-
-/// A value as train.py's `args` holds it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
-    None,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Ints(Vec<i128>),
-    Floats(Vec<f64>),
-    /// A value of a type no schedule argument takes, by its type name: "a mapping".
-    Other(&'static str),
-}
-
-/// What an argument takes, as its `add_argument` declares it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArgKind {
-    /// `type=str`.
-    Str,
-    /// `type=int`.
-    Int,
-    /// `type=float` (an int too: a default, or a `--config` YAML value, is not converted).
-    Float,
-    /// `type=float, default=None`.
-    OptFloat,
-    /// `action='store_true'`.
-    Flag,
-    /// `type=int, nargs='+'`.
-    Ints,
-    /// `type=float, nargs='+', default=None`.
-    OptFloats,
-}
-
-/// One argument of train.py that the schedule depends on.
-pub struct TrainArg {
-    /// The attribute: `decay_epochs`, as args.yaml writes it.
-    pub name: &'static str,
-    /// The command line's spellings: `--decay-rate`, `--dr`.
-    pub flags: &'static [&'static str],
-    pub kind: ArgKind,
-    pub default: DefaultValue,
-}
-
-/// A default, as data.
-pub enum DefaultValue {
-    None,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'static str),
-    Ints(&'static [i64]),
-}
-
-impl DefaultValue {
-    fn arg(&self) -> Arg {
-        match self {
-            DefaultValue::None => Arg::None,
-            DefaultValue::Bool(on) => Arg::Bool(*on),
-            DefaultValue::Int(n) => Arg::Int(i128::from(*n)),
-            DefaultValue::Float(x) => Arg::Float(*x),
-            DefaultValue::Str(text) => Arg::Str((*text).into()),
-            DefaultValue::Ints(items) => Arg::Ints(items.iter().map(|&i| i128::from(i)).collect()),
-        }
-    }
-}
-
-const fn arg(
-    name: &'static str,
-    flags: &'static [&'static str],
-    kind: ArgKind,
-    default: DefaultValue,
-) -> TrainArg {
-    TrainArg {
-        name,
-        flags,
-        kind,
-        default,
-    }
-}
-
-/// train.py's arguments that shape the schedule, with their `add_argument` defaults.
-pub const ARGS: &[TrainArg] = &[
-    arg(
-        "sched",
-        &["--sched"],
-        ArgKind::Str,
-        DefaultValue::Str("cosine"),
-    ),
-    arg(
-        "sched_on_updates",
-        &["--sched-on-updates"],
-        ArgKind::Flag,
-        DefaultValue::Bool(false),
-    ),
-    arg("lr", &["--lr"], ArgKind::OptFloat, DefaultValue::None),
-    arg(
-        "lr_base",
-        &["--lr-base"],
-        ArgKind::Float,
-        DefaultValue::Float(0.1),
-    ),
-    arg(
-        "lr_base_size",
-        &["--lr-base-size"],
-        ArgKind::Int,
-        DefaultValue::Int(256),
-    ),
-    arg(
-        "lr_base_scale",
-        &["--lr-base-scale"],
-        ArgKind::Str,
-        DefaultValue::Str(""),
-    ),
-    arg(
-        "lr_noise",
-        &["--lr-noise"],
-        ArgKind::OptFloats,
-        DefaultValue::None,
-    ),
-    arg(
-        "warmup_lr",
-        &["--warmup-lr"],
-        ArgKind::Float,
-        DefaultValue::Float(1e-5),
-    ),
-    arg(
-        "epochs",
-        &["--epochs"],
-        ArgKind::Int,
-        DefaultValue::Int(300),
-    ),
-    arg(
-        "decay_milestones",
-        &["--decay-milestones"],
-        ArgKind::Ints,
-        DefaultValue::Ints(&[90, 180, 270]),
-    ),
-    // `type=float, default=90`: an int unless given.
-    arg(
-        "decay_epochs",
-        &["--decay-epochs"],
-        ArgKind::Float,
-        DefaultValue::Int(90),
-    ),
-    arg(
-        "warmup_epochs",
-        &["--warmup-epochs"],
-        ArgKind::Int,
-        DefaultValue::Int(5),
-    ),
-    arg(
-        "warmup_prefix",
-        &["--warmup-prefix"],
-        ArgKind::Flag,
-        DefaultValue::Bool(false),
-    ),
-    arg(
-        "decay_rate",
-        &["--decay-rate", "--dr"],
-        ArgKind::Float,
-        DefaultValue::Float(0.1),
-    ),
-    arg("opt", &["--opt"], ArgKind::Str, DefaultValue::Str("sgd")),
-    arg(
-        "batch_size",
-        &["-b", "--batch-size"],
-        ArgKind::Int,
-        DefaultValue::Int(128),
-    ),
-    arg(
-        "grad_accum_steps",
-        &["--grad-accum-steps"],
-        ArgKind::Int,
-        DefaultValue::Int(1),
-    ),
-];
 
 /// The most decays a `step` schedule may have within its run.
 const MOST_DECAYS: usize = 100_000;
@@ -327,7 +155,7 @@ impl Args {
             ));
         }
         let (batch, batch_at) = self.whole("batch_size")?;
-        let (accum, accum_at) = self.whole("grad_accum_steps")?;
+        let (accum, _) = self.whole("grad_accum_steps")?;
         // `args.grad_accum_steps = max(1, args.grad_accum_steps)`.
         let accum = accum.max(1);
         let (lr, lr_at) = self.lr(flags, batch, accum)?;
@@ -415,15 +243,16 @@ impl Args {
             let counts: Vec<Count> = milestones.into_iter().map(Count::Epochs).collect();
             emit::counts(&mut layer, "milestones", &counts, noted(&step_at, &note));
         }
-        // The batch counts the epoch only with the dataset; `--iters-per-epoch` replaces both.
+        // timm's loader counts the epoch per process: the distributed sampler pads to
+        // ceil(N / devices), `drop_last=True` for training; `--iters-per-epoch` replaces it.
         if flags.get("dataset_size").is_some() {
-            emit::whole(&mut layer, "batch_per_device", batch, batch_at);
-            emit::whole(&mut layer, "grad_accum", accum, accum_at);
-            layer.set(
-                "drop_last",
-                crate::config::value::Raw::Bool(true),
-                emit::default(FRAMEWORK, "create_loader(is_training=True): drop_last"),
-            );
+            let loader = Loader {
+                batch_per_device: batch,
+                drop_last: true,
+                grad_accum: accum,
+                batch_at,
+            };
+            loader_epoch_length(FRAMEWORK, &loader, flags, &mut layer)?;
         } else if flags.get("iters_per_epoch").is_none() {
             return Err(ConfigError::invalid(
                 Origin::Flag("--dataset-size".into()),
@@ -582,6 +411,33 @@ mod tests {
                 .to_string()
                 .contains("decays more than 100000 times")
         );
+    }
+
+    /// timm's loader pads each process's share to ceil(N / devices) and drops its last partial
+    /// batch: 1001 images on 2 devices in batches of 167 are floor(501 / 167) = 3 iterations,
+    /// where lrsched's own floor(1001 / 334) would be 2.
+    #[test]
+    fn the_epoch_is_counted_per_device_as_timms_loader_does() {
+        let at = || Origin::Flag("test".into());
+        let mut args = Args::default();
+        args.set("sched", Arg::Str("multistep".into()), at())
+            .unwrap();
+        args.set("batch_size", Arg::Int(167), at()).unwrap();
+        let mut flags = Layer::default();
+        flags.set_flag("dataset_size", Some("1001"));
+        flags.set_flag("devices", Some("2"));
+        let layer = args.layer(&flags).unwrap();
+        let (per_epoch, origin) = layer.get("iters_per_epoch").expect("iters_per_epoch");
+        assert_eq!(*per_epoch, crate::config::value::Raw::Integer("3".into()));
+        assert_eq!(
+            origin.to_string(),
+            "timm train.py's loader on --dataset-size 1001: floor(ceil(1001 / 2 devices) / 167)"
+        );
+        // With gradient accumulation, updates_per_epoch rounds the loader's batches up.
+        args.set("grad_accum_steps", Arg::Int(2), at()).unwrap();
+        let layer = args.layer(&flags).unwrap();
+        let (per_epoch, _) = layer.get("iters_per_epoch").expect("iters_per_epoch");
+        assert_eq!(*per_epoch, crate::config::value::Raw::Integer("2".into()));
     }
 
     #[test]
