@@ -38,15 +38,18 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
 
     match &p.decay {
         Decay::Milestones(milestones) => {
-            let unreached: Vec<u64> = milestones
-                .iter()
-                .copied()
-                .filter(|&m| m >= p.iters)
-                .collect();
-            if !unreached.is_empty() {
+            let unreached = unreached(spec, milestones);
+            if unreached.iter().all(|&m| m >= p.iters) && !unreached.is_empty() {
                 warn(format!(
                     "milestones {} are at or past iters {}: never reached",
                     list(&unreached),
+                    p.iters
+                ));
+            } else if !unreached.is_empty() {
+                warn(format!(
+                    "milestones {} are never reached: {} applies them at or past iters {}",
+                    list(&unreached),
+                    spec.dialect.name(),
                     p.iters
                 ));
             }
@@ -61,9 +64,17 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
         }
         Decay::StepSize(step) => {
             let first = p.warmup_iters.saturating_add(*step);
-            if first >= p.iters {
+            // The first decay ends the walk, so a step of 1 over a long run costs nothing.
+            let decays = spec.schedule.segments().any(|s| s.phase.decays > 0);
+            if !decays && first >= p.iters {
                 warn(format!(
                     "step_size {step}: the first decay, at {first}, is at or past iters {}: never reached",
+                    p.iters
+                ));
+            } else if !decays {
+                warn(format!(
+                    "step_size {step}: never reached: {} makes its first decay at or past iters {}",
+                    spec.dialect.name(),
                     p.iters
                 ));
             }
@@ -85,6 +96,23 @@ pub fn parameter_lints(spec: &NamedSchedule) -> Vec<Warning> {
         warnings.extend(epoch_lints(spec, per_epoch));
     }
     warnings
+}
+
+/// The milestones the dialect's own curve never applies within `[0, iters)`: its k-th decay is
+/// the k-th milestone in order, wherever the dialect puts it (timm-train a step early,
+/// torch-sequential after the warmup), so those past the decays it makes are unreached. The
+/// walk is over the curve's phases, one per milestone at most.
+fn unreached(spec: &NamedSchedule, milestones: &[u64]) -> Vec<u64> {
+    let applied = spec
+        .schedule
+        .segments()
+        .map(|s| s.phase.decays)
+        .max()
+        .unwrap_or(0);
+    let mut sorted = milestones.to_vec();
+    sorted.sort_unstable();
+    let applied = usize::try_from(applied).unwrap_or(usize::MAX);
+    sorted.into_iter().skip(applied).collect()
 }
 
 /// A run longer than this many epochs is more likely counts in the wrong unit than a plan.
@@ -350,6 +378,46 @@ mod tests {
         // No warmup, no prefix: the two are one schedule.
         assert!(lints("dialect = \"timm\"\nwarmup_iters = 0").is_empty());
         assert!(lints("dialect = \"timm-train\"").is_empty());
+    }
+
+    #[test]
+    fn never_reached_asks_the_dialects_curve() {
+        // timm-train's bisect_right(decay_t, t + 1) applies a milestone m at m - 1: one at
+        // iters decays the run's last step; one at iters + 1 would decay at iters.
+        let own = |toml: &str| -> Vec<String> {
+            let loaded = load_toml("t.toml", toml, &Layer::default()).unwrap();
+            parameter_lints(&loaded.schedules[0])
+                .into_iter()
+                .map(|w| w.0)
+                .collect()
+        };
+        let timm_train = |milestones: &str| {
+            own(&format!(
+                "dialect = \"timm-train\"\niters = 100\nwarmup_iters = 5\nmilestones = [{milestones}]"
+            ))
+        };
+        assert!(timm_train("50, 99").is_empty());
+        assert!(timm_train("50, 100").is_empty());
+        assert_eq!(
+            timm_train("50, 101"),
+            vec!["milestones [101] are at or past iters 100: never reached"]
+        );
+        // maskrcnn's bisect_right(milestones, t) never reaches a milestone at iters.
+        assert_eq!(
+            lints("iters = 100\nwarmup_iters = 5\nmilestones = [50, 100]"),
+            vec!["milestones [100] are at or past iters 100: never reached"]
+        );
+        // torch-sequential decays W steps late: a milestone inside the run can miss it.
+        let sequential = own(
+            "dialect = \"torch-sequential\"\niters = 100\nwarmup_iters = 20\n\
+             milestones = [50, 90]",
+        );
+        assert_eq!(
+            sequential,
+            vec![
+                "milestones [90] are never reached: torch-sequential applies them at or past iters 100"
+            ]
+        );
     }
 
     #[test]

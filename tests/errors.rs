@@ -2305,9 +2305,9 @@ const PYTHON_CASES: &[Case] = &[
     ),
     with_file(
         PYTHON,
-        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='step', by_epoch=False, step=[s for s in (50, 80)])\n",
+        b"optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\nlr_config = dict(policy='step', by_epoch=False, step=[s for s in (50, 80) if s])\n",
         &["table", "bad.toml", "--from", "mmdet2"],
-        "bad.toml:3: lr_config.step: a comprehension is outside the Python subset lrsched reads (configs are read, never run)",
+        "bad.toml:3: lr_config.step: a comprehension with 'if' is outside the Python subset lrsched reads (configs are read, never run)",
     ),
     with_file(
         PYTHON,

@@ -305,6 +305,42 @@ fn lazyconfig_lsj_trains_its_last_phase_at_exactly_0_001() {
     );
 }
 
+/// The 200- and 400-epoch LSJ configs import the 100-epoch one and scale it, as detectron2's
+/// do: `train.max_iter *= 2` and `[milestone * 2 for milestone in ...milestones]`; the warmup
+/// keeps its `500 / 184375` of the run, so it is 1000 and 2000 iterations.
+#[test]
+fn lazyconfig_lsj_scaled_by_a_comprehension_equals_its_flags() {
+    for (epochs, iters, milestones, warmup) in [
+        ("100", "184375", "163889,177546", "500"),
+        ("200", "368750", "327778,355092", "1000"),
+        ("400", "737500", "655556,710184", "2000"),
+    ] {
+        let config = format!(
+            "docs/examples/detectron2-lazy/new_baselines/mask_rcnn_R_50_FPN_{epochs}ep_LSJ.py"
+        );
+        let flags = [
+            "--dialect",
+            "detectron2",
+            "--base-lr",
+            "0.1",
+            "--factors",
+            "1,0.1,0.01",
+            "--milestones",
+            milestones,
+            "--iters",
+            iters,
+            "--warmup-iters",
+            warmup,
+            "--warmup-factor",
+            "0.067",
+        ];
+        same_table(&[&config], &flags, &["--every", "1"]);
+        let dir = tempfile::tempdir().expect("scratch");
+        let toml = imported(dir.path(), &[&config]);
+        same_table(&[&toml], &flags, &["--every", "1"]);
+    }
+}
+
 #[test]
 fn lazyconfig_coco_schedule_2x_decays_where_fvcore_does() {
     let config = "docs/examples/detectron2-lazy/COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_2x.py";

@@ -136,6 +136,75 @@ fn auto_scale_lr_is_applied_when_asked() {
     assert!(two.contains(&expected), "{two}");
 }
 
+/// A lone MultiStepLR (no warmup scheduler) multiplies the lr in place, as PyTorch's does: the
+/// curve of torch-chained with W = 0 and f = 1, whose golden `nowarmup` case (torch's own
+/// numbers, B 0.5, M [10, 20, 30], g 0.2, N 40) it must equal to the bit. Without any
+/// param_scheduler the lr is constant.
+#[test]
+fn mmdet3_multistep_alone_is_the_in_place_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("multistep.py");
+    std::fs::write(
+        &config,
+        "train_cfg = dict(type='IterBasedTrainLoop', max_iters=40)\n\
+         optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.5))\n\
+         param_scheduler = [\n    dict(type='MultiStepLR', by_epoch=False, milestones=[10, 20, 30], \
+         gamma=0.2)]\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let golden = std::fs::read_to_string("tests/golden/torch-chained/nowarmup.runs").unwrap();
+    let expected: Vec<String> = golden
+        .lines()
+        .flat_map(|run| {
+            let cells: Vec<&str> = run.splitn(3, ',').collect();
+            let count: usize = cells[1].parse().unwrap();
+            std::iter::repeat_n(cells[2].to_string(), count)
+        })
+        .collect();
+    let lrs = |table: String| -> Vec<String> {
+        table
+            .lines()
+            .skip(1)
+            .map(|row| row.split(',').nth(1).unwrap().to_string())
+            .collect()
+    };
+    let table = stdout(&[
+        "table",
+        "--format",
+        "csv",
+        "--columns",
+        "iteration,lr",
+        config,
+    ]);
+    assert_eq!(lrs(table), expected);
+    let toml = dir.path().join("imported.toml");
+    let toml = toml.to_str().unwrap();
+    stdout(&["import", config, "-o", toml]);
+    let written = std::fs::read_to_string(toml).unwrap();
+    assert!(
+        written.contains("dialect = \"torch-chained\"  # ")
+            && written.contains("warmup_factor = 1.0  # "),
+        "{written}"
+    );
+    let constant = dir.path().join("constant.py");
+    std::fs::write(
+        &constant,
+        "train_cfg = dict(type='IterBasedTrainLoop', max_iters=3)\n\
+         optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.1))\n",
+    )
+    .unwrap();
+    let table = stdout(&[
+        "table",
+        "--format",
+        "csv",
+        "--columns",
+        "iteration,lr",
+        constant.to_str().unwrap(),
+    ]);
+    assert_eq!(lrs(table), vec!["0.1", "0.1", "0.1"]);
+}
+
 #[test]
 fn configs_outside_the_family_are_refused_at_their_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,14 +230,14 @@ fn configs_outside_the_family_are_refused_at_their_line() {
     std::fs::write(
         &comprehension,
         "optimizer = dict(lr=0.1)\nrunner = dict(type='IterBasedRunner', max_iters=100)\n\
-         lr_config = dict(policy='step', by_epoch=False,\n    step=[s * 10 for s in (5, 8)])\n",
+         lr_config = dict(policy='step', by_epoch=False,\n    step=[s * 10 for s in (5, 8) if s])\n",
     )
     .unwrap();
     let path = comprehension.to_str().unwrap();
     assert_eq!(
         error(&["table", path]),
         format!(
-            "error: {path}:4: lr_config.step: a comprehension is outside the Python subset \
+            "error: {path}:4: lr_config.step: a comprehension with 'if' is outside the Python subset \
              lrsched reads (configs are read, never run)\n"
         )
     );

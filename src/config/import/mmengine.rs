@@ -24,7 +24,7 @@ use super::openmmlab::{self, Generation, get};
 use super::python::{Dict, Kind, Value};
 use super::{Fit, Format, Source};
 use crate::config::Layer;
-use crate::config::error::ConfigError;
+use crate::config::error::{ConfigError, Origin};
 
 /// mmengine's `INF = int(1e9)`, a scheduler's default `end`.
 const INF: i128 = 1_000_000_000;
@@ -248,18 +248,9 @@ fn auto_scale_lr(
 /// `param_scheduler`: an optional LinearLR or ConstantLR warmup, then a MultiStepLR.
 fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), ConfigError> {
     let Some(value) = get(cfg, "param_scheduler") else {
-        emit::counts(
-            layer,
-            "milestones",
-            &[],
-            emit::default(FRAMEWORK, "param_scheduler"),
-        );
-        emit::whole(
-            layer,
-            "warmup_iters",
-            0,
-            emit::default(FRAMEWORK, "param_scheduler"),
-        );
+        let none = emit::default(FRAMEWORK, "param_scheduler: none, a constant lr");
+        emit::counts(layer, "milestones", &[], none.clone());
+        no_warmup_scheduler(layer, none);
         return Ok(());
     };
     let list: Vec<&Value> = match &value.kind {
@@ -303,7 +294,12 @@ fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), 
     }
     match warmup {
         Some((kind, scheduler)) => warmup_of(kind, &scheduler, layer)?,
-        None => emit::whole(layer, "warmup_iters", 0, value.at.origin("param_scheduler")),
+        None => no_warmup_scheduler(
+            layer,
+            value
+                .at
+                .origin("param_scheduler: no warmup scheduler, MultiStepLR alone (in place)"),
+        ),
     }
     match decay {
         Some(scheduler) => milestones(&scheduler, by_epoch_loop, layer),
@@ -312,6 +308,19 @@ fn schedulers(cfg: &Dict, by_epoch_loop: bool, layer: &mut Layer) -> Result<(), 
             Ok(())
         }
     }
+}
+
+/// No warmup scheduler: mmengine's MultiStepLR alone multiplies the lr in place by
+/// `gamma ** Counter(milestones)[step]`, as PyTorch's MultiStepLR does. The mmengine dialect
+/// models the warmup scheduler too (and refuses `end=0` as mmengine does), so this is
+/// torch-chained with W = 0 and f = 1: its `LinearLR(start_factor=1.0, total_iters=0)`
+/// multiplies by 1.0 once, which changes no bit, and leaves MultiStepLR's own curve. Milestones
+/// past MultiStepLR's `end` (INF by default) are already dropped, as mmengine never fires them.
+fn no_warmup_scheduler(layer: &mut Layer, at: Origin) {
+    emit::whole(layer, "warmup_iters", 0, at.clone());
+    emit::number(layer, "warmup_factor", 1.0, at.clone());
+    emit::text(layer, "warmup_method", "linear", at.clone());
+    emit::text(layer, "dialect", "torch-chained", at);
 }
 
 /// Whether a by-epoch scheduler's counts are epochs (they always are; `convert_to_iter_based`

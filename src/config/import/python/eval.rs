@@ -5,6 +5,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use super::lex::{self, Tok, Token};
+mod comprehension;
 mod expr;
 
 use super::{Dict, Host, Kind, Loc, MAX_NODES, Value};

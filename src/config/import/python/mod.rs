@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn constructs_outside_the_subset_are_opaque_where_they_are() {
-        let text = "model = dict(\n  layers=[i for i in range(3)],\n  depth=50)\n\
+        let text = "model = dict(\n  layers=[i for i in (1, 2) if i],\n  depth=50)\n\
                     x = 1 if True else 2\nf = lambda a: a\nm = foo(1)\nimport torch\n\
                     opt = torch.optim.SGD\nc = x == 1\n";
         let names = module(text).unwrap();
@@ -299,7 +299,7 @@ mod tests {
             .to_string();
         assert_eq!(
             error,
-            "c.py:2: model.layers: a comprehension is outside the Python subset lrsched reads \
+            "c.py:2: model.layers: a comprehension with 'if' is outside the Python subset lrsched reads \
              (configs are read, never run)"
         );
         assert_eq!(
@@ -319,6 +319,77 @@ mod tests {
             names["opt"].kind,
             Kind::Opaque("the module 'torch' (imports are not followed)".into())
         );
+    }
+
+    #[test]
+    fn list_comprehensions_read_each_item() {
+        let text = "m = 3\nsteps = dict(at=[8, 11])\n\
+                    steps.at = [\n    m * 2 for m in steps.at\n]\n\
+                    halves = [m // 2 + 1 for m in (4, 10)]\nnone = [x for x in []]\n\
+                    grid = [[a * b for a in [1, 2]] for b in [10, 20]]\n";
+        let names = module(text).unwrap();
+        let ints = |v: &Value| -> Vec<Kind> {
+            v.items("v")
+                .unwrap()
+                .iter()
+                .map(|i| i.kind.clone())
+                .collect()
+        };
+        let at = &names["steps"].dict("steps").unwrap()["at"];
+        assert_eq!(ints(at), vec![Kind::Int(16), Kind::Int(22)]);
+        assert_eq!(at.at.line, 3);
+        // The loop name is the comprehension's own: the module's m is still 3.
+        assert_eq!(names["m"].kind, Kind::Int(3));
+        assert_eq!(ints(&names["halves"]), vec![Kind::Int(3), Kind::Int(6)]);
+        assert_eq!(ints(&names["none"]), vec![]);
+        let grid = names["grid"].items("grid").unwrap();
+        assert_eq!(ints(&grid[1]), vec![Kind::Int(20), Kind::Int(40)]);
+        assert!(!names.contains_key("x") && !names.contains_key("a"));
+        let opaque = |text: &str| kind(text, "s");
+        assert_eq!(
+            opaque("s = [x for x in range(3)]\n"),
+            Kind::Opaque("the name 'range', not defined in this file".into())
+        );
+        assert_eq!(
+            opaque("s = [x for x in [1] for y in [2]]\n"),
+            Kind::Opaque("a comprehension with more than one 'for'".into())
+        );
+        assert_eq!(
+            opaque("s = [x for x, y in [(1, 2)]]\n"),
+            Kind::Opaque("a comprehension over more than one name".into())
+        );
+        assert_eq!(
+            opaque("s = [x for x in 'ab']\n"),
+            Kind::Opaque("a comprehension over a string".into())
+        );
+        assert_eq!(
+            opaque("s = [x for x in 5, 6]\n"),
+            Kind::Opaque("an expression with ','".into())
+        );
+        assert_eq!(
+            module("s = [1 / x for x in [1, 0]]\n").unwrap_err(),
+            "c.py:1: /: 1 / 0 divides by zero"
+        );
+        assert_eq!(
+            module("s = [x x for x in [1]]\n").unwrap_err(),
+            "c.py:1: syntax: expected 'for', found 'x'"
+        );
+    }
+
+    #[test]
+    fn comprehensions_are_bounded() {
+        // Each read of the element charges its tokens (here adjacent strings, which build
+        // nothing): 2048 reads of 600 tokens pass the budget, of 300 do not.
+        let strings = |tokens: usize| {
+            "a = [0]\n".to_string()
+                + &"a = a + a\n".repeat(11)
+                + &format!("b = [{} for x in a]\n", "'' ".repeat(tokens))
+        };
+        assert_eq!(
+            module(&strings(600)).unwrap_err(),
+            "c.py:13: size: the config builds more than 1048576 values; lrsched stops reading"
+        );
+        assert!(module(&strings(300)).is_ok());
     }
 
     #[test]

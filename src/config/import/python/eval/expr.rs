@@ -65,7 +65,7 @@ impl Reader<'_> {
         Ok(Value::new(Kind::Opaque(construct.to_string()), at))
     }
 
-    fn arithmetic(&mut self) -> Result<Value, ConfigError> {
+    pub(super) fn arithmetic(&mut self) -> Result<Value, ConfigError> {
         let mut left = self.term()?;
         while let Tok::Op(op @ ("+" | "-")) = *self.peek() {
             let at = self.here();
@@ -161,7 +161,7 @@ impl Reader<'_> {
     }
 
     /// Skips to the bracket that closes the one just opened, and past it.
-    fn skip_rest(&mut self, close: &str) -> Result<(), ConfigError> {
+    pub(super) fn skip_rest(&mut self, close: &str) -> Result<(), ConfigError> {
         let mut depth = 0usize;
         loop {
             match self.peek() {
@@ -308,6 +308,13 @@ impl Reader<'_> {
         self.deeper()?;
         let mut items = Vec::new();
         let mut comma = false;
+        if close == "]"
+            && let Some(for_pos) = self.comprehension_for()
+        {
+            let list = self.list_comprehension(at, for_pos);
+            self.depth -= 1;
+            return list;
+        }
         while !self.eat(close) {
             if self.eat("*") {
                 let spread = self.expression()?;
