@@ -10,6 +10,7 @@ mod amount;
 mod checks;
 mod epoch;
 mod error;
+mod given;
 mod import;
 mod keys;
 mod resolve;

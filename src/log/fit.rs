@@ -10,6 +10,7 @@
 
 use super::Tolerance;
 use super::curve::{Curve, RUNS_KEPT, Run};
+use super::fit_numbers::{decimals, range_note, roundest, shortest};
 use crate::schedule::{self, Decay, Dialect, Params, Stepping, WarmupMethod};
 
 /// What the log was found to be.
@@ -426,52 +427,6 @@ fn decays(
         ));
     }
     true
-}
-
-/// `what` is known to lie in `from..=to`; `None` when that is one iteration.
-fn range_note(what: &str, from: u64, to: u64, taken: u64) -> Option<String> {
-    (from < to).then(|| {
-        format!("{what} between iterations {from} and {to} (the log shows no point between): {taken} taken, the roundest")
-    })
-}
-
-/// The roundest iteration of `from..=to`: the one with the most trailing zeros, the latest of
-/// equally round ones (logs are often written one step before a round number, as detectron2's 19,
-/// 39, …: the decay then sits on the round number).
-fn roundest(from: u64, to: u64) -> u64 {
-    let mut best = to;
-    let mut scale = 10u64;
-    loop {
-        let candidate = to / scale * scale;
-        if candidate < from || candidate == 0 {
-            return best;
-        }
-        best = candidate;
-        match scale.checked_mul(10) {
-            Some(next) => scale = next,
-            None => return best,
-        }
-    }
-}
-
-/// `x` to 1, 2, … 17 significant digits, then itself, each once: the shortest first.
-fn decimals(x: f64) -> Vec<f64> {
-    let mut out: Vec<f64> = Vec::new();
-    for digits in 1..=17 {
-        let candidate: f64 = format!("{:.*e}", digits - 1, x).parse().unwrap_or(x);
-        if !out.contains(&candidate) {
-            out.push(candidate);
-        }
-    }
-    if !out.contains(&x) {
-        out.push(x);
-    }
-    out
-}
-
-/// The shortest decimal near `x` that `accept` takes, else `x`.
-fn shortest(x: f64, accept: impl Fn(f64) -> bool) -> f64 {
-    decimals(x).into_iter().find(|&c| accept(c)).unwrap_or(x)
 }
 
 fn levels(runs: &[Run]) -> Vec<Level<'_>> {

@@ -13,6 +13,7 @@ mod diagnose;
 mod error;
 mod event;
 mod fit;
+mod fit_numbers;
 mod keras;
 mod keyed;
 mod lightning;
