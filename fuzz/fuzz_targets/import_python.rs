@@ -6,7 +6,8 @@
 //!
 //! What must hold, whatever the input: no panic, no hang, bounded memory (run with
 //! `-timeout=10 -rss_limit_mb=2048`); an error renders as text of bounded lines; a loaded
-//! schedule's lr is finite and >= 0 at its first and last iteration. Seeds: `fuzz/seeds/import_python/`.
+//! schedule's lr is finite and >= 0 at its first and last iteration.
+//! Seeds: `fuzz/seeds/import_python/`.
 
 #![no_main]
 
@@ -16,12 +17,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use lrsched::config::{self, Input};
 
-const FORMATS: &[Option<&str>] = &[
-    None,
-    Some("mmdet"),
-    Some("mmdet2"),
-    Some("detectron2-lazy"),
-];
+const FORMATS: &[Option<&str>] = &[None, Some("mmdet"), Some("mmdet2"), Some("detectron2-lazy")];
 
 fuzz_target!(|data: &[u8]| {
     let path = scratch_file();
@@ -60,6 +56,10 @@ fn scratch_file() -> &'static PathBuf {
 /// An error's lines stay short: a message quotes a bounded part of the input.
 fn bounded(message: &str) {
     for line in message.lines() {
-        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
+        assert!(
+            line.chars().count() <= 2000,
+            "a message line of {} characters",
+            line.len()
+        );
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! What must hold, whatever the input: no panic, no hang, bounded memory (run with
 //! `-timeout=10 -rss_limit_mb=2048`); an error renders as text of bounded lines; a loaded
-//! schedule's lr is finite and >= 0 at its first and last iteration. Seeds: `fuzz/seeds/import_yaml/`.
+//! schedule's lr is finite and >= 0 at its first and last iteration.
+//! Seeds: `fuzz/seeds/import_yaml/`.
 
 #![no_main]
 
@@ -62,6 +63,10 @@ fn scratch_file() -> &'static PathBuf {
 /// An error's lines stay short: a message quotes a bounded part of the input.
 fn bounded(message: &str) {
     for line in message.lines() {
-        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
+        assert!(
+            line.chars().count() <= 2000,
+            "a message line of {} characters",
+            line.len()
+        );
     }
 }

@@ -44,7 +44,11 @@ fn read_all(path: &std::path::Path, options: &ReadOptions) {
     loop {
         match points.next_point() {
             Ok(Some(point)) => {
-                assert!(point.lr.is_finite() && point.lr >= 0.0, "lr {} read as a point", point.lr);
+                assert!(
+                    point.lr.is_finite() && point.lr >= 0.0,
+                    "lr {} read as a point",
+                    point.lr
+                );
                 let _ = points.place_words(point.place);
             }
             Ok(None) => return,
@@ -66,6 +70,10 @@ fn scratch_file() -> &'static PathBuf {
 /// An error's lines stay short: a message quotes a bounded part of the input.
 fn bounded(message: &str) {
     for line in message.lines() {
-        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
+        assert!(
+            line.chars().count() <= 2000,
+            "a message line of {} characters",
+            line.len()
+        );
     }
 }

@@ -40,7 +40,11 @@ fn read_all(path: &Path, options: &ReadOptions) {
     loop {
         match points.next_point() {
             Ok(Some(point)) => {
-                assert!(point.lr.is_finite() && point.lr >= 0.0, "lr {} read as a point", point.lr);
+                assert!(
+                    point.lr.is_finite() && point.lr >= 0.0,
+                    "lr {} read as a point",
+                    point.lr
+                );
                 let _ = points.place_words(point.place);
             }
             Ok(None) => return,
@@ -52,12 +56,18 @@ fn read_all(path: &Path, options: &ReadOptions) {
 /// The log file of this process.
 fn scratch_file() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| std::env::temp_dir().join(format!("lrsched-fuzz-log-{}.log", std::process::id())))
+    PATH.get_or_init(|| {
+        std::env::temp_dir().join(format!("lrsched-fuzz-log-{}.log", std::process::id()))
+    })
 }
 
 /// An error's lines stay short: a message quotes a bounded part of the input.
 fn bounded(message: &str) {
     for line in message.lines() {
-        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
+        assert!(
+            line.chars().count() <= 2000,
+            "a message line of {} characters",
+            line.len()
+        );
     }
 }
