@@ -5,9 +5,9 @@
 //! (detection), and as a run directory; every point is read.
 //!
 //! What must hold, whatever the input: no panic, no hang, bounded memory (run with
-//! `-timeout=10 -rss_limit_mb=2048`); an error renders as text of bounded lines; a point's lr is finite and >= 0. A record's
-//! CRCs are checked, so most mutations end at the first record: the seeds' records are real
-//! (`fuzz/seeds/log_event/`), and the fuzzer's CRC-32C comparison hooks find the rest.
+//! `-timeout=10 -rss_limit_mb=2048`); an error renders as text of bounded lines; a point's
+//! lr is finite and >= 0. A record's CRCs are checked, so most mutations end at the first
+//! record that they touch: the seeds' records are real (`fuzz/seeds/log_event/`).
 
 #![no_main]
 
