@@ -6,8 +6,12 @@
 //!
 //! What must hold, whatever the input: no panic, no hang, bounded memory (run with
 //! `-timeout=10 -rss_limit_mb=2048`); an error renders as text of bounded lines; a point's
-//! lr is finite and >= 0. A record's CRCs are checked, so most mutations end at the first
-//! record that they touch: the seeds' records are real (`fuzz/seeds/log_event/`).
+//! lr is finite and >= 0.
+//!
+//! A record's CRCs are checked, so a mutation of the bytes ends at the record it touches. To
+//! reach the protobuf reader, an input whose first byte is odd is a list of records instead,
+//! each a length byte then that many bytes, which the target frames with their CRCs. Seeds
+//! of both kinds, from real event files: `fuzz/seeds/log_event/` (`*-framed` the second).
 
 #![no_main]
 
@@ -19,7 +23,11 @@ use lrsched::log::{self, Format, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
     let path = scratch_file();
-    std::fs::write(path, data).expect("the scratch file is writable");
+    let file = match data.split_first() {
+        Some((mode, records)) if mode & 1 == 1 => framed(records),
+        _ => data.to_vec(),
+    };
+    std::fs::write(path, file).expect("the scratch file is writable");
     let dir = path.parent().expect("a directory");
     let forced = ReadOptions {
         from: Format::named("tensorboard"),
@@ -33,6 +41,38 @@ fuzz_target!(|data: &[u8]| {
         read_all(file, &options);
     }
 });
+
+/// `records` (each a length byte, then its bytes) framed as TFRecord records: the length as
+/// a u64, its masked CRC-32C, the data, the data's masked CRC-32C (little-endian).
+fn framed(mut records: &[u8]) -> Vec<u8> {
+    let mut file = Vec::new();
+    while let Some((&length, rest)) = records.split_first() {
+        let data = &rest[..rest.len().min(length as usize)];
+        records = &rest[data.len()..];
+        let length = (data.len() as u64).to_le_bytes();
+        file.extend_from_slice(&length);
+        file.extend_from_slice(&masked_crc(&length).to_le_bytes());
+        file.extend_from_slice(data);
+        file.extend_from_slice(&masked_crc(data).to_le_bytes());
+    }
+    file
+}
+
+/// TFRecord's checksum: CRC-32C (Castagnoli), rotated and offset ("masked").
+fn masked_crc(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    (!crc).rotate_right(15).wrapping_add(0xa282_ead8)
+}
 
 /// Reads every point, checking that errors stay short.
 fn read_all(path: &std::path::Path, options: &ReadOptions) {
