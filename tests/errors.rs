@@ -680,6 +680,17 @@ const CASES: &[Case] = &[
         "metrics.json:1: lr is negative (-0.001)",
     ),
     with_log(
+        "metrics.csv",
+        b"epoch,step,lr-SGD\n0,0,0.001\n0,1,inf\n",
+        &["verify", "metrics.csv"],
+        "metrics.csv:3: lr is inf: not finite",
+    ),
+    case(
+        LOG,
+        &["verify", "--log-format", "detectron2", "/dev/zero"],
+        "/dev/zero:1: line longer than 1048576 bytes (the limit for a log line)",
+    ),
+    with_log(
         "metrics.json",
         b"{\"iteration\": 19, \"lr\": 0.001, \"loss\": 1}\n{\"iteration\": 19, \"lr\": 0.002, \"loss\": 1}\n",
         &["verify", "metrics.json"],
@@ -2323,6 +2334,12 @@ const PYTHON_CASES: &[Case] = &[
     ),
     with_file(
         PYTHON,
+        b"a = [1]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\na = [a, a]\n",
+        &["table", "bad.toml", "--from", "mmdet"],
+        "bad.toml:18: size: the config builds more than 1048576 values; lrsched stops reading",
+    ),
+    with_file(
+        PYTHON,
         b"optimizer = dict(lr=0.1)\nrunner = dict(type='EpochBasedRunner', max_epochs=12)\nlr_config = dict(policy='step', step=[8, 11])\n",
         &["table", "bad.toml", "--from", "mmdet2"],
         "bad.toml:3: lr_config.step: 8ep needs an epoch length: --iters-per-epoch N, or --dataset-size N with --batch-size B",
@@ -2661,6 +2678,15 @@ const IMPORT_CASES: &[Case] = &[
         b"VERSION: 2\nSOLVER:\n  BASE_LR: [0.02\n",
         &["table", "bad.yaml"],
         "bad.yaml:4:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'\n  4 | ",
+    ),    with_yaml(
+        b"VERSION: 2\na0: &a0 [1]\na1: &a1 [*a0, *a0]\na2: &a2 [*a1, *a1]\na3: &a3 [*a2, *a2]\na4: &a4 [*a3, *a3]\na5: &a5 [*a4, *a4]\na6: &a6 [*a5, *a5]\na7: &a7 [*a6, *a6]\na8: &a8 [*a7, *a7]\na9: &a9 [*a8, *a8]\na10: &a10 [*a9, *a9]\na11: &a11 [*a10, *a10]\na12: &a12 [*a11, *a11]\na13: &a13 [*a12, *a12]\na14: &a14 [*a13, *a13]\na15: &a15 [*a14, *a14]\na16: &a16 [*a15, *a15]\na17: &a17 [*a16, *a16]\na18: &a18 [*a17, *a17]\na19: &a19 [*a18, *a18]\na20: &a20 [*a19, *a19]\na21: &a21 [*a20, *a20]\na22: &a22 [*a21, *a21]\na23: &a23 [*a22, *a22]\na24: &a24 [*a23, *a23]\n",
+        &["table", "bad.yaml", "--from", "detectron2"],
+        "bad.yaml:20: YAML: more than 1000000 YAML nodes (aliases expanded), the most lrsched reads",
+    ),
+    with_yaml(
+        b"VERSION: 2\nSOLVER:\n  STEPS: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        &["table", "bad.yaml"],
+        "bad.yaml:3: YAML: nested more than 128 levels deep, the most lrsched reads",
     ),
 ];
 

@@ -43,6 +43,12 @@ struct Case {
     args: &'static [&'static str],
     stdin: Stdin,
     file: Option<Scratch>,
+    /// Writes the files the case needs into its scratch directory, for inputs a repeated
+    /// byte cannot make (an inheritance chain, a cut event file).
+    make: Option<fn(&Path)>,
+    /// What its stderr must say, when the case is meant to reach one error (not another one
+    /// on the way, such as a format it cannot detect).
+    says: Option<&'static str>,
     /// The statuses it may end with.
     statuses: &'static [i32],
 }
@@ -53,7 +59,31 @@ const fn case(why: &'static str, args: &'static [&'static str], statuses: &'stat
         args,
         stdin: Stdin::Empty,
         file: None,
+        make: None,
+        says: None,
         statuses,
+    }
+}
+
+/// A case whose files `make` writes, refused with an error that says `says`.
+const fn made(
+    why: &'static str,
+    make: fn(&Path),
+    args: &'static [&'static str],
+    says: &'static str,
+) -> Case {
+    Case {
+        make: Some(make),
+        says: Some(says),
+        ..case(why, args, &[2])
+    }
+}
+
+/// A case refused with an error that says `says`.
+const fn refused(why: &'static str, args: &'static [&'static str], says: &'static str) -> Case {
+    Case {
+        says: Some(says),
+        ..case(why, args, &[2])
     }
 }
 
@@ -234,7 +264,235 @@ const CASES: &[Case] = &[
         }),
         ..case("row 10: a 4 MB key", &["check", "key.toml"], &[2])
     },
+    // The parsers of framework configs and training logs (item 2 of the hardening issue).
+    Case {
+        file: Some(Scratch {
+            name: "big.yaml",
+            byte: b'#',
+            size: 10_000_000,
+        }),
+        ..refused(
+            "configs: a 10 MB config",
+            &["check", "--from", "detectron2", "big.yaml"],
+            "larger than 8 MiB",
+        )
+    },
+    made(
+        "configs: a 1,000-deep _BASE_ chain",
+        base_chain,
+        &["check", "--from", "detectron2", "0.yaml"],
+        "more than 64 files of inheritance",
+    ),
+    made(
+        "configs: a _BASE_ cycle of two files",
+        base_cycle,
+        &["check", "--from", "detectron2", "a.yaml"],
+        "inheritance cycle",
+    ),
+    made(
+        "configs: a _base_ cycle of two Python configs",
+        python_base_cycle,
+        &["check", "--from", "mmdet", "a.py"],
+        "inheritance cycle",
+    ),
+    made(
+        "configs: a Python literal nested 10,000 deep",
+        python_nested,
+        &["check", "--from", "mmdet", "nested.py"],
+        "nest deeper than 64 levels",
+    ),
+    made(
+        "configs: 10,000 unary minus signs in a Python config",
+        python_unary,
+        &["check", "--from", "mmdet", "unary.py"],
+        "nest deeper than 64 levels",
+    ),
+    made(
+        "configs: a = [a, a] doubled 64 times in a Python config",
+        doubling,
+        &["check", "--from", "mmdet", "double.py"],
+        "more than 1048576 values",
+    ),
+    made(
+        "configs: a = [a, a] doubled 64 times in a detectron2 LazyConfig",
+        lazy_doubling,
+        &["check", "--from", "detectron2-lazy", "double.py"],
+        "more than 1048576 values",
+    ),
+    made(
+        "configs: YAML aliases doubling 64 times",
+        yaml_doubling,
+        &["check", "--from", "detectron2", "double.yaml"],
+        "more than 1000000 YAML nodes",
+    ),
+    made(
+        "configs: a YAML flow sequence nested 10,000 deep",
+        yaml_nested,
+        &["check", "--from", "tf-model-garden", "nested.yaml"],
+        "recursion limit exceeded",
+    ),
+    made(
+        "logs: an event file cut short",
+        truncated_event_file,
+        &["verify", EVENTS],
+        "truncated: the file ends",
+    ),
+    made(
+        "logs: an event file with a corrupted byte",
+        corrupted_event_file,
+        &["verify", EVENTS],
+        "corrupted: the data's CRC does not match",
+    ),
+    refused(
+        "logs: an endless event file (/dev/zero)",
+        &["verify", "--log-format", "tensorboard", "/dev/zero"],
+        "the length's CRC does not match",
+    ),
+    refused(
+        "logs: an endless JSON-lines log (/dev/zero)",
+        &["verify", "--log-format", "detectron2", "/dev/zero"],
+        "line longer than 1048576 bytes",
+    ),
+    refused(
+        "logs: an endless CSV log (/dev/zero)",
+        &["verify", "--log-format", "lightning", "/dev/zero"],
+        "line longer than 1048576 bytes",
+    ),
+    made(
+        "logs: a 100 MB JSON line in a metrics.json",
+        huge_json_line,
+        &["verify", "metrics.json"],
+        "line longer than 1048576 bytes",
+    ),
+    made(
+        "logs: NaN, inf and -inf lr values",
+        non_finite_lr,
+        &["verify", "nan.json"],
+        "lr is NaN",
+    ),
+    made(
+        "logs: an inf lr in a metrics.csv",
+        non_finite_lr,
+        &["verify", "inf.csv"],
+        "lr is inf: not finite",
+    ),
 ];
+
+/// `0.yaml` inherits `1.yaml`, … `999.yaml`, each a detectron2 config.
+fn base_chain(dir: &Path) {
+    for n in 0..1000 {
+        let text = format!("_BASE_: \"{}.yaml\"\nVERSION: 2\n", n + 1);
+        std::fs::write(dir.join(format!("{n}.yaml")), text).expect("chain file");
+    }
+    std::fs::write(dir.join("1000.yaml"), "VERSION: 2\n").expect("chain end");
+}
+
+fn base_cycle(dir: &Path) {
+    std::fs::write(dir.join("a.yaml"), "_BASE_: \"b.yaml\"\nVERSION: 2\n").expect("a.yaml");
+    std::fs::write(dir.join("b.yaml"), "_BASE_: \"a.yaml\"\nVERSION: 2\n").expect("b.yaml");
+}
+
+fn python_base_cycle(dir: &Path) {
+    std::fs::write(dir.join("a.py"), "_base_ = ['b.py']\n").expect("a.py");
+    std::fs::write(dir.join("b.py"), "_base_ = './a.py'\n").expect("b.py");
+}
+
+fn python_nested(dir: &Path) {
+    let text = format!("a = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(dir.join("nested.py"), text).expect("nested.py");
+}
+
+fn python_unary(dir: &Path) {
+    let text = format!(
+        "optim_wrapper = dict(optimizer=dict(lr={}1))\n",
+        "-".repeat(10_000)
+    );
+    std::fs::write(dir.join("unary.py"), text).expect("unary.py");
+}
+
+/// `a = [1]`, then `a = [a, a]` 64 times: 2^64 elements if expanded.
+fn doubling(dir: &Path) {
+    let mut text = String::from("a = [1]\n");
+    for _ in 0..64 {
+        text.push_str("a = [a, a]\n");
+    }
+    std::fs::write(dir.join("double.py"), text).expect("double.py");
+}
+
+fn lazy_doubling(dir: &Path) {
+    doubling(dir);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("double.py"))
+        .expect("double.py");
+    file.write_all(b"train = dict(max_iter=a)\n")
+        .expect("double.py");
+}
+
+/// The "billion laughs": each anchor a list of the one before, twice.
+fn yaml_doubling(dir: &Path) {
+    let mut text = String::from("a0: &a0 [1]\n");
+    for n in 1..=64 {
+        text.push_str(&format!("a{n}: &a{n} [*a{m}, *a{m}]\n", m = n - 1));
+    }
+    text.push_str("VERSION: 2\nSOLVER:\n  STEPS: *a64\n");
+    std::fs::write(dir.join("double.yaml"), text).expect("double.yaml");
+}
+
+fn yaml_nested(dir: &Path) {
+    let text = format!("x: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    std::fs::write(dir.join("nested.yaml"), text).expect("nested.yaml");
+}
+
+/// The event file the cases cut and corrupt: docs/verify's TensorBoard run.
+const EVENTS: &str = "events.out.tfevents.1700000000.host.1.0";
+
+fn event_file() -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/verify/tensorboard")
+        .join(EVENTS);
+    std::fs::read(path).expect("docs/verify's event file")
+}
+
+fn truncated_event_file(dir: &Path) {
+    let bytes = event_file();
+    std::fs::write(dir.join(EVENTS), &bytes[..bytes.len() - 3]).expect("event file");
+}
+
+fn corrupted_event_file(dir: &Path) {
+    let mut bytes = event_file();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    std::fs::write(dir.join(EVENTS), bytes).expect("event file");
+}
+
+/// One detectron2 line, then one of 100 MB (a string value), written in blocks.
+fn huge_json_line(dir: &Path) {
+    let mut file = File::create(dir.join("metrics.json")).expect("metrics.json");
+    file.write_all(
+        b"{\"iteration\": 0, \"lr\": 0.001}\n{\"iteration\": 1, \"lr\": 0.001, \"x\": \"",
+    )
+    .expect("metrics.json");
+    let block = vec![b'a'; 1 << 20];
+    for _ in 0..100 {
+        file.write_all(&block).expect("metrics.json");
+    }
+    file.write_all(b"\"}\n").expect("metrics.json");
+}
+
+fn non_finite_lr(dir: &Path) {
+    std::fs::write(
+        dir.join("nan.json"),
+        "{\"iteration\": 0, \"lr\": 0.001}\n{\"iteration\": 1, \"lr\": NaN}\n\
+         {\"iteration\": 2, \"lr\": Infinity}\n{\"iteration\": 3, \"lr\": -Infinity}\n",
+    )
+    .expect("nan.json");
+    std::fs::write(
+        dir.join("inf.csv"),
+        "epoch,step,lr-SGD\n0,0,0.001\n0,1,inf\n0,2,nan\n",
+    )
+    .expect("inf.csv");
+}
 
 /// How to run the binary under the address-space limit here, or why it cannot be.
 enum Limiter {
@@ -315,6 +573,9 @@ fn run(limiter: &Limiter, case: &Case) -> Result<Duration, String> {
         )
         .expect("scratch file");
     }
+    if let Some(make) = case.make {
+        make(dir.path());
+    }
     let nines = "9".repeat(100_000);
     let args: Vec<String> = case
         .args
@@ -365,12 +626,17 @@ fn run(limiter: &Limiter, case: &Case) -> Result<Duration, String> {
         feeder.join().expect("stdin feeder");
     }
     let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    let said = case.says.is_none_or(|says| stderr.contains(says));
     let stderr: String = stderr.chars().take(300).collect();
     let Some(status) = status else {
         return Err(format!("still running after {DEADLINE:?}: killed"));
     };
     match status.code() {
-        Some(code) if case.statuses.contains(&code) => Ok(elapsed),
+        Some(code) if case.statuses.contains(&code) && said => Ok(elapsed),
+        Some(code) if case.statuses.contains(&code) => Err(format!(
+            "status {code}, but stderr does not say {:?}: {stderr}",
+            case.says.unwrap_or_default()
+        )),
         Some(code) => Err(format!(
             "status {code}, expected one of {:?}; stderr: {stderr}",
             case.statuses

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::lines::{self, Lines};
 use super::{Description, LogError, Point, Points, Precision, ReadOptions};
+use crate::schedule::message;
 
 /// Up to this many distinct keys are remembered, to say which ones a log without lr has.
 const KEYS_KEPT: usize = 32;
@@ -171,6 +172,22 @@ fn precision(precision: Precision, raw: &[u8]) -> Precision {
     }
 }
 
+/// Names read from a log (header cells, JSON keys, tags), as a message lists them: the first
+/// 32, each cut to 64 characters, so that a header line of a megabyte or a tag of megabytes
+/// still makes a short message (docs/errors.md, "Oversized inputs").
+pub fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    const SHOWN: usize = 32;
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|name| message::prefix(name.as_ref(), 64))
+        .collect();
+    if names.len() > SHOWN {
+        shown.push(format!("… ({} in all)", names.len()));
+    }
+    shown.join(", ")
+}
+
 fn quoted_list(keys: &[String]) -> String {
     let quoted: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
     quoted.join(" or ")
@@ -182,7 +199,7 @@ pub fn no_lr(path: &Path, lr_key: &str, keys: &[String]) -> LogError {
         "no keys at all".to_string()
     } else {
         let more = if keys.len() == KEYS_KEPT { ", …" } else { "" };
-        format!("keys found: {}{more}", keys.join(", "))
+        format!("keys found: {}{more}", listed(keys))
     };
     LogError::file(
         path,
@@ -292,8 +309,54 @@ impl Points for Table {
 
 /// The index of `name` among the header cells, or the error naming what the header has.
 pub fn column(header: &[String], name: &str) -> Result<usize, String> {
-    header
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| format!("no '{name}' column; the header has: {}", header.join(", ")))
+    header.iter().position(|h| h == name).ok_or_else(|| {
+        format!(
+            "no '{}' column; the header has: {}",
+            message::prefix(name, 64),
+            listed(header)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_header_is_listed_whole() {
+        let header: Vec<String> = ["Wall time", "Step", "Value"].map(String::from).to_vec();
+        assert_eq!(
+            column(&header, "iteration").unwrap_err(),
+            "no 'iteration' column; the header has: Wall time, Step, Value"
+        );
+    }
+
+    /// Found by the `log_text` fuzz target: a header line of thousands of characters was
+    /// quoted whole in the message.
+    #[test]
+    fn a_huge_header_is_listed_by_its_start() {
+        let mut header: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+        header[1] = "x".repeat(100_000);
+        let error = column(&header, "iteration").unwrap_err();
+        assert_eq!(
+            error,
+            format!(
+                "no 'iteration' column; the header has: c0, {}… (100000 characters), {}, … \
+                 (10000 in all)",
+                "x".repeat(64),
+                (2..32)
+                    .map(|i| format!("c{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+    }
+
+    #[test]
+    fn long_keys_are_cut() {
+        let keys = vec!["iteration".to_string(), "k".repeat(5000)];
+        let error = no_lr(Path::new("metrics.json"), "lr", &keys).to_string();
+        assert!(error.len() < 300, "{error}");
+        assert!(error.contains("keys found: iteration, kkkk"), "{error}");
+    }
 }

@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use super::keyed::{Columns, Layout, Steps, Table, column};
+use super::keyed::{Columns, Layout, Steps, Table, column, listed};
 use super::{Description, Format, LogError, Points, Precision, ReadOptions, Sniff};
 
 pub const FORMAT: Format = Format {
@@ -82,13 +82,13 @@ fn only_lr_column(header: &[String]) -> Result<usize, String> {
         [one] => Ok(*one),
         [] => Err(format!(
             "no 'lr-' column; the header has: {}",
-            header.join(", ")
+            listed(header)
         )),
         several => {
             let names: Vec<&str> = several.iter().map(|&i| header[i].as_str()).collect();
             Err(format!(
                 "several lr series: {}; pick one with --tag",
-                names.join(", ")
+                listed(&names)
             ))
         }
     }
@@ -121,6 +121,21 @@ mod tests {
 
     const CSV: &str =
         "epoch,lr-SGD,step,train_loss\r\n,0.001,0,\r\n0,,0,2.3\r\n,0.0019,1,\r\n0,,1,2.2\r\n";
+
+    /// Found by the `log_text` fuzz target: every `lr-` cell of a huge header was listed.
+    #[test]
+    fn many_lr_columns_are_listed_by_the_first() {
+        let header: Vec<String> = (0..1000).map(|i| format!("lr-{i}")).collect();
+        let error = only_lr_column(&header).unwrap_err();
+        let first: Vec<String> = (0..32).map(|i| format!("lr-{i}")).collect();
+        assert_eq!(
+            error,
+            format!(
+                "several lr series: {}, … (1000 in all); pick one with --tag",
+                first.join(", ")
+            )
+        );
+    }
 
     #[test]
     fn reads_lr_rows_between_metric_rows() {

@@ -12,11 +12,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::keras::{epochs, per_epoch};
-use super::keyed::Steps;
+use super::keyed::{Steps, listed};
 use super::tfrecord::{Records, starts_with_record};
 use super::{
     Description, Format, LogError, Point, Points, ReadOptions, Sniff, event, looks_like_lr,
 };
+use crate::schedule::message;
 
 pub const FORMAT: Format = Format {
     name: "tensorboard",
@@ -117,7 +118,8 @@ impl EventFiles {
             let named = self.options.tag.is_some() || self.options.lr_key.is_some();
             if !named && looks_like_lr(tag) {
                 return Err(format!(
-                    "several lr series: {chosen}, {tag}; pick one with --tag"
+                    "several lr series: {}; pick one with --tag",
+                    listed(&[chosen.as_str(), tag])
                 ));
             }
             return Ok(None);
@@ -230,13 +232,13 @@ impl Points for EventFiles {
                 None if self.tag.is_some() => return Ok(None),
                 None => {
                     let what = match self.options.tag.as_ref().or(self.options.lr_key.as_ref()) {
-                        Some(tag) => format!("no scalar tagged '{tag}'"),
+                        Some(tag) => format!("no scalar tagged '{}'", message::prefix(tag, 64)),
                         None => "no lr logged".to_string(),
                     };
                     let found = if self.tags_seen.is_empty() {
                         "no scalar tags at all".to_string()
                     } else {
-                        format!("tags found: {}", self.tags_seen.join(", "))
+                        format!("tags found: {}", listed(&self.tags_seen))
                     };
                     return Err(LogError::file(
                         &self.shown,
