@@ -14,14 +14,15 @@
 
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+#[path = "common.rs"]
+mod common;
 
+use common::bounded;
 use libfuzzer_sys::fuzz_target;
 use lrsched::commands::options;
 use lrsched::config::{self, Input, Key, Layer};
-use lrsched::schedule::NamedSchedule;
 use lrsched::lint::lint;
+use lrsched::schedule::NamedSchedule;
 
 /// Segments walked per schedule, and iterations checked at each end of each: enough to cover
 /// warmup, a few decays and their boundaries without making one run slow.
@@ -34,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut parts = text.split('\0');
     let toml = parts.next().unwrap_or("");
-    let path = scratch_file();
+    let path = common::scratch_file("toml", "schedule.toml");
     std::fs::write(path, toml).expect("the scratch file is writable");
     let mut flags = Layer::default();
     let mut columns = None;
@@ -86,22 +87,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = options::rows(rows.0, rows.1, rows.2, &specs).map_err(|e| e.to_string());
 });
 
-/// The schedule file each run writes its TOML to: one per fuzzing process.
-fn scratch_file() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        std::env::temp_dir().join(format!("lrsched-fuzz-{}.toml", std::process::id()))
-    })
-}
-
-/// An error's lines stay short: whatever the input, a message quotes a bounded part of it (a
-/// TOML syntax error's second line shows an 80-character excerpt).
-fn bounded(message: &str) {
-    for line in message.lines() {
-        assert!(line.chars().count() <= 2000, "a message line of {} characters", line.len());
-    }
-}
-
 /// `segments_from(start)` is `segments()` from the one holding `start` on, the first cut to
 /// begin at `start`, compared as far as `segments()` is walked.
 fn check_seek(spec: &NamedSchedule, start: u64) {
@@ -113,7 +98,10 @@ fn check_seek(spec: &NamedSchedule, start: u64) {
         .collect();
     let seeked: Vec<_> = schedule.segments_from(start).take(walked.len()).collect();
     if start >= spec.params().iters {
-        assert!(schedule.segments_from(start).next().is_none(), "segments past iters");
+        assert!(
+            schedule.segments_from(start).next().is_none(),
+            "segments past iters"
+        );
         return;
     }
     for (index, (walked, seeked)) in walked.iter().zip(&seeked).enumerate() {
@@ -130,7 +118,11 @@ fn check_seek(spec: &NamedSchedule, start: u64) {
     if let Some(first) = schedule.segments_from(start).next() {
         assert_eq!(first.start, start);
         if let Some(constant) = first.constant_lr {
-            assert_eq!(constant.to_bits(), schedule.lr(start).to_bits(), "seek to {start}");
+            assert_eq!(
+                constant.to_bits(),
+                schedule.lr(start).to_bits(),
+                "seek to {start}"
+            );
         }
     }
 }

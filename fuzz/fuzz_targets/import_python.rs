@@ -11,55 +11,15 @@
 
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+#[path = "common.rs"]
+mod common;
 
 use libfuzzer_sys::fuzz_target;
-use lrsched::config::{self, Input};
 
 const FORMATS: &[Option<&str>] = &[None, Some("mmdet"), Some("mmdet2"), Some("detectron2-lazy")];
 
 fuzz_target!(|data: &[u8]| {
-    let path = scratch_file();
+    let path = common::scratch_file("python", "config.py");
     std::fs::write(path, data).expect("the scratch file is writable");
-    for from in FORMATS {
-        let input = Input {
-            files: vec![path.clone()],
-            from: from.map(String::from),
-            ..Input::default()
-        };
-        match config::load(&input) {
-            Ok(loaded) => {
-                for spec in &loaded.schedules {
-                    let iters = spec.params().iters;
-                    for t in [0, iters - 1] {
-                        let lr = spec.schedule.lr(t);
-                        assert!(lr.is_finite() && lr >= 0.0, "lr({t}) = {lr}");
-                    }
-                }
-            }
-            Err(error) => bounded(&error.to_string()),
-        }
-    }
+    common::load_each(path, FORMATS);
 });
-
-/// `config.py` in a directory of this process's own.
-fn scratch_file() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("lrsched-fuzz-python-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("the scratch directory");
-        dir.join("config.py")
-    })
-}
-
-/// An error's lines stay short: a message quotes a bounded part of the input.
-fn bounded(message: &str) {
-    for line in message.lines() {
-        assert!(
-            line.chars().count() <= 2000,
-            "a message line of {} characters",
-            line.len()
-        );
-    }
-}

@@ -11,14 +11,15 @@
 
 #![no_main]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+#[path = "common.rs"]
+mod common;
 
+use common::read_all;
 use libfuzzer_sys::fuzz_target;
-use lrsched::log::{self, FORMATS, ReadOptions};
+use lrsched::log::{FORMATS, ReadOptions};
 
 fuzz_target!(|data: &[u8]| {
-    let path = scratch_file();
+    let path = common::scratch_file("log", "log.log");
     std::fs::write(path, data).expect("the scratch file is writable");
     read_all(path, &ReadOptions::default());
     for format in FORMATS.iter().filter(|f| f.name != "tensorboard") {
@@ -29,45 +30,3 @@ fuzz_target!(|data: &[u8]| {
         read_all(path, &options);
     }
 });
-
-/// Reads every point, checking that errors stay short.
-fn read_all(path: &Path, options: &ReadOptions) {
-    let mut points = match log::open(path, options) {
-        Ok(points) => points,
-        Err(error) => return bounded(&error.to_string()),
-    };
-    let _ = points.describe();
-    loop {
-        match points.next_point() {
-            Ok(Some(point)) => {
-                assert!(
-                    point.lr.is_finite() && point.lr >= 0.0,
-                    "lr {} read as a point",
-                    point.lr
-                );
-                let _ = points.place_words(point.place);
-            }
-            Ok(None) => return,
-            Err(error) => return bounded(&error.to_string()),
-        }
-    }
-}
-
-/// The log file of this process.
-fn scratch_file() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        std::env::temp_dir().join(format!("lrsched-fuzz-log-{}.log", std::process::id()))
-    })
-}
-
-/// An error's lines stay short: a message quotes a bounded part of the input.
-fn bounded(message: &str) {
-    for line in message.lines() {
-        assert!(
-            line.chars().count() <= 2000,
-            "a message line of {} characters",
-            line.len()
-        );
-    }
-}

@@ -30,6 +30,7 @@ pub use curve::{Curve, RUNS_KEPT, Run, read_curve};
 pub use diagnose::Diagnosis;
 pub use error::{LogError, Place};
 pub use fit::{Fit, Fitted, Phase, fit};
+pub use tfrecord::frame as frame_record;
 
 use std::fs::File;
 use std::io::Read;

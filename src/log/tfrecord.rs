@@ -159,8 +159,8 @@ pub fn starts_with_record(head: &[u8]) -> bool {
         && masked_crc(&head[..8]) == u32::from_le_bytes([head[8], head[9], head[10], head[11]])
 }
 
-/// `data` framed as one record (tests, and the event files they write).
-#[cfg(test)]
+/// `data` framed as one record, as TensorFlow writes it: for the event files that tests and the
+/// `log_event` fuzz target write.
 pub fn frame(data: &[u8]) -> Vec<u8> {
     let length = (data.len() as u64).to_le_bytes();
     let mut out = length.to_vec();
